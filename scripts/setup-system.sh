@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Debian packages the tests use: Virtuoso (remote SPARQL store tests) and Chromium
+# (browser tests). Idempotent: installs only what is missing. Needs root (CI is root).
+set -euo pipefail
+need=()
+command -v virtuoso-t >/dev/null 2>&1 || need+=(virtuoso-opensource)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" != 0 ]; then
+  echo "setup-system: need root to apt-get install ${need[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+echo "setup-system: installing ${need[*]}"
+apt-get update -q >/dev/null
+apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null

@@ -1,0 +1,69 @@
+"""create_app(settings): the FastAPI application (no heavy work at import time)."""
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .config import Settings, get_settings
+from .errors import PolicyKGError
+from .store import open_store
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        store = open_store(settings)
+        store.ensure_corpus(Path(settings.corpus_root))
+        app.state.store = store
+        try:
+            yield
+        finally:
+            store.close()
+
+    app = FastAPI(
+        title="policykg",
+        description="Policy-as-code knowledge graph of Beijing urban-renewal and industrial-support policies.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+
+    @app.exception_handler(PolicyKGError)
+    async def _policykg_error(request: Request, exc: PolicyKGError) -> JSONResponse:
+        return JSONResponse(exc.to_json(), status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        detail = [{"field": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg")} for e in exc.errors()]
+        return JSONResponse({"error": "invalid request", "detail": detail}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse({"error": str(exc.detail), "detail": None}, status_code=exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s", request.url.path)
+        return JSONResponse({"error": "internal error", "detail": None}, status_code=500)
+
+    from fastapi.staticfiles import StaticFiles
+
+    from .api import documents, health
+    from .web import pages
+
+    app.mount("/static", StaticFiles(directory=Path(pages.__file__).parent / "static"), name="static")
+
+    app.include_router(health.router)
+    app.include_router(documents.router)
+    app.include_router(pages.router)
+    return app

@@ -1,0 +1,2 @@
+"""Corpus checks beyond syntax: registered with server.check.check (filled in as the corpus grows)."""
+from __future__ import annotations

@@ -1,0 +1,36 @@
+"""Settings: flags, then POLICYKG_* environment variables, then defaults (contract.md §4)."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="POLICYKG_", extra="ignore")
+
+    data_dir: Path = ROOT / "data"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # "oxigraph": pyoxigraph on disk under data_dir (the default);
+    # "memory": pyoxigraph in memory (tests); "remote": any SPARQL 1.1 server.
+    store: Literal["oxigraph", "memory", "remote"] = "oxigraph"
+    remote_query_url: str | None = None
+    remote_update_url: str | None = None
+    remote_user: str | None = None
+    remote_password: str | None = None
+    # Where the corpus files live (ontology/, policies/, shapes/, queries/).
+    corpus_root: Path = ROOT
+    # Limits on untrusted input (design.md §3).
+    max_body_bytes: int = 2 * 1024 * 1024
+    query_timeout_s: float = 10.0
+    max_result_rows: int = 10_000
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
