@@ -58,12 +58,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     from fastapi.staticfiles import StaticFiles
 
-    from .api import documents, health
+    from . import plugins
     from .web import pages
 
     app.mount("/static", StaticFiles(directory=Path(pages.__file__).parent / "static"), name="static")
-
-    app.include_router(health.router)
-    app.include_router(documents.router)
-    app.include_router(pages.router)
+    for mod in plugins.load(plugins.ROUTER_MODULES):
+        app.include_router(mod.router)
     return app

@@ -120,7 +120,9 @@ def check_ontology(root: Path, report: Report) -> None:
 
 
 def run_checks(root: Path, only: list[str] | None = None) -> Report:
-    from . import checks_corpus  # noqa: F401 - registers the corpus checks
+    from . import plugins
+
+    plugins.load(plugins.CHECK_MODULES)  # importing a module registers its checks
 
     report = Report()
     for name, fn in CHECKS:

@@ -1,8 +1,11 @@
-"""Sub-commands added by later work (validate, eligibility, query, trace) register here."""
+"""Sub-commands of feature modules (server.plugins.CLI_MODULES), each with register(sub)."""
 from __future__ import annotations
 
 import argparse
 
+from . import plugins
+
 
 def register(sub: argparse._SubParsersAction) -> None:
-    return None
+    for mod in plugins.load(plugins.CLI_MODULES):
+        mod.register(sub)
