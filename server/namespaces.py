@@ -88,6 +88,7 @@ class PKG(DefinedNamespace):
     appliesToMeasure: URIRef
     appliesToProjectType: URIRef
     appliesToSubmissionType: URIRef
+    asOf: URIRef
     auxiliaryFacilityShare: URIRef
     avgProfitGrowth3y: URIRef
     avgRevenueGrowth3y: URIRef
@@ -113,6 +114,7 @@ class PKG(DefinedNamespace):
     definedIn: URIRef
     district: URIRef
     durationYears: URIRef
+    encodesProvision: URIRef
     energySavedTce: URIRef
     excavationDepth: URIRef
     excludesFunding: URIRef
@@ -131,6 +133,7 @@ class PKG(DefinedNamespace):
     heading: URIRef
     healthy: URIRef
     height: URIRef
+    idempotencyKey: URIRef
     inCorpus: URIRef
     inDemoPark: URIRef
     inHighTechProjectDatabase: URIRef
@@ -141,6 +144,7 @@ class PKG(DefinedNamespace):
     industryPositioning: URIRef
     keyFieldRevenueShare: URIRef
     kind: URIRef
+    landLeaseYears: URIRef
     landLegallyAcquired: URIRef
     machineCheckable: URIRef
     managementEntity: URIRef
