@@ -125,8 +125,17 @@ def run_checks(root: Path, only: list[str] | None = None) -> Report:
     plugins.load(plugins.CHECK_MODULES)  # importing a module registers its checks
 
     report = Report()
+    broken = False
     for name, fn in CHECKS:
         if only and name not in only:
             continue
-        fn(root, report)
+        try:
+            fn(root, report)
+        except CorpusError as e:
+            # checks that need the loaded corpus cannot run on a broken file: the
+            # turtle check names it; report it once if that check was not asked for
+            if not broken and not any(p.check == "turtle" for p in report.problems):
+                report.problems.append(Problem(name, e.message, e.file, e.line))
+            broken = True
+            report.info.append(f"{name}: skipped, the corpus does not load")
     return report
