@@ -6,6 +6,8 @@ need=()
 command -v virtuoso-t >/dev/null 2>&1 || need+=(virtuoso-opensource)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
+# a CJK font, so that the browser tests' screenshots show the Chinese text
+[ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

@@ -1,7 +1,9 @@
-"""GET /api/documents: the documents loaded (contract.md §3)."""
+"""GET /api/documents: the documents loaded (contract.md §3); `?iri=` gives one document."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
 
 from ..provenance import list_documents
 
@@ -9,5 +11,9 @@ router = APIRouter(prefix="/api", tags=["documents"])
 
 
 @router.get("/documents")
-def documents(request: Request) -> list[dict]:
+def documents(request: Request, iri: str | None = Query(None, max_length=500)) -> Any:
+    if iri:
+        from .provenance import get_document
+
+        return get_document(request, "", iri)
     return list_documents(request.app.state.store)

@@ -1,0 +1,145 @@
+"""Helpers of the tool pages: call our own HTTP API in-process, build a submission from a form.
+
+The validation and SPARQL pages use the public API (contract.md §3) exactly as any
+client would — POST /api/validate, /api/eligibility, /sparql, /api/queries — but
+in-process through ASGI, so the page renders the answer server-side with Jinja
+autoescaping (no user text is ever put into the page by script).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+
+FORMATS = {  # name -> (Content-Type, label)
+    "json": ("application/json", "JSON 表单 JSON form"),
+    "jsonld": ("application/ld+json", "JSON-LD"),
+    "turtle": ("text/turtle", "Turtle"),
+    "ntriples": ("application/n-triples", "N-Triples"),
+}
+BOOL_FIELDS = ["withinFifthRing", "inDemoPark", "inOldFactoryLedger", "inHighTechProjectDatabase",
+               "propertyRightsClear", "operationsMechanism", "greenManufacturingListed", "wholeBuildingVacant"]
+NUMBER_FIELDS = ["floorArea", "fixedAssetInvestment", "annualDistrictTaxPerM2", "occupancyRate", "energySavedTce",
+                 "constructionPeriodYears", "srdiAreaShare"]
+INT_FIELDS = ["builtYear"]
+TEXT_FIELDS = ["district", "industryPositioning", "projectCode", "applicationDate", "projectType", "status",
+               "industryCategory"]
+
+
+@dataclass
+class ApiAnswer:
+    status: int
+    content_type: str
+    body: bytes
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+    def json(self) -> Any:
+        try:
+            return json.loads(self.body.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            return None
+
+    @property
+    def error(self) -> str:
+        j = self.json()
+        if isinstance(j, dict) and "error" in j:
+            detail = j.get("detail")
+            return str(j["error"]) + (f" — {json.dumps(detail, ensure_ascii=False)}" if detail else "")
+        return self.body.decode("utf-8", "replace")[:500]
+
+
+async def call_api(request: Request, method: str, path: str, body: bytes = b"",
+                   headers: dict[str, str] | None = None, query: dict[str, Any] | None = None) -> ApiAnswer:
+    """One request to this same app through ASGI (routing, error handlers and limits included)."""
+    hdrs = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in (headers or {}).items()]
+    hdrs.append((b"content-length", str(len(body)).encode()))
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
+        "path": path, "raw_path": path.encode("utf-8"), "root_path": "",
+        "query_string": urlencode(query or {}, doseq=True).encode("ascii"), "headers": hdrs,
+        "client": ("127.0.0.1", 0), "server": ("127.0.0.1", 80),
+    }
+    if "state" in request.scope:
+        scope["state"] = request.scope["state"]
+    messages = [{"type": "http.request", "body": body, "more_body": False}]
+    out: dict[str, Any] = {"status": 500, "headers": [], "body": []}
+
+    async def receive() -> dict[str, Any]:
+        return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+    async def send(msg: dict[str, Any]) -> None:
+        if msg["type"] == "http.response.start":
+            out["status"], out["headers"] = msg["status"], msg.get("headers", [])
+        elif msg["type"] == "http.response.body":
+            out["body"].append(msg.get("body", b""))
+
+    await request.app(scope, receive, send)
+    ctype = next((v.decode("latin-1") for k, v in out["headers"] if k.lower() == b"content-type"), "")
+    return ApiAnswer(out["status"], ctype, b"".join(out["body"]))
+
+
+def has_route(request: Request, path: str, method: str = "GET") -> bool:
+    """Whether a module serving `method path` is installed (the validation and SPARQL modules are separate)."""
+    from starlette.routing import Match
+
+    scope = {"type": "http", "path": path, "method": method, "root_path": "", "headers": [], "query_string": b""}
+    return any(r.matches(scope)[0] == Match.FULL for r in request.app.routes)
+
+
+def guess_format(text: str) -> str:
+    s = text.lstrip()
+    if s.startswith(("{", "[")):
+        try:
+            data = json.loads(s)
+        except json.JSONDecodeError:
+            return "json"
+        blob = data if isinstance(data, dict) else (data[0] if data and isinstance(data[0], dict) else {})
+        return "jsonld" if "@context" in blob or "@graph" in blob or "@id" in blob else "json"
+    if s.startswith("<") and "> <" in s.split("\n", 1)[0]:
+        return "ntriples"
+    return "turtle"
+
+
+def form_to_submission(form: dict[str, str]) -> dict[str, Any]:
+    """The RenovationProject form as the JSON form of contract.md §2 (empty fields left out)."""
+    sub: dict[str, Any] = {"id": (form.get("id") or "web-project").strip(), "type": "RenovationProject"}
+    for f in TEXT_FIELDS:
+        if form.get(f, "").strip():
+            sub[f] = form[f].strip()
+    for f in NUMBER_FIELDS + INT_FIELDS:
+        v = form.get(f, "").strip()
+        if v:
+            try:
+                sub[f] = int(v) if f in INT_FIELDS else float(v)
+            except ValueError:
+                sub[f] = v  # the API names the bad field
+    for f in BOOL_FIELDS:
+        sub[f] = form.get(f) in ("on", "true", "1")
+    applicant = {k: form[f].strip() for k, f in (("name", "applicantName"), ("creditCode", "creditCode"))
+                 if form.get(f, "").strip()}
+    if applicant:
+        sub["applicant"] = applicant
+    requests = []
+    for i in (1, 2):
+        m, amount = form.get(f"request{i}", "").strip(), form.get(f"amount{i}", "").strip()
+        if m:
+            requests.append({"measure": m, "amount": _number(amount)})
+    if requests:
+        sub["requests"] = requests
+    prior_src, prior_amount = form.get("priorSource", "").strip(), form.get("priorAmount", "").strip()
+    if prior_src:
+        sub["priorMunicipalFunding"] = [{"source": prior_src, "amount": _number(prior_amount)}]
+    return sub
+
+
+def _number(v: str) -> Any:
+    try:
+        return float(v) if v else 0
+    except ValueError:
+        return v
