@@ -28,6 +28,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            executor = getattr(app.state, "sparql_executor", None)  # query workers, if started
+            if executor is not None:
+                executor.close()
             store.close()
 
     app = FastAPI(

@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     # Limits on untrusted input (design.md §3).
     max_body_bytes: int = 2 * 1024 * 1024
     query_timeout_s: float = 10.0
+    query_workers: int = 2  # processes that run user SPARQL (killable; server/sparql_exec.py)
     max_result_rows: int = 10_000
 
 

@@ -90,11 +90,23 @@ def parse_file(path: Path, graph: str, root: Path | None = None) -> list[ox.Quad
     """Parse one Turtle file into quads of `graph`; a syntax error names the file and line."""
     shown = path.relative_to(root).as_posix() if root else str(path)
     try:
-        triples = ox.parse(path.read_bytes(), format=ox.RdfFormat.TURTLE, base_iri="https://w3id.org/policykg/")
-        g = ox.NamedNode(graph)
-        return [ox.Quad(t.subject, t.predicate, t.object, g) for t in triples]
+        triples = list(ox.parse(path.read_bytes(), format=ox.RdfFormat.TURTLE, base_iri="https://w3id.org/policykg/"))
     except SyntaxError as e:
         raise CorpusError(e.msg, shown, e.lineno) from None
+    # The parser labels blank nodes at random; relabel them in order of appearance,
+    # scoped by file, so that loading the same files twice gives the same quads.
+    labels: dict[str, ox.BlankNode] = {}
+    scope = hashlib.sha256(shown.encode()).hexdigest()[:8]
+
+    def stable(term):  # noqa: ANN001, ANN202 - a pyoxigraph term
+        if isinstance(term, ox.BlankNode):
+            if term.value not in labels:
+                labels[term.value] = ox.BlankNode(f"f{scope}b{len(labels)}")
+            return labels[term.value]
+        return term
+
+    g = ox.NamedNode(graph)
+    return [ox.Quad(stable(t.subject), t.predicate, stable(t.object), g) for t in triples]
 
 
 def iter_corpus_quads(root: Path) -> Iterator[ox.Quad]:

@@ -48,6 +48,13 @@ class NotFound(PolicyKGError):
     code = "not-found"
 
 
+class Conflict(PolicyKGError):
+    """A write that contradicts an earlier one (an Idempotency-Key reused with another body)."""
+
+    status = 409
+    code = "conflict"
+
+
 class PayloadTooLarge(PolicyKGError):
     status = 413
     code = "too-large"

@@ -9,7 +9,7 @@ so a crash mid-load leaves a store that is reloaded at the next start.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -55,6 +55,9 @@ class OxiStore:
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
+        # Called with the graph name after each write (None: everything changed), e.g. by the
+        # SPARQL query workers (server/sparql_exec.py) that keep copies of the store in step.
+        self.listeners: list[Callable[[str | None], None]] = []
         if path is not None:
             path.mkdir(parents=True, exist_ok=True)
             self.ox = ox.Store(str(path))
@@ -79,7 +82,12 @@ class OxiStore:
         self.ox.extend(quads)  # one transaction, version triple included
         self.ox.flush() if self.path else None
         log.info("corpus %s loaded: %d quads", version[:12], len(quads))
+        self._changed(None)
         return True
+
+    def _changed(self, graph: str | None) -> None:
+        for fn in list(self.listeners):
+            fn(graph)
 
     def _has(self, g: str) -> bool:
         return self.ox.contains_named_graph(ox.NamedNode(g))
@@ -106,6 +114,7 @@ class OxiStore:
         self.ox.extend(quads)
         if self.path:
             self.ox.flush()
+        self._changed(graph)
 
     def graph_quads(self, graph: str) -> list[ox.Quad]:
         return list(self.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph)))

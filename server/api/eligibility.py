@@ -1,0 +1,44 @@
+"""POST /api/eligibility (contract.md §3): every measure in force for the submission, eligible or not, how much.
+
+The body is any submission format POST /api/validate accepts. The answer:
+`{project, measures: [{measure, slug, documentNumber, clause, eligible, maxAmount, computation,
+reasons: [{message, clause, fix}]}], exclusiveGroups, best: {measure, maxAmount}, receipt}`,
+messages in the language of Accept-Language (zh by default), `?asOf=YYYY-MM-DD`.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from ..eligibility import eligibility
+from ..receipt import receipt
+from ..submission import parse_submission
+from .validate import as_of_param, pick_lang, read_body
+
+router = APIRouter(prefix="/api", tags=["eligibility"])
+
+
+@router.post("/eligibility", summary="Eligibility and maximum amount under every measure in force")
+async def post_eligibility(request: Request) -> JSONResponse:
+    body, _fmt = await read_body(request)
+    as_of, lang = as_of_param(request), pick_lang(request)
+    store, limit = request.app.state.store, request.app.state.settings.max_body_bytes
+
+    def work() -> dict[str, Any]:
+        parsed = parse_submission(body, request.headers.get("content-type"), limit, store)
+        out = eligibility(store, parsed.graph, as_of, lang)
+        out["receipt"] = receipt(store, input_sha256=parsed.sha256, as_of=_date(out["project"]["asOf"]),
+                                 corpus=out.pop("corpusVersion"), mode=out.pop("engine"))
+        out["lang"] = lang
+        return out
+
+    return JSONResponse(await run_in_threadpool(work))
+
+
+def _date(text: str) -> Any:
+    from datetime import date
+
+    return date.fromisoformat(text)

@@ -1,0 +1,77 @@
+"""GET /api/queries and GET /api/queries/{name}?param=…: the named query library (contract.md §3).
+
+The library is the folder queries/ (one .rq per question, strict `#+ ` header).
+Running one binds its parameters as typed terms (never spliced) and answers like
+/sparql does: the same engine serialisation, content negotiation (`Accept`, or
+`format=` for browsers), time limit and row cap. A concept parameter must name a
+concept of its scheme (400 otherwise, with the known slugs).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from ..errors import BadInput, NotFound
+from ..queries import NamedQuery, load_library
+from .sparql import run_query
+
+router = APIRouter(prefix="/api", tags=["queries"])
+RESERVED = {"format"}  # query-string keys that are not query parameters
+CONCEPTS_Q = """SELECT ?c ?n ?prefix WHERE { ?c <http://www.w3.org/2004/02/skos/core#notation> ?n .
+  FILTER(STRSTARTS(STR(?c), ?prefix)) }"""
+
+
+def library(root: Path) -> dict[str, NamedQuery]:
+    files = sorted((root / "queries").glob("*.rq"))
+    return _cached(root, tuple((f.name, f.stat().st_mtime_ns) for f in files))
+
+
+@lru_cache(maxsize=4)
+def _cached(root: Path, stamp: tuple[tuple[str, int], ...]) -> dict[str, NamedQuery]:
+    return load_library(root)
+
+
+def _root(request: Request) -> Path:
+    return Path(request.app.state.settings.corpus_root)
+
+
+@router.get("/queries", summary="The named query library: metadata of every query")
+def list_queries(request: Request, tag: str | None = None) -> list[dict[str, Any]]:
+    queries = library(_root(request)).values()
+    return [q.to_json() for q in queries if tag is None or tag in q.tags]
+
+
+def _check_concepts(request: Request, q: NamedQuery, bindings: dict[str, Any]) -> None:
+    """A concept slug that is not a concept of its scheme is a 400 naming the known ones."""
+    store = request.app.state.store
+    for p in q.params:
+        term = bindings.get(p.name)
+        if p.type != "concept" or term is None:
+            continue
+        rows = store.select(CONCEPTS_Q, {"prefix": ox.Literal(term.value.rsplit("/", 1)[0] + "/")})
+        known = {r["c"].value: r["n"].value for r in rows}
+        if term.value not in known:
+            raise BadInput(f"parameter {p.name!r}: {term.value.rsplit('/', 1)[-1]!r} is not a {p.scheme} concept",
+                           {"param": p.name, "known": sorted(known.values())})
+
+
+@router.get("/queries/{name}", summary="Run a named query with its parameters", response_class=Response)
+async def run_named(request: Request, name: str) -> Response:
+    q = library(_root(request)).get(name)
+    if q is None:
+        raise NotFound(f"no query {name!r} in the library", {"name": name})
+    given: dict[str, str] = {}
+    for k, v in request.query_params.multi_items():
+        if k in RESERVED:
+            continue
+        if k in given:
+            raise BadInput(f"parameter {k!r} given more than once", {"param": k})
+        given[k] = v
+    bindings = q.bindings(given)
+    await run_in_threadpool(_check_concepts, request, q, bindings)
+    return await run_query(request, q.text, bindings=bindings, format_param=request.query_params.get("format"))

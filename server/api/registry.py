@@ -1,0 +1,210 @@
+"""The registry (contract.md §3): POST /api/submissions, GET /api/submissions/{id}, POST and GET /api/awards.
+
+Writes are idempotent (content-addressed ids; `Idempotency-Key` honoured, 409 when a key
+comes back with another body) and answered only after the store has committed them:
+201 for a new record, 200 for one that already existed.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from rdflib import RDF, Graph, Literal, URIRef
+from starlette.concurrency import run_in_threadpool
+
+from .. import registry
+from ..errors import UnprocessableInput
+from ..namespaces import PKG, PROV, SH
+from ..provenance import catalog
+from ..submission import load_json, parse_submission
+from ..validation import project_key, submissions
+from ..validation_bundle import get_bundle
+from ..validation_index import build_index
+from ..validation_messages import SEVERITY, term_json
+from .validate import as_of_param, checked, pick_lang, read_body, turtle, wants_turtle
+
+router = APIRouter(prefix="/api", tags=["registry"])
+
+
+def _key(request: Request) -> str | None:
+    k = request.headers.get("idempotency-key")
+    if k is not None and not (0 < len(k) <= 200):
+        raise UnprocessableInput("Idempotency-Key must be 1 to 200 characters", {"field": "Idempotency-Key"})
+    return k
+
+
+@router.post("/submissions", status_code=201, summary="Store a submission with its report (idempotent)")
+async def post_submission(request: Request) -> Response:
+    body, _fmt = await read_body(request)
+    as_of, key = as_of_param(request), _key(request)
+    store, limit = request.app.state.store, request.app.state.settings.max_body_bytes
+
+    def work() -> tuple[dict[str, Any], bool]:
+        parsed = parse_submission(body, request.headers.get("content-type"), limit, store)
+        subjects = submissions(get_bundle(store), parsed.graph)
+        if len(subjects) > 1:
+            raise UnprocessableInput("the registry stores one submission per request; this data holds "
+                                     f"{len(subjects)}", {"field": "id", "subjects": [str(s) for s in subjects]})
+        sid = registry.submission_id(parsed.sha256)
+        if registry.exists(store, sid):
+            registry.claim_key(store, "submission", key, parsed.sha256, registry.RECORD + sid)
+            return registry.load_submission(store, sid), False
+        registry.claim_key(store, "submission", key, parsed.sha256)
+        outcome, rec = checked(store, parsed, as_of)
+        subject = subjects[0]
+        sid, created = registry.store_submission(
+            store, sha256=parsed.sha256, fmt=parsed.format, data=parsed.graph, subject=str(subject),
+            project_key=project_key(parsed.graph, subject), report=outcome.report_graph, receipt=rec,
+            idempotency_key=key)
+        return registry.load_submission(store, sid), created
+
+    stored, created = await run_in_threadpool(work)
+    data = submission_json(request, stored)
+    data["created"] = created
+    return JSONResponse(data, status_code=201 if created else 200,
+                        headers={"Location": f"/api/submissions/{stored['id']}"})
+
+
+PARTS = {"all": "all", "submission": "data", "report": "report"}
+
+
+@router.get("/submissions/{sid}", summary="A stored submission, its report and receipt")
+def get_submission(sid: str, request: Request, part: str = "all") -> Response:
+    """JSON, or with `Accept: text/turtle` the named graph (`?part=submission|report` for one part of it)."""
+    if part not in PARTS:
+        raise UnprocessableInput(f"part must be one of {', '.join(PARTS)}", {"field": "part", "value": part})
+    stored = registry.load_submission(request.app.state.store, sid)
+    if wants_turtle(request):
+        return Response(turtle(stored[PARTS[part]]), media_type="text/turtle")
+    return JSONResponse(submission_json(request, stored))
+
+
+def submission_json(request: Request, stored: dict[str, Any]) -> dict[str, Any]:
+    store = request.app.state.store
+    lang = pick_lang(request)
+    report = stored["report"]
+    top = next(iter(report.subjects(RDF.type, SH.ValidationReport)), None)
+    conforms = report.value(top, SH.conforms) if top is not None else None
+    out = {k: stored[k] for k in ("id", "iri", "graph", "projectKey", "submittedAt", "corpusVersion", "asOf",
+                                  "format", "subject")}
+    out["conforms"] = bool(conforms.toPython()) if isinstance(conforms, Literal) else None
+    out["results"] = stored_results(store, report, stored["data"], lang)
+    out["lang"] = lang
+    out["receipt"] = stored["receipt"]
+    return out
+
+
+def stored_results(store: Any, report: Graph, data: Graph, lang: str) -> list[dict[str, Any]]:
+    """The JSON results of a stored (enriched) report: its own messages and clause links."""
+    b, cat = get_bundle(store), catalog(store)
+    top = next(iter(report.subjects(RDF.type, SH.ValidationReport)), None)
+    out = []
+    for r in report.objects(top, SH.result):
+        msgs = {m.language: str(m) for m in report.objects(r, SH.resultMessage) if isinstance(m, Literal)}
+        clause = report.value(r, PROV.wasDerivedFrom)
+        ref = cat.clause_ref(str(clause)) if clause is not None else None
+        path = report.value(r, SH.resultPath)
+        focus = report.value(r, SH.focusNode)
+        out.append({
+            "severity": SEVERITY.get(report.value(r, SH.resultSeverity), "Violation"),
+            "message": msgs.get(lang) or next(iter(msgs.values()), ""),
+            "focusNode": str(focus) if focus is not None else None,
+            "path": str(path) if isinstance(path, URIRef) else None,
+            "value": term_json(report.value(r, SH.value)),
+            "sourceShape": str(report.value(r, SH.sourceShape)),
+            "clause": None if ref is None else {
+                "iri": str(clause), "documentNumber": ref.get("documentNumber"),
+                "label": ref.get("fullLabel") or ref.get("label"), "text": b.clause_text.get(str(clause)),
+                "document": ref.get("document")},
+        })
+    out.sort(key=lambda x: (x["sourceShape"], x["focusNode"] or "", str(x["value"])))
+    return out
+
+
+# -- awards ------------------------------------------------------------------
+AWARD_FIELDS = {"project", "submission", "measure", "amount", "date", "creditCode"}
+
+
+def award_fields(store: Any, data: Any) -> dict[str, Any]:
+    """The award of a JSON body, checked field by field (422 naming the field)."""
+    if not isinstance(data, dict):
+        raise UnprocessableInput("an award is a JSON object {project, measure, amount, date}", {"field": "(root)"})
+    unknown = sorted(set(data) - AWARD_FIELDS)
+    if unknown:
+        raise UnprocessableInput(f"unknown field {unknown[0]}", {"field": unknown[0], "known": sorted(AWARD_FIELDS)})
+    cc = data.get("creditCode")
+    if cc is not None and (not isinstance(cc, str) or not cc.strip()):
+        raise UnprocessableInput("creditCode must be a non-empty string", {"field": "creditCode"})
+    if "submission" in data:
+        stored = registry.load_submission(store, str(data["submission"]))
+        subj = URIRef(stored["subject"])
+        key = project_key(stored["data"], subj)
+        cc = cc or next((str(o) for a in stored["data"].objects(subj, PKG.applicant)
+                         for o in stored["data"].objects(a, PKG.creditCode)), None)
+    else:
+        key, cc = _project(data.get("project"), cc)
+    measure = build_index(store).measure(data["measure"]) if isinstance(data.get("measure"), str) else None
+    if measure is None:
+        raise UnprocessableInput(f"unknown measure {json.dumps(data.get('measure'), ensure_ascii=False)}",
+                                 {"field": "measure"})
+    amount = data.get("amount")
+    try:
+        if isinstance(amount, bool) or not isinstance(amount, (int, float)):
+            raise InvalidOperation
+        dec = Decimal(repr(amount)) if isinstance(amount, float) else Decimal(amount)
+        if not dec.is_finite() or dec <= 0:
+            raise InvalidOperation
+    except InvalidOperation:
+        raise UnprocessableInput("amount must be a positive number (万元)", {"field": "amount", "value": amount}) from None
+    try:
+        when = date.fromisoformat(data["date"]) if isinstance(data.get("date"), str) else None
+    except ValueError:
+        when = None
+    if when is None:
+        raise UnprocessableInput("date must be YYYY-MM-DD", {"field": "date", "value": data.get("date")})
+    return {"project_key": key, "measure": measure, "amount": dec, "when": when, "credit_code": cc}
+
+
+def _project(p: Any, cc: str | None) -> tuple[str, str | None]:
+    if isinstance(p, dict) and isinstance(p.get("creditCode"), str) and isinstance(p.get("projectCode"), str):
+        return f"{p['creditCode']}/{p['projectCode']}", cc or p["creditCode"]
+    if isinstance(p, str) and p.strip():
+        if "/" in p and "://" not in p:  # creditCode/projectCode
+            return p, cc or p.split("/", 1)[0]
+        return p, cc
+    raise UnprocessableInput("project is required: the project key creditCode/projectCode, the subject IRI, "
+                             "or {creditCode, projectCode}", {"field": "project"})
+
+
+@router.post("/awards", status_code=201, summary="Record a grant made (project, measure, amount, date)")
+async def post_award(request: Request) -> Response:
+    body, _fmt = await read_body(request, {"application/json": "json"})
+    key = _key(request)
+    store = request.app.state.store
+
+    def work() -> tuple[dict[str, Any], bool]:
+        from ..submission import check_bytes
+
+        fields = award_fields(store, load_json(check_bytes(body, "json")))
+        return registry.record_award(store, **fields, body_sha=hashlib.sha256(body).hexdigest(),
+                                     idempotency_key=key)
+
+    award, created = await run_in_threadpool(work)
+    return JSONResponse({**award, "created": created}, status_code=201 if created else 200)
+
+
+@router.get("/awards", summary="The awards of a project (?project=) or an enterprise (?creditCode=)")
+def get_awards(request: Request, project: str | None = None, creditCode: str | None = None) -> list[dict]:  # noqa: N803
+    store = request.app.state.store
+    if project:
+        rows = registry.awards_for_project(store, project)
+    elif creditCode:
+        rows = registry.awards_for_enterprise(store, creditCode)
+    else:
+        raise UnprocessableInput("give ?project= or ?creditCode=", {"field": "project"})
+    return [{**a, "amount": float(a["amount"])} for a in rows]

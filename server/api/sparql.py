@@ -1,0 +1,155 @@
+"""GET|POST /sparql: the SPARQL 1.1 Protocol query endpoint (contract.md §3). Read-only.
+
+`query` by GET, by POST form-encoded, or by POST `application/sparql-query`;
+`default-graph-uri` / `named-graph-uri` replace the query's own FROM clauses; the
+default graph is otherwise the union of the store's graphs, and every graph (each
+policy document, the ontology, the shapes, the query library, the registry) can be
+named in FROM / FROM NAMED / GRAPH. Results are serialised by the engine in the
+format negotiated from `Accept` (q-values) or `format=`. Updates, SERVICE and
+extension functions are refused (403); syntax errors are 400 with line and column;
+an impossible Accept is 406; a query past the time limit is stopped (503); an answer
+over the row cap is 413. Answers carry `Access-Control-Allow-Origin: *` so that
+browser tools such as YASGUI can use the endpoint from another origin.
+"""
+from __future__ import annotations
+
+import threading
+import urllib.parse
+from typing import Any
+
+import pyoxigraph as ox
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from ..errors import BadInput, Forbidden, PayloadTooLarge, UnsupportedMediaType
+from ..namespaces import BASE, PREFIXES
+from ..sparql_exec import Executor, make_executor
+from ..sparql_formats import Answer, QueryJob, negotiate
+from ..sparql_guard import inspect
+
+router = APIRouter(tags=["sparql"])
+_LOCK = threading.Lock()
+CORS = {"Access-Control-Allow-Origin": "*", "Vary": "Accept"}
+ALLOW = "GET, POST, OPTIONS"
+
+
+def executor(app: FastAPI) -> Executor:
+    """The app's query executor, started on first use and closed with the app."""
+    ex = getattr(app.state, "sparql_executor", None)
+    if ex is None:
+        with _LOCK:
+            ex = getattr(app.state, "sparql_executor", None)
+            if ex is None:
+                ex = make_executor(app.state.store, app.state.settings)
+                app.state.sparql_executor = ex
+    return ex
+
+
+def _iri(value: str, param: str) -> str:
+    try:
+        return ox.NamedNode(value).value
+    except ValueError:
+        raise BadInput(f"{param} must be an absolute IRI", {"param": param, "value": value}) from None
+
+
+async def run_query(request: Request, text: str, *, default_graphs: list[str] | None = None,
+                    named_graphs: list[str] | None = None, bindings: dict[str, Any] | None = None,
+                    format_param: str | None = None) -> Response:
+    """Check, negotiate, run in a worker, answer: shared by /sparql and /api/queries/{name}."""
+    settings = request.app.state.settings
+    info = inspect(text, PREFIXES)  # 403 before anything runs
+    fmt = negotiate(info.form, request.headers.get("accept"), format_param)  # 406 before anything runs
+    dg = [_iri(g, "default-graph-uri") for g in default_graphs or []]
+    ng = [_iri(g, "named-graph-uri") for g in named_graphs or []]
+    job = QueryJob(
+        text=text, fmt=fmt.key, form=info.form, max_rows=settings.max_result_rows,
+        union_default=not info.has_dataset, protocol_dataset=bool(dg or ng),
+        default_graphs=tuple(dg), named_graphs=tuple(ng), bindings=bindings or {},
+        base_iri=BASE, prefixes=dict(PREFIXES),
+    )
+    answer: Answer = await run_in_threadpool(executor(request.app).run, job)
+    return Response(answer.body, media_type=answer.media_type,
+                    headers={**CORS, "X-Result-Count": str(answer.count)})
+
+
+def _one(params: dict[str, list[str]], name: str) -> str | None:
+    values = params.get(name, [])
+    if len(values) > 1:
+        raise BadInput(f"`{name}` given {len(values)} times; give it once", {"param": name})
+    return values[0] if values else None
+
+
+async def _body(request: Request) -> bytes:
+    limit = request.app.state.settings.max_body_bytes
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"request body over {limit} bytes", {"maxBytes": limit})
+    data = bytearray()
+    async for chunk in request.stream():
+        data += chunk
+        if len(data) > limit:
+            raise PayloadTooLarge(f"request body over {limit} bytes", {"maxBytes": limit})
+    return bytes(data)
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise BadInput("the request body is not UTF-8", {"offset": e.start}) from None
+
+
+async def _dispatch(request: Request, params: dict[str, list[str]], text: str | None) -> Response:
+    if "update" in params:
+        raise Forbidden("SPARQL updates are not accepted: this endpoint is read-only", {"param": "update"})
+    if text is None:
+        text = _one(params, "query")
+    if text is None:
+        raise BadInput("missing `query` parameter (SPARQL 1.1 Protocol)", {"param": "query"})
+    return await run_query(request, text, default_graphs=params.get("default-graph-uri", []),
+                           named_graphs=params.get("named-graph-uri", []), format_param=_one(params, "format"))
+
+
+def _url_params(request: Request) -> dict[str, list[str]]:
+    return urllib.parse.parse_qs(request.url.query, keep_blank_values=True)
+
+
+@router.get("/sparql", summary="SPARQL 1.1 query (GET ?query=)", response_class=Response)
+async def sparql_get(request: Request) -> Response:
+    return await _dispatch(request, _url_params(request), None)
+
+
+@router.post("/sparql", summary="SPARQL 1.1 query (POST form or application/sparql-query)", response_class=Response)
+async def sparql_post(request: Request) -> Response:
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    params = _url_params(request)
+    if ctype == "application/sparql-update":
+        raise Forbidden("SPARQL updates are not accepted: this endpoint is read-only", {"contentType": ctype})
+    if ctype == "application/x-www-form-urlencoded":
+        form = urllib.parse.parse_qs(_decode(await _body(request)), keep_blank_values=True)
+        if "query" in params:
+            raise BadInput("`query` must be in the form body, not the URL, of a form POST", {"param": "query"})
+        for k, v in form.items():
+            params.setdefault(k, []).extend(v)
+        return await _dispatch(request, params, None)
+    if ctype == "application/sparql-query":
+        return await _dispatch(request, params, _decode(await _body(request)))
+    raise UnsupportedMediaType(
+        "POST a query as application/x-www-form-urlencoded or application/sparql-query",
+        {"contentType": ctype or None},
+    )
+
+
+@router.api_route("/sparql", methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)
+async def sparql_other(request: Request) -> Response:
+    return JSONResponse({"error": f"method {request.method} not allowed on /sparql (read-only)", "detail": None},
+                        status_code=405, headers={"Allow": ALLOW})
+
+
+@router.options("/sparql", include_in_schema=False)
+async def sparql_options() -> Response:
+    return Response(status_code=204, headers={
+        **CORS, "Allow": ALLOW, "Access-Control-Allow-Methods": ALLOW,
+        "Access-Control-Allow-Headers": "Accept, Content-Type", "Access-Control-Max-Age": "86400",
+    })

@@ -1,0 +1,162 @@
+"""POST /api/validate and POST /api/validate/batch (contract.md §3).
+
+The body is the JSON form, JSON-LD, Turtle, N-Triples or RDF/XML by Content-Type; the
+answer is the JSON report (messages in the language of Accept-Language, zh by default)
+with a reproducibility receipt, or with `Accept: text/turtle` the enriched SHACL
+report graph. `?asOf=YYYY-MM-DD` evaluates against the policies in force that day
+(default: each submission's application date, else today). Validation also reads the
+registry (server/registry_checks.py). Bad input is a 4xx `{error, detail}`, never a 500.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from ..errors import BadInput, PayloadTooLarge, PolicyKGError, UnprocessableInput
+from ..namespaces import PREFIXES
+from ..receipt import parse_as_of, receipt
+from ..registry_checks import check
+from ..submission import MEDIA_TYPES, Parsed, batch_items, media_format, parse_submission
+from ..validation import Outcome, submissions
+from ..validation_bundle import get_bundle
+
+router = APIRouter(prefix="/api", tags=["validation"])
+MAX_BATCH = 1000
+TURTLE = "text/turtle"
+
+
+async def read_body(request: Request, allowed: dict[str, str] | None = None) -> tuple[bytes, str]:
+    """(body, format): 415 on the Content-Type before reading, 413 as soon as the body passes the limit."""
+    fmt = media_format(request.headers.get("content-type"), allowed or MEDIA_TYPES)
+    limit = request.app.state.settings.max_body_bytes
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"body of {declared} bytes exceeds the limit of {limit}", {"limit": limit})
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"body exceeds the limit of {limit} bytes", {"limit": limit})
+        chunks.append(chunk)
+    return b"".join(chunks), fmt
+
+
+def pick_lang(request: Request) -> str:
+    """zh (default) or en, by Accept-Language and its q-values."""
+    best, best_q = "zh", -1.0
+    for part in request.headers.get("accept-language", "").split(","):
+        tag, _, params = part.strip().partition(";")
+        tag = tag.strip().lower()
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        lang = "en" if tag.startswith("en") else "zh" if tag.startswith("zh") else None
+        if lang and q > best_q:
+            best, best_q = lang, q
+    return best
+
+
+def wants_turtle(request: Request) -> bool:
+    accept = request.headers.get("accept", "").lower()
+    return TURTLE in accept and ("application/json" not in accept or accept.find(TURTLE) < accept.find("application/json"))
+
+
+def as_of_param(request: Request) -> date | None:
+    return parse_as_of(request.query_params.get("asOf"))
+
+
+def engine_param(request: Request) -> str:
+    """`?engine=fast` (default: core shapes in pySHACL, SHACL-SPARQL on pyoxigraph) or `pyshacl` (the reference)."""
+    engine = request.query_params.get("engine", "fast")
+    if engine not in ("fast", "pyshacl"):
+        raise BadInput("engine must be fast or pyshacl", {"field": "engine", "value": engine})
+    return engine
+
+
+def checked(store: Any, parsed: Parsed, as_of: date | None, engine: str = "fast") -> tuple[Outcome, dict[str, Any]]:
+    """The outcome (validation + registry) of one parsed submission and its receipt."""
+    b = get_bundle(store)
+    if not submissions(b, parsed.graph):
+        known = ", ".join(sorted(str(c).rsplit("#", 1)[-1] for c in b.submission_classes))
+        raise UnprocessableInput(f"no submission in the data: give a node of a submission type ({known})",
+                                 {"field": "type", "known": known.split(", ")})
+    outcome = check(store, parsed.graph, as_of, engine)
+    dates = sorted(set(outcome.as_of.values()))
+    used = as_of or (date.fromisoformat(dates[0]) if len(dates) == 1 else None)
+    rec = receipt(store, input_sha256=parsed.sha256, as_of=used, corpus=outcome.shapes_version, mode=outcome.engine)
+    if used is None and dates:
+        rec["asOf"] = outcome.as_of
+    return outcome, rec
+
+
+def report_json(outcome: Outcome, rec: dict[str, Any], lang: str) -> dict[str, Any]:
+    out = outcome.to_json(lang)
+    out["results"] = [{k: v for k, v in r.items() if not k.startswith("_")} for r in out["results"]]
+    out["lang"] = lang
+    out["receipt"] = rec
+    return out
+
+
+def turtle(graph: Any) -> bytes:
+    for k, v in PREFIXES.items():
+        graph.bind(k, v, override=True)
+    return graph.serialize(format="turtle", encoding="utf-8")
+
+
+def respond(request: Request, outcome: Outcome, rec: dict[str, Any], extra: dict[str, Any] | None = None,
+            status: int = 200) -> Response:
+    if wants_turtle(request):
+        return Response(turtle(outcome.report_graph), status_code=status, media_type=TURTLE,
+                        headers={"X-Input-SHA256": rec["inputSha256"], "X-Corpus-Version": rec["corpusVersion"] or ""})
+    return JSONResponse({**(extra or {}), **report_json(outcome, rec, pick_lang(request))}, status_code=status)
+
+
+@router.post("/validate", summary="Validate one submission; every finding traced to its clause")
+async def validate_one(request: Request) -> Response:
+    body, fmt = await read_body(request)
+    as_of, engine = as_of_param(request), engine_param(request)
+    store = request.app.state.store
+    limit = request.app.state.settings.max_body_bytes
+
+    def work() -> tuple[Outcome, dict[str, Any]]:
+        parsed = parse_submission(body, request.headers.get("content-type"), limit, store)
+        return checked(store, parsed, as_of, engine)
+
+    outcome, rec = await run_in_threadpool(work)
+    return respond(request, outcome, rec)
+
+
+@router.post("/validate/batch", summary="Validate many submissions: a JSON list, or N-Quads with one graph each")
+async def validate_batch(request: Request) -> Response:
+    allowed = {"application/json": "json-form", "application/ld+json": "json-ld",
+               "application/n-quads": "n-quads"}
+    body, fmt = await read_body(request, allowed)
+    as_of = as_of_param(request)
+    store = request.app.state.store
+    lang = pick_lang(request)
+
+    def work() -> dict[str, Any]:
+        reports, ok, bad = [], 0, 0
+        for item in batch_items(body, fmt, store, MAX_BATCH):
+            entry: dict[str, Any] = {"index": item.index, "name": item.name}
+            try:
+                if item.error is not None:
+                    raise item.error
+                outcome, rec = checked(store, item.parsed, as_of)  # type: ignore[arg-type]
+                entry.update(report_json(outcome, rec, lang))
+                ok += outcome.conforms
+            except PolicyKGError as e:
+                bad += 1
+                entry.update({"status": e.status, **e.to_json()})
+            reports.append(entry)
+        return {"count": len(reports), "conforming": ok, "errors": bad, "reports": reports}
+
+    return JSONResponse(json.loads(json.dumps(await run_in_threadpool(work), default=str)))

@@ -1,0 +1,313 @@
+"""Untrusted bytes -> an rdflib.Graph of one submission (design.md §1 "a submission flows", §3).
+
+Formats by Content-Type: the JSON form (`application/json`), JSON-LD
+(`application/ld+json`), Turtle, N-Triples and RDF/XML. Checks, in order:
+size (413), media type (415), the bytes themselves (UTF-8, no NUL, no
+`<!DOCTYPE` / `<!ENTITY`: 400 before any parser sees them), nesting depth
+(400), then the parse (400 with format, line and column). RDF is parsed by
+pyoxigraph, which never fetches anything and never recurses; JSON-LD may only
+use our own context, resolved locally (a remote or `@import`ed context: 403).
+Submissions may not make statements about corpus resources (422).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from .errors import (
+    BadInput,
+    ParseError,
+    PayloadTooLarge,
+    PolicyKGError,
+    UnprocessableInput,
+    UnsupportedMediaType,
+)
+from .namespaces import BASE
+
+MAX_DEPTH = 48
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+MEDIA_TYPES = {
+    "application/json": "json-form",
+    "application/ld+json": "json-ld",
+    "text/turtle": "turtle",
+    "application/x-turtle": "turtle",
+    "application/n-triples": "n-triples",
+    "application/rdf+xml": "rdf-xml",
+}
+OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "n-triples": ox.RdfFormat.N_TRIPLES,
+              "rdf-xml": ox.RdfFormat.RDF_XML, "n-quads": ox.RdfFormat.N_QUADS}
+# Corpus namespaces a submission may point at (objects) but never describe (subjects).
+RESERVED = tuple(BASE + p for p in ("doc/", "shape/", "concept/", "query/", "graph/", "org/", "pub/",
+                                    "ontology", "registry/"))
+REGISTRY_CLASSES = tuple(URIRef(BASE + "ontology#" + c) for c in ("AwardRecord", "SubmissionRecord"))
+_DANGEROUS = re.compile(rb"<!\s*(doctype|entity)", re.IGNORECASE)
+_TTL_TOKENS = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*|([\[\]()])',
+    re.DOTALL,
+)
+
+
+@dataclass
+class Parsed:
+    """One parsed submission: its graph and what a receipt needs to say about its bytes."""
+
+    graph: Graph
+    format: str
+    sha256: str
+    data: Any = None  # the decoded JSON, for the JSON routes
+
+
+def media_format(content_type: str | None, allowed: Iterable[str] | None = None) -> str:
+    """The format named by a Content-Type header, or 415 listing what is accepted."""
+    allowed_types = sorted(allowed or MEDIA_TYPES)
+    mt, _, params = (content_type or "").partition(";")
+    mt = mt.strip().lower()
+    charset = re.search(r"charset\s*=\s*\"?([\w.-]+)", params, re.IGNORECASE)
+    if charset and charset.group(1).lower().replace("_", "-") not in ("utf-8", "utf8", "us-ascii"):
+        raise UnsupportedMediaType(f"unsupported charset {charset.group(1)}: send UTF-8",
+                                   {"accepted": allowed_types})
+    if mt not in allowed_types and not (mt == "text/plain" and "application/n-triples" in allowed_types):
+        raise UnsupportedMediaType(f"unsupported content type {mt or '(none)'}", {"accepted": allowed_types})
+    return "n-triples" if mt == "text/plain" else {**MEDIA_TYPES, "application/n-quads": "n-quads"}[mt]
+
+
+def check_size(body: bytes, limit: int) -> None:
+    if len(body) > limit:
+        raise PayloadTooLarge(f"body of {len(body)} bytes exceeds the limit of {limit}", {"limit": limit})
+
+
+def check_bytes(body: bytes, fmt: str) -> str:
+    """UTF-8 text without NUL and without any DTD: checked before a parser sees the bytes."""
+    if b"\0" in body:
+        raise BadInput("the body contains NUL bytes", {"format": fmt})
+    if _DANGEROUS.search(body):
+        raise BadInput("DOCTYPE and ENTITY declarations are refused (entity expansion)", {"format": fmt})
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = body[: e.start].count(b"\n") + 1
+        column = e.start - (body.rfind(b"\n", 0, e.start) + 1) + 1
+        raise ParseError(fmt, "not UTF-8", line, column) from None
+
+
+def check_turtle_depth(text: str, fmt: str = "turtle") -> None:
+    depth = 0
+    for m in _TTL_TOKENS.finditer(text):
+        b = m.group(1)
+        if not b:
+            continue
+        depth += 1 if b in "[(" else -1
+        if depth > MAX_DEPTH:
+            line = text.count("\n", 0, m.start()) + 1
+            raise ParseError(fmt, f"nesting deeper than {MAX_DEPTH} levels", line,
+                             m.start() - text.rfind("\n", 0, m.start()))
+
+
+def json_depth(obj: Any) -> int:
+    deepest, stack = 0, [(obj, 1)]
+    while stack:
+        o, d = stack.pop()
+        deepest = max(deepest, d)
+        if isinstance(o, dict):
+            stack.extend((v, d + 1) for v in o.values())
+        elif isinstance(o, list):
+            stack.extend((v, d + 1) for v in o)
+    return deepest
+
+
+def load_json(text: str, fmt: str = "json") -> Any:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ParseError(fmt, e.msg, e.lineno, e.colno) from None
+    except RecursionError:
+        raise ParseError(fmt, f"nesting deeper than {MAX_DEPTH} levels") from None
+    if json_depth(data) > MAX_DEPTH:
+        raise ParseError(fmt, f"nesting deeper than {MAX_DEPTH} levels")
+    return data
+
+
+# -- RDF ------------------------------------------------------------------
+def to_rdflib(term: Any) -> Node:
+    """pyoxigraph term -> rdflib term; xsd:string literals become plain ones (pySHACL sh:in pitfall)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        return Literal(term.value) if dt in (XSD_STRING, RDF_LANGSTRING) else Literal(term.value, datatype=URIRef(dt))
+    raise BadInput("RDF 1.2 triple terms are not accepted in submissions")
+
+
+def to_ox(term: Node) -> Any:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise BadInput(f"unsupported RDF term {term!r}")
+
+
+def parse_rdf(text: str, fmt: str) -> Graph:
+    if fmt == "turtle":
+        check_turtle_depth(text)
+    try:
+        quads = ox.parse(text.encode("utf-8"), format=OX_FORMATS[fmt], base_iri=BASE + "submission/")
+        g = Graph()
+        for q in quads:
+            g.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+    except SyntaxError as e:
+        raise ParseError(fmt, _ox_message(e), e.lineno, e.offset) from None
+    except (ValueError, RecursionError, AssertionError) as e:  # never a 500 from a parser
+        raise ParseError(fmt, str(e)[:300] or type(e).__name__) from None
+    return g
+
+
+def _ox_message(e: SyntaxError) -> str:
+    return re.sub(r"^Parser error (at|between) line \d+ column \d+( and line \d+ column \d+)?: ", "", e.msg or "")
+
+
+def graph_from_json(data: Any, fmt: str, store: Any) -> Graph:
+    """The JSON form or JSON-LD (our context only, never fetched) -> graph, through server.jsonform."""
+    from .jsonform import submission_graph
+    from .validation_index import build_index
+
+    try:
+        return submission_graph(data, build_index(store))
+    except RecursionError:
+        raise ParseError(fmt, f"nesting deeper than {MAX_DEPTH} levels") from None
+    except (ValueError, TypeError, AssertionError) as e:  # rdflib's JSON-LD parser on odd input
+        raise ParseError(fmt, str(e)[:300] or type(e).__name__) from None
+
+
+def check_subjects(g: Graph, fmt: str) -> None:
+    """A submission describes itself, never the corpus (no injected caps, shapes or concepts) nor the registry."""
+    for s in g.subjects(unique=True):
+        if isinstance(s, URIRef) and str(s).startswith(RESERVED):
+            raise UnprocessableInput(f"a submission may not make statements about corpus resource <{s}>",
+                                     {"field": "@id", "value": str(s), "format": fmt})
+    for cls in REGISTRY_CLASSES:
+        if (None, RDF.type, cls) in g:
+            raise UnprocessableInput(f"a submission may not state registry records ({cls.rsplit('#', 1)[-1]}): "
+                                     "awards are recorded through POST /api/awards", {"field": "@type", "format": fmt})
+
+
+def parse_submission(body: bytes, content_type: str | None, limit: int, store: Any) -> Parsed:
+    """Bytes + Content-Type -> Parsed, or a PolicyKGError with the right status (never anything else)."""
+    fmt = media_format(content_type, MEDIA_TYPES)
+    check_size(body, limit)
+    return parse_text(check_bytes(body, fmt), fmt, hashlib.sha256(body).hexdigest(), store)
+
+
+def parse_text(text: str, fmt: str, sha256: str, store: Any) -> Parsed:
+    if not text.strip():
+        raise BadInput("empty body", {"format": fmt})
+    data = None
+    if fmt in ("json-form", "json-ld"):
+        data = load_json(text, fmt)
+        g = graph_from_json(data, fmt, store)
+    else:
+        g = parse_rdf(text, fmt)
+    check_subjects(g, fmt)
+    return Parsed(g, fmt, sha256, data)
+
+
+# -- batches ---------------------------------------------------------------
+@dataclass
+class Item:
+    """One submission of a batch: parsed, or the error that is its own entry in the answer."""
+
+    index: int
+    name: str | None
+    parsed: Parsed | None = None
+    error: PolicyKGError | None = None
+
+
+_NQ_GRAPH = re.compile(r"<([^<>\s]*)>\s*\.\s*(#.*)?$")
+
+
+def batch_items(body: bytes, fmt: str, store: Any, max_items: int) -> list[Item]:
+    """A JSON list of submissions, or N-Quads with one named graph per submission."""
+    text = check_bytes(body, fmt)
+    if fmt == "n-quads":
+        items = _nquads_items(text)
+    elif fmt in ("json-form", "json-ld"):
+        data = load_json(text, fmt)
+        if not isinstance(data, list):
+            raise UnprocessableInput("a batch is a JSON list of submissions", {"field": "(root)", "format": fmt})
+        items = [_json_item(i, obj, fmt, store) for i, obj in enumerate(data)]
+    else:
+        raise UnsupportedMediaType("a batch is a JSON list or N-Quads",
+                                   {"accepted": ["application/json", "application/ld+json", "application/n-quads"]})
+    if len(items) > max_items:
+        raise PayloadTooLarge(f"{len(items)} submissions exceed the batch limit of {max_items}", {"limit": max_items})
+    return items
+
+
+def _json_item(i: int, obj: Any, fmt: str, store: Any) -> Item:
+    name = obj.get("id") if isinstance(obj, dict) and isinstance(obj.get("id"), str) else None
+    raw = json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    try:
+        g = graph_from_json(obj, fmt, store)
+        check_subjects(g, fmt)
+        return Item(i, name, Parsed(g, fmt, hashlib.sha256(raw).hexdigest(), obj))
+    except PolicyKGError as e:
+        return Item(i, name, error=e)
+
+
+def _nquads_items(text: str) -> list[Item]:
+    graphs: dict[str, list[tuple[int, str]]] = {}
+    errors: list[tuple[int, str, PolicyKGError]] = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        try:
+            quads = list(ox.parse(line.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
+        except SyntaxError as e:
+            m = _NQ_GRAPH.search(line)
+            errors.append((n, m.group(1) if m else "", ParseError("n-quads", _ox_message(e), n, e.offset)))
+            continue
+        for q in quads:
+            if isinstance(q.graph_name, ox.DefaultGraph):
+                errors.append((n, "", BadInput("a batch in N-Quads has one named graph per submission; "
+                                               f"line {n} is in the default graph", {"line": n})))
+            else:
+                graphs.setdefault(q.graph_name.value, []).append((n, line))
+    items: list[Item] = []
+    for name, lines in graphs.items():
+        bad = next((e for (_n, g, e) in errors if g == name), None)
+        if bad is not None:
+            items.append(Item(len(items), name, error=bad))
+            continue
+        try:
+            g = Graph()
+            for _n, line in lines:
+                for q in ox.parse(line.encode("utf-8"), format=ox.RdfFormat.N_QUADS):
+                    g.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+            check_subjects(g, "n-quads")
+            raw = "\n".join(line for _n, line in lines).encode("utf-8")
+            items.append(Item(len(items), name, Parsed(g, "n-quads", hashlib.sha256(raw).hexdigest())))
+        except PolicyKGError as e:
+            items.append(Item(len(items), name, error=e))
+    for _n, g, e in errors:
+        if g not in graphs:
+            items.append(Item(len(items), g or None, error=e))
+    return items

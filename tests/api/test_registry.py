@@ -1,0 +1,171 @@
+"""The registry: stored submissions and awards, idempotent writes, and the checks that read them."""
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from rdflib import Graph
+
+from server.app import create_app
+from server.config import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+LEASE = "jjxj-2022-old-factory-finance-lease-subsidy"
+LEASE_AMOUNT_SHAPE = "https://w3id.org/policykg/shape/jjxj/2022/old-factory/measure/finance-lease-subsidy/amount"
+LEASE_CLAUSE = "https://w3id.org/policykg/doc/jjxj/2022/old-factory/3/5"
+NO_DOUBLE_12 = "https://w3id.org/policykg/shape/jfgg/2023/12/rule/no-double-funding"
+OLD_FACTORY = {
+    "type": "RenovationProject", "id": "of1", "projectType": "old-factory", "floorArea": 8000,
+    "fixedAssetInvestment": 8000, "status": "under-construction", "applicationDate": "2024-06-01",
+    "propertyRightsClear": True, "operationsMechanism": True, "industryPositioning": "高精尖",
+    "industryCategory": "high-tech", "inOldFactoryLedger": True, "inHighTechProjectDatabase": True,
+    "applicant": {"name": "甲公司", "creditCode": "91110000000000001X"}, "projectCode": "P-1",
+    "requests": [{"measure": "jfgg-2023-12-investment-subsidy-old-factory-and-infrastructure", "amount": 2400}],
+}
+
+
+def lease(code: str, amount: float, when: str = "2024-06-01", cc: str = "91110000000000002Y") -> dict:
+    return {"type": "RenovationProject", "id": f"lease-{code}", "projectType": "finance-lease",
+            "applicationDate": when, "inOldFactoryLedger": True, "inHighTechProjectDatabase": True,
+            "status": "under-construction", "applicant": {"name": "乙公司", "creditCode": cc}, "projectCode": code,
+            "requests": [{"measure": LEASE, "amount": amount}]}
+
+
+@pytest.fixture
+def client() -> Iterator[TestClient]:
+    """A fresh in-memory store per test: the registry starts empty."""
+    with TestClient(create_app(Settings(store="memory", corpus_root=ROOT))) as c:
+        yield c
+
+
+def shapes(rep: dict) -> list[str]:
+    return [r["sourceShape"] for r in rep["results"]]
+
+
+def test_a_stored_submission_is_read_back_whole_with_its_report_and_receipt(client: TestClient) -> None:
+    r = client.post("/api/submissions", json=OLD_FACTORY)
+    assert r.status_code == 201
+    rec = r.json()
+    assert rec["created"] is True and r.headers["location"] == f"/api/submissions/{rec['id']}"
+    assert rec["graph"] == f"https://w3id.org/policykg/graph/submission/{rec['id']}"
+    assert (rec["conforms"], rec["projectKey"]) == (True, "91110000000000001X/P-1")
+    got = client.get(f"/api/submissions/{rec['id']}").json()
+    assert {k: got[k] for k in ("id", "conforms", "results", "receipt", "projectKey", "asOf")} == \
+        {k: rec[k] for k in ("id", "conforms", "results", "receipt", "projectKey", "asOf")}
+    assert got["receipt"]["asOf"] == "2024-06-01" and len(got["corpusVersion"]) == 64
+    ttl = client.get(f"/api/submissions/{rec['id']}", headers={"accept": "text/turtle"})
+    g = Graph().parse(data=ttl.text, format="turtle")
+    assert len(g) > 20
+    assert "ValidationReport" in ttl.text and "SubmissionRecord" in ttl.text
+
+
+def test_the_same_bytes_twice_are_one_record(client: TestClient) -> None:
+    body = json.dumps(OLD_FACTORY).encode()
+    a = client.post("/api/submissions", content=body, headers={"content-type": "application/json"})
+    b = client.post("/api/submissions", content=body, headers={"content-type": "application/json"})
+    assert (a.status_code, b.status_code) == (201, 200)
+    assert a.json()["id"] == b.json()["id"] and b.json()["created"] is False
+    assert a.json()["submittedAt"] == b.json()["submittedAt"]
+    graphs = [g for g in client.app.state.store.named_graphs() if "/graph/submission/" in g]
+    assert graphs == [a.json()["graph"]]
+
+
+def test_an_idempotency_key_returns_the_same_record_and_refuses_another_body(client: TestClient) -> None:
+    h = {"idempotency-key": "req-42"}
+    a = client.post("/api/submissions", json=OLD_FACTORY, headers=h)
+    b = client.post("/api/submissions", json=OLD_FACTORY, headers=h)
+    other = copy.deepcopy(OLD_FACTORY)
+    other["floorArea"] = 9000
+    c = client.post("/api/submissions", json=other, headers=h)
+    assert (a.status_code, b.status_code, c.status_code) == (201, 200, 409)
+    assert a.json()["id"] == b.json()["id"]
+    assert c.json()["detail"]["field"] == "Idempotency-Key"
+    assert len([g for g in client.app.state.store.named_graphs() if "/graph/submission/" in g]) == 1
+
+
+def test_an_award_is_recorded_once_and_listed_by_project_and_enterprise(client: TestClient) -> None:
+    award = {"project": {"creditCode": "91110000000000001X", "projectCode": "P-1"},
+             "measure": "jfgg-2023-12-loan-interest-subsidy", "amount": 300, "date": "2023-03-01"}
+    a, b = client.post("/api/awards", json=award), client.post("/api/awards", json=award)
+    assert (a.status_code, b.status_code) == (201, 200) and a.json()["id"] == b.json()["id"]
+    assert a.json()["creditCode"] == "91110000000000001X"
+    listed = client.get("/api/awards", params={"project": "91110000000000001X/P-1"}).json()
+    assert [(x["amount"], x["date"]) for x in listed] == [(300.0, "2023-03-01")]
+    assert client.get("/api/awards", params={"creditCode": "91110000000000001X"}).json() == listed
+    with_key = client.post("/api/awards", json={**award, "amount": 301}, headers={"idempotency-key": "grant-1"})
+    clash = client.post("/api/awards", json={**award, "amount": 302}, headers={"idempotency-key": "grant-1"})
+    assert (with_key.status_code, clash.status_code) == (201, 409)
+
+
+def test_double_funding_across_two_submissions_is_caught_with_its_clause(client: TestClient) -> None:
+    first = client.post("/api/submissions", json=OLD_FACTORY).json()
+    assert first["conforms"] is True
+    award = {"submission": first["id"], "measure": "jjxj-2022-old-factory-space-upgrade-support",
+             "amount": 1000, "date": "2023-12-01"}
+    assert client.post("/api/awards", json=award).status_code == 201
+    again = copy.deepcopy(OLD_FACTORY)
+    again["id"] = "of1-resubmitted"
+    rep = client.post("/api/validate", json=again, headers={"accept-language": "en"}).json()
+    assert rep["conforms"] is False
+    hit = next(r for r in rep["results"] if r["sourceShape"] == NO_DOUBLE_12)
+    assert hit["clause"]["iri"] == "https://w3id.org/policykg/doc/jfgg/2023/12/2/5"
+    assert "already received municipal funds" in hit["message"]
+    stored = client.post("/api/submissions", json=again).json()
+    assert stored["conforms"] is False and NO_DOUBLE_12 in shapes(stored)
+
+
+def test_an_award_of_another_project_of_the_same_enterprise_is_not_double_funding(client: TestClient) -> None:
+    client.post("/api/awards", json={"project": "91110000000000001X/P-OTHER", "amount": 1000, "date": "2023-12-01",
+                                     "measure": "jjxj-2022-old-factory-space-upgrade-support"})
+    rep = client.post("/api/validate", json=OLD_FACTORY).json()
+    assert rep["conforms"] is True
+
+
+def test_the_yearly_cap_per_enterprise_counts_awards_and_stored_requests_of_its_other_projects(
+        client: TestClient) -> None:
+    client.post("/api/awards", json={"project": "91110000000000002Y/L-1", "measure": LEASE, "amount": 600,
+                                     "date": "2024-02-01"})
+    client.post("/api/awards", json={"project": "91110000000000002Y/L-1", "measure": LEASE, "amount": 900,
+                                     "date": "2023-02-01"})  # another year: does not count
+    assert client.post("/api/validate", json=lease("L-2", 400)).json()["conforms"] is True
+    over = client.post("/api/validate", json=lease("L-2", 401), headers={"accept-language": "en"}).json()
+    assert over["conforms"] is False
+    hit = next(r for r in over["results"] if r["sourceShape"] == LEASE_AMOUNT_SHAPE)
+    assert hit["clause"]["iri"] == LEASE_CLAUSE
+    assert "600" in hit["message"] and "1001" in hit["message"]
+    pending = client.post("/api/submissions", json=lease("L-3", 300)).json()
+    assert pending["conforms"] is True
+    third = client.post("/api/validate", json=lease("L-2", 150)).json()
+    assert LEASE_AMOUNT_SHAPE in shapes(third)  # 600 awarded + 300 requested by L-3 + 150 > 1000
+    other_enterprise = client.post("/api/validate", json=lease("L-2", 1000, cc="91110000000000009Z")).json()
+    assert other_enterprise["conforms"] is True
+
+
+def test_a_lease_subsidy_is_paid_for_three_years_at_most(client: TestClient) -> None:
+    for year in (2022, 2023, 2024):
+        client.post("/api/awards", json={"project": "91110000000000002Y/L-1", "measure": LEASE, "amount": 100,
+                                         "date": f"{year}-03-01"})
+    rep = client.post("/api/validate", json=lease("L-1", 100, when="2025-03-01"),
+                      headers={"accept-language": "en"}).json()
+    assert rep["conforms"] is False
+    assert any("at most 3 years" in r["message"] for r in rep["results"] if r["sourceShape"] == LEASE_AMOUNT_SHAPE)
+    # its own earlier instalments are not "other municipal funding"
+    assert not any("no-double-funding" in s for s in shapes(rep))
+
+
+def test_the_registry_survives_a_restart(tmp_path: Path) -> None:
+    settings = Settings(store="oxigraph", data_dir=tmp_path, corpus_root=ROOT)
+    with TestClient(create_app(settings)) as c:
+        sid = c.post("/api/submissions", json=OLD_FACTORY).json()["id"]
+        c.post("/api/awards", json={"submission": sid, "measure": "jfgg-2023-12-loan-interest-subsidy",
+                                    "amount": 10, "date": "2024-01-02"})
+        before = c.get(f"/api/submissions/{sid}").json()
+    with TestClient(create_app(settings)) as c:
+        after = c.get(f"/api/submissions/{sid}").json()
+        assert after == before
+        assert [a["amount"] for a in c.get("/api/awards", params={"project": "91110000000000001X/P-1"}).json()] == [10.0]
+        assert c.post("/api/submissions", json=OLD_FACTORY).status_code == 200

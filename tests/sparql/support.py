@@ -1,0 +1,72 @@
+"""Helpers of the SPARQL tests: typed-value comparison of answers, a live server on a free port."""
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from tests import virtuoso as vt
+
+ROOT = Path(__file__).resolve().parents[2]
+XSD = "http://www.w3.org/2001/XMLSchema#"
+NUMERIC = {XSD + t for t in ("decimal", "integer", "double", "float", "int", "long")}
+
+
+def typed_value(t: Any) -> tuple:
+    """A term as a comparable typed value: numbers by value (5000.0 == 5000), the rest exactly."""
+    if isinstance(t, ox.Literal):
+        if t.datatype.value in NUMERIC:
+            return ("number", Decimal(t.value))
+        return ("literal", t.value, t.language or t.datatype.value)
+    if isinstance(t, ox.BlankNode):
+        return ("bnode",)
+    return ("iri", t.value)
+
+
+def answer_set(rows: list[dict[str, Any]]) -> set[tuple]:
+    return {tuple(sorted((k, typed_value(v)) for k, v in row.items())) for row in rows}
+
+
+def _get(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as r:
+            return r.status
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return 0
+
+
+@contextlib.contextmanager
+def serve(data_dir: Path, **settings: str) -> Iterator[str]:
+    """`policykg serve` (uvicorn) on 127.0.0.1 and a free port, in-memory store; stopped by its pid."""
+    port = vt.free_port()
+    env = {**os.environ, "POLICYKG_STORE": "memory", "POLICYKG_CORPUS_ROOT": str(ROOT),
+           "POLICYKG_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT),
+           **{f"POLICYKG_{k.upper()}": v for k, v in settings.items()}}
+    proc = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while _get(base + "/health") != 200:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the server did not start (exit code {proc.poll()})")
+            time.sleep(0.2)
+        yield base
+    finally:
+        os.kill(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)

@@ -1,0 +1,113 @@
+"""User queries run in killable worker processes: time-limited, capped, never blocking the others."""
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+from fastapi.testclient import TestClient
+
+from server.app import create_app
+from server.config import Settings
+from tests.sparql.support import ROOT, serve
+
+CROSS_JOIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+QUICK = "SELECT ?n WHERE { <https://w3id.org/policykg/doc/jfgg/2023/7> eli:id_local ?n }"
+
+
+@pytest.fixture(scope="module")
+def slow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serve(tmp_path_factory.mktemp("data"), query_timeout_s="2", max_result_rows="50") as base:
+        yield base
+
+
+def test_a_query_past_the_time_limit_is_stopped_with_a_clear_error(slow_server: str) -> None:
+    t0 = time.monotonic()
+    r = httpx.get(slow_server + "/sparql", params={"query": CROSS_JOIN}, timeout=30)
+    elapsed = time.monotonic() - t0
+    assert r.status_code == 503
+    assert r.json() == {"error": "the query ran longer than 2 s and was stopped", "detail": {"timeoutSeconds": 2.0}}
+    assert elapsed < 6
+
+
+def test_a_slow_query_does_not_block_other_requests(slow_server: str) -> None:
+    slow: dict[str, httpx.Response] = {}
+    t = threading.Thread(target=lambda: slow.setdefault(
+        "r", httpx.get(slow_server + "/sparql", params={"query": CROSS_JOIN}, timeout=30)))
+    t.start()
+    time.sleep(0.3)  # the cross join is running in a worker
+    quick_times = []
+    for _ in range(5):
+        t0 = time.monotonic()
+        r = httpx.get(slow_server + "/sparql", params={"query": QUICK}, timeout=30)
+        quick_times.append(time.monotonic() - t0)
+        assert r.status_code == 200
+        assert r.json()["results"]["bindings"][0]["n"]["value"] == "京发改规〔2023〕7号"
+    t.join()
+    assert slow["r"].status_code == 503
+    assert max(quick_times) < 1.5, quick_times
+
+
+def test_an_answer_over_the_row_cap_is_refused_and_a_limit_fits(slow_server: str) -> None:
+    r = httpx.get(slow_server + "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"}, timeout=30)
+    assert r.status_code == 413
+    assert r.json()["detail"] == {"maxResultRows": 50}
+    r = httpx.get(slow_server + "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 50"}, timeout=30)
+    assert r.status_code == 200
+    assert len(r.json()["results"]["bindings"]) == 50
+    r = httpx.get(slow_server + "/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"}, timeout=30)
+    assert r.status_code == 413
+
+
+@pytest.fixture
+def small_client() -> Iterator[TestClient]:
+    app = create_app(Settings(store="memory", corpus_root=ROOT, query_timeout_s=2, query_workers=1))
+    with TestClient(app) as c:
+        yield c
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as fh:  # a zombie is not running
+        return fh.read().split()[2] != "Z"
+
+
+def test_the_worker_of_a_stopped_query_is_killed_and_replaced(small_client: TestClient) -> None:
+    small_client.get("/sparql", params={"query": QUICK})
+    pool = small_client.app.state.sparql_executor.pool
+    (before,) = [w.proc.pid for w in pool._all]
+    assert small_client.get("/sparql", params={"query": CROSS_JOIN}).status_code == 503
+    assert not _alive(before)
+    r = small_client.get("/sparql", params={"query": QUICK})
+    assert r.status_code == 200
+    (after,) = [w.proc.pid for w in pool._all]
+    assert after != before and _alive(after)
+
+
+def test_a_write_to_the_store_is_seen_by_the_next_query(small_client: TestClient) -> None:
+    store = small_client.app.state.store
+    g = "https://w3id.org/policykg/graph/test/written"
+    ask = "ASK {{ GRAPH <{}> {{ <urn:x:a> <urn:x:p> ?v FILTER(?v = {}) }} }}".format
+    assert small_client.get("/sparql", params={"query": ask(g, 1)}).json()["boolean"] is False
+    store.replace_graph(g, [ox.Quad(ox.NamedNode("urn:x:a"), ox.NamedNode("urn:x:p"), ox.Literal(1), ox.NamedNode(g))])
+    assert small_client.get("/sparql", params={"query": ask(g, 1)}).json()["boolean"] is True
+    store.replace_graph(g, [ox.Quad(ox.NamedNode("urn:x:a"), ox.NamedNode("urn:x:p"), ox.Literal(2), ox.NamedNode(g))])
+    assert small_client.get("/sparql", params={"query": ask(g, 1)}).json()["boolean"] is False
+    assert small_client.get("/sparql", params={"query": ask(g, 2)}).json()["boolean"] is True
+
+
+def test_the_workers_stop_with_the_app(tmp_path: Path) -> None:
+    app = create_app(Settings(store="memory", corpus_root=ROOT, query_workers=2))
+    with TestClient(app) as c:
+        c.get("/sparql", params={"query": QUICK})
+        pids = [w.proc.pid for w in app.state.sparql_executor.pool._all]
+        assert len(pids) == 2 and all(map(_alive, pids))
+    assert not any(map(_alive, pids))

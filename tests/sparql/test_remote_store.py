@@ -1,0 +1,204 @@
+"""The remote store backend against Debian's Virtuoso, started on 127.0.0.1 by the `virtuoso` fixture."""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+import yaml
+from fastapi.testclient import TestClient
+from rdflib.compare import isomorphic
+
+from server import registry
+from server.app import create_app
+from server.config import Settings
+from server.corpus import corpus_version
+from server.errors import PolicyKGError
+from server.queries import load_library
+from server.remote_store import CHUNK, RemoteStore, RemoteStoreError
+from server.store import OxiStore
+from tests.queries.test_registry_queries import AWARDS
+from tests.sparql.support import ROOT, answer_set, typed_value
+
+pytestmark = pytest.mark.virtuoso
+LIB = load_library(ROOT)
+D7, D12 = "doc/jfgg/2023/7", "doc/jfgg/2023/12"
+# Every library query with its defaults, and again with each parameter value the hand-derived tests use.
+CASES = [(name, {}) for name in sorted(LIB)] + [
+    ("measures-for-project-type", {"projectType": "low-efficiency-building"}),
+    ("measures-for-project-type", {"projectType": ""}),
+    ("highest-cap-per-project-type", {"projectType": "old-factory"}),
+    ("measures-by-kind", {"kind": "finance-lease-subsidy"}),
+    ("measure-combinations", {"projectType": "srdi-park"}),
+    *[("documents-in-force", {"date": d}) for d in ("2023-07-02", "2023-07-03", "2024-05-09", "2024-05-10",
+                                                     "2025-07-03", "2025-12-31", "2026-01-01", "2029-03-14")],
+    *[("documents-expiring", {"date": d, "months": m}) for d, m in (("2025-06-30", "6"), ("2025-07-02", "1"),
+                                                                   ("2027-01-01", "12"), ("2027-05-10", "6"))],
+    ("thresholds-on-property", {"property": "pkg:fixedAssetInvestment"}),
+    ("post-delivery-targets", {"projectType": "low-efficiency-building"}),
+    ("documents-by-authority", {"authority": "org/bj-ca"}),
+    ("document-citations", {"document": "doc/jzf/2021/10"}),
+    ("clause-search", {"phrase": "不再予以支持"}),
+    ("clauses-by-authority", {"phrase": ""}),
+    ("recorded-ambiguities", {"document": D7}),
+    ("non-checkable-provisions", {"document": D12}),
+    ("registry-projects-with-several-measures", {"project": "C1/P1"}),
+    ("registry-awards-per-enterprise-year", {"year": "2024"}),
+]
+
+
+def _record_awards(store: Any) -> None:
+    for i, (project, cc, measure, amount, when) in enumerate(AWARDS):
+        registry.record_award(store, project_key=project, measure=measure, amount=Decimal(amount),
+                              when=date.fromisoformat(when), credit_code=cc, body_sha=f"test-{i}")
+
+
+@pytest.fixture(scope="module")
+def both(remote_store: RemoteStore) -> tuple[OxiStore, RemoteStore]:
+    """The embedded and the remote store, holding the same corpus and the same awards."""
+    embedded = OxiStore(None)
+    embedded.ensure_corpus(ROOT)
+    _record_awards(embedded)
+    _record_awards(remote_store)
+    return embedded, remote_store
+
+
+def test_the_corpus_is_loaded_into_virtuoso_with_its_version(remote_store: RemoteStore) -> None:
+    assert remote_store.stored_version() == corpus_version(ROOT)
+    assert remote_store.ensure_corpus(ROOT) is False  # same version: nothing to do
+    graphs = remote_store.named_graphs()
+    assert "https://w3id.org/policykg/graph/doc/jfgg-2023-7" in graphs
+    assert "https://w3id.org/policykg/graph/ontology" in graphs
+
+
+@pytest.mark.parametrize(("name", "params"), CASES, ids=[f"{n}{'-' if p else ''}{'-'.join(p.values())}"
+                                                         for n, p in CASES])
+def test_every_library_query_gives_the_same_answers_on_virtuoso(both, name: str, params: dict[str, str]) -> None:
+    embedded, remote = both
+    q = LIB[name]
+    bindings = q.bindings(params)
+    expected = answer_set(embedded.select(q.text, bindings))
+    assert answer_set(remote.select(q.text, bindings)) == expected
+    if not q.is_violation_check and name != "documents-expiring":
+        assert expected, f"{name} {params} answers nothing: the comparison would prove little"
+
+
+STRUCTURE_Q = """SELECT ?s ?a ?b WHERE { ?s <urn:x:p> ?r . ?r <urn:x:v> ?a . ?r <urn:x:p> ?m . ?m <urn:x:v> ?b .
+  FILTER(isBLANK(?r) && isBLANK(?m)) }"""
+
+
+def _structure(quads: list[ox.Quad]) -> set[tuple[str, str, str]]:
+    """What hangs from each named node through blank nodes: equal sets mean the blank nodes were kept."""
+    s = ox.Store()
+    s.extend(quads)
+    return {(r["s"].value, r["a"].value, r["b"].value)
+            for r in s.query(STRUCTURE_Q, use_default_graph_as_union=True)}
+
+
+def test_blank_nodes_and_long_graphs_survive_the_round_trip(remote_store: RemoteStore) -> None:
+    graph = "https://w3id.org/policykg/graph/test/round-trip"
+    g = ox.NamedNode(graph)
+    p, v = ox.NamedNode("urn:x:p"), ox.NamedNode("urn:x:v")
+    quads = [ox.Quad(ox.NamedNode(f"urn:x:s{i}"), v, ox.Literal(f"值 {i}\n\"quoted\"", language="zh"), g)
+             for i in range(CHUNK + 7)]
+    for i in range(300):  # 1200 triples on blank nodes: several update requests, each node whole in one
+        r, m = ox.BlankNode(f"r{i}"), ox.BlankNode(f"m{i}")
+        quads += [ox.Quad(ox.NamedNode(f"urn:x:s{i}"), p, r, g), ox.Quad(r, v, ox.Literal(f"request {i}"), g),
+                  ox.Quad(r, p, m, g), ox.Quad(m, v, ox.Literal(f"measure {i}"), g)]
+    quads.append(ox.Quad(ox.NamedNode("urn:x:n"), v, ox.Literal("5000.0", datatype=ox.NamedNode(
+        "http://www.w3.org/2001/XMLSchema#decimal")), g))
+    remote_store.replace_graph(graph, quads)
+    back = remote_store.graph_quads(graph)
+    assert len(back) == len(quads)
+    assert len(_structure(back)) == 300 and _structure(back) == _structure(quads)
+    assert {t for q in back for t in [typed_value(q.object)] if t[0] == "number"} == {("number", Decimal(5000))}
+    remote_store.replace_graph(graph, quads[:1])  # replacing drops what was there
+    assert len(remote_store.graph_quads(graph)) == 1
+
+
+@pytest.fixture(scope="module")
+def remote_client(remote_settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(remote_settings.model_copy(update={"max_result_rows": 200}))) as c:
+        yield c
+
+
+def test_a_submission_written_through_the_api_is_read_back_whole(remote_client: TestClient, store) -> None:
+    base = yaml.safe_load((ROOT / "tests" / "cases" / "_bases.yaml").read_text(encoding="utf-8"))["old-factory-12"]
+    body = json.dumps({**base, "applicationDate": "2024-06-01"}, ensure_ascii=False).encode()
+    posted = remote_client.post("/api/submissions", content=body, headers={"Content-Type": "application/json"})
+    assert posted.status_code in (200, 201), posted.text
+    sid = posted.json()["id"]
+    again = remote_client.get(f"/api/submissions/{sid}")
+    assert again.status_code == 200
+    assert {k: again.json()[k] for k in ("conforms", "results", "projectKey")} == \
+        {k: posted.json()[k] for k in ("conforms", "results", "projectKey")}
+    from server.submission import parse_submission
+
+    sent = parse_submission(body, "application/json", 2_000_000, store).graph
+    stored = registry.load_submission(remote_client.app.state.store, sid)
+    # Virtuoso writes decimals canonically (8000.0 comes back "8000"): the same values, compared as such
+    assert len(sent) > 10 and isomorphic(_canonical(stored["data"]), _canonical(sent))
+
+
+def _canonical(g: rdflib.Graph) -> rdflib.Graph:
+    out = rdflib.Graph()
+    for s_, p_, o in g:
+        if isinstance(o, rdflib.Literal) and o.datatype == rdflib.XSD.decimal:
+            o = rdflib.Literal(format(Decimal(str(o)).normalize(), "f"), datatype=rdflib.XSD.decimal)
+        out.add((s_, p_, o))
+    return out
+
+
+def test_the_endpoint_answers_from_the_remote_store(remote_client: TestClient) -> None:
+    q = "SELECT ?n WHERE { <doc/jfgg/2023/7> eli:date_no_longer_in_force ?n }"
+    r = remote_client.get("/sparql", params={"query": q}, headers={"Accept": "application/sparql-results+xml"})
+    assert r.status_code == 200
+    assert [row["n"].value for row in ox.parse_query_results(r.content, format=ox.QueryResultsFormat.XML)] == \
+        ["2025-07-02"]
+    c = remote_client.get("/sparql", params={"query": "CONSTRUCT { <doc/jfgg/2023/12> pkg:slug ?s } WHERE { "
+                                                      "<doc/jfgg/2023/12> pkg:slug ?s }"},
+                          headers={"Accept": "text/turtle"})
+    assert [t.object.value for t in ox.parse(c.content, format=ox.RdfFormat.TURTLE)] == ["jfgg-2023-12"]
+    assert remote_client.get("/sparql", params={"query": "ASK { ?s pkg:slug \"jfgg-2023-7\" }"}).json()["boolean"]
+    assert remote_client.get("/sparql", params={"query": "SELECT * { ?s ?p }"}).status_code == 400
+    assert remote_client.get("/sparql", params={"query": "SELECT * { SERVICE <http://127.0.0.1:9/> {} }"}) \
+        .status_code == 403
+    assert remote_client.get("/sparql", params={"query": "DROP ALL"}).status_code == 403
+    assert remote_client.get("/sparql", params={"query": "SELECT * { ?s ?p ?o }"}).status_code == 413
+
+
+def test_a_library_query_through_the_api_on_the_remote_store(remote_client: TestClient, client) -> None:
+    for date_ in ("2025-07-02", "2025-07-03"):
+        remote = remote_client.get("/api/queries/documents-in-force", params={"date": date_}).json()
+        local = client.get("/api/queries/documents-in-force", params={"date": date_}).json()
+        docs = lambda r: {b["document"]["value"] for b in r["results"]["bindings"]}  # noqa: E731
+        assert docs(remote) == docs(local)
+    assert len(docs(remote)) == 10
+
+
+def test_updates_through_sparql_auth_use_the_credentials(virtuoso, remote_settings: Settings) -> None:
+    graph = "https://w3id.org/policykg/graph/test/auth"
+    quad = ox.Quad(ox.NamedNode("urn:x:a"), ox.NamedNode("urn:x:p"), ox.Literal("ok"), ox.NamedNode(graph))
+    authed = RemoteStore(remote_settings.model_copy(update={
+        "remote_update_url": virtuoso.sparql_auth_url, "remote_user": "dba", "remote_password": "dba"}))
+    authed.replace_graph(graph, [quad])  # Digest, negotiated from Virtuoso's challenge
+    assert [q.object.value for q in authed.graph_quads(graph)] == ["ok"]
+    wrong = RemoteStore(remote_settings.model_copy(update={
+        "remote_update_url": virtuoso.sparql_auth_url, "remote_user": "dba", "remote_password": "wrong"}))
+    with pytest.raises(RemoteStoreError) as e:
+        wrong.replace_graph(graph, [quad])
+    assert e.value.status == 502 and "credentials" in e.value.message
+
+
+def test_an_unreachable_remote_store_is_a_clear_502() -> None:
+    from tests import virtuoso as vt
+
+    dead = RemoteStore(Settings(store="remote", remote_query_url=f"http://127.0.0.1:{vt.free_port()}/sparql"))
+    with pytest.raises(PolicyKGError) as e:
+        dead.select("ASK {}")
+    assert e.value.status == 502 and "unreachable" in e.value.message
