@@ -10,7 +10,8 @@ import rdflib
 B = "https://w3id.org/policykg/"
 SRC = B + "secondary/yicai-2023"
 PLAN = B + "doc/title/2021-vacated-space-low-efficiency-building-work-plan-trial"
-ARTICLE = Path("/work/shared/seeds/003_c5382dbe9e341023.txt")
+# the copyrighted article is not in the repo; where the shared seeds sit beside the checkout, compare
+ARTICLE = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "003_c5382dbe9e341023.txt"
 PREFIXES = """
 PREFIX pkg: <https://w3id.org/policykg/ontology#>
 PREFIX eli: <http://data.europa.eu/eli/ontology#>
