@@ -81,7 +81,7 @@ def spread(items: list[Any], n: int) -> list[Any]:
     if n >= len(items):
         return list(items)
     step = len(items) / n
-    return [items[int(i * step)] for i in range(n)]
+    return [items[int((i + 0.5) * step)] for i in range(n)]  # centred: n=1 takes the middle item
 
 
 # -- the submissions: every case of tests/cases/ ------------------------------

@@ -11,6 +11,7 @@ does. Baseline: parsing the same files with rdflib (Turtle into one rdflib Graph
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 import time
@@ -25,32 +26,47 @@ from bench.common import ROOT, Row, faster, timed_row  # noqa: E402
 BENCH = "store load"
 
 
+def snapshot(dest: Path) -> Path:
+    """A copy of the corpus files, so that edits made meanwhile in the checkout do not change the version mid-run."""
+    from server.corpus import CORPUS_DIRS
+
+    for d in CORPUS_DIRS:
+        if (ROOT / d).is_dir():
+            shutil.copytree(ROOT / d, dest / d, ignore=shutil.ignore_patterns("__pycache__"))
+    return dest
+
+
 def measure(repeat: int = 5) -> list[Row]:
+    with tempfile.TemporaryDirectory(prefix="policykg-bench-corpus-") as tmp:
+        return _measure(snapshot(Path(tmp)), repeat)
+
+
+def _measure(root: Path, repeat: int) -> list[Row]:
     from server.corpus import corpus_files, corpus_version
     from server.store import OxiStore
 
-    ttl = [f for f in corpus_files(ROOT) if f.suffix == ".ttl"]
+    ttl = [f for f in corpus_files(root) if f.suffix == ".ttl"]
     fresh, noop, reopen, hashing, parse = [], [], [], [], []
     for _ in range(repeat):
         with tempfile.TemporaryDirectory(prefix="policykg-bench-store-") as tmp:
             t = time.perf_counter()
             s = OxiStore(Path(tmp) / "store")
-            loaded = s.ensure_corpus(ROOT)
+            loaded = s.ensure_corpus(root)
             fresh.append((time.perf_counter() - t) * 1000)
             assert loaded, "a fresh store must load the corpus"
             t = time.perf_counter()
-            again = s.ensure_corpus(ROOT)
+            again = s.ensure_corpus(root)
             noop.append((time.perf_counter() - t) * 1000)
             assert not again, "an unchanged corpus must not be reloaded"
             s.close()
             t = time.perf_counter()
             s = OxiStore(Path(tmp) / "store")
-            again = s.ensure_corpus(ROOT)
+            again = s.ensure_corpus(root)
             reopen.append((time.perf_counter() - t) * 1000)
             assert not again
             s.close()
         t = time.perf_counter()
-        corpus_version(ROOT)
+        corpus_version(root)
         hashing.append((time.perf_counter() - t) * 1000)
         t = time.perf_counter()
         g = rdflib.Graph()

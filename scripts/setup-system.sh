@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Debian packages the tests use: Virtuoso (remote SPARQL store tests) and Chromium
-# (browser tests). Idempotent: installs only what is missing. Needs root (CI is root).
+# Debian packages the tests use: Virtuoso (remote SPARQL store tests), Chromium
+# (browser tests) and a Java runtime (HermiT, through owlready2, in `policykg check`). Idempotent: installs only what is missing. Needs root (CI is root).
 set -euo pipefail
 need=()
 command -v virtuoso-t >/dev/null 2>&1 || need+=(virtuoso-opensource)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
+command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 # a CJK font, so that the browser tests' screenshots show the Chinese text
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
 if [ ${#need[@]} -eq 0 ]; then

@@ -84,6 +84,12 @@ def check_ontology(root: Path, report: Report) -> None:
     """HermiT (owlready2) finds the ontology and its concept schemes consistent."""
     import owlready2
 
+    if shutil.which(owlready2.JAVA_EXE) is None:
+        report.problems.append(Problem(
+            "ontology", f"HermiT needs Java: `{owlready2.JAVA_EXE}` is not on PATH "
+                        "(Debian: apt-get install default-jre-headless; `make test` installs it)", "ontology/"))
+        return
+
     g = rdflib.Graph()
     for f in sorted((root / "ontology").glob("*.ttl")):
         try:

@@ -32,3 +32,13 @@ pkg:InvestmentSubsidy owl:disjointWith pkg:Reward .
     report = run_checks(corpus_copy, ["ontology"])
     assert not report.ok
     assert any("inconsistent" in p.message for p in report.problems)
+
+
+def test_a_machine_without_java_is_told_how_to_get_it(corpus_copy: Path, monkeypatch) -> None:
+    import owlready2
+
+    monkeypatch.setattr(owlready2, "JAVA_EXE", "no-such-java-binary")
+    report = run_checks(corpus_copy, ["ontology"])
+    assert [p.message for p in report.problems] == [
+        "HermiT needs Java: `no-such-java-binary` is not on PATH "
+        "(Debian: apt-get install default-jre-headless; `make test` installs it)"]
