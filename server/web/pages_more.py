@@ -14,12 +14,24 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ..errors import BadInput, NotFound
+from ..namespaces import BASE
 from ..provenance import PFX
 from ..provenance_measures import list_measures
 from ..queries import load_library
 from . import pictures
+from .eligibility_view import arrange
 from .pages import render
-from .tools import FORMATS, call_api, form_to_submission, guess_format, has_route
+from .tools import (
+    ANY_RESULT,
+    FORMATS,
+    ApiAnswer,
+    call_api,
+    form_to_submission,
+    graph_table,
+    guess_format,
+    has_route,
+    is_graph,
+)
 
 router = APIRouter(include_in_schema=False)
 LINES_Q = PFX + "SELECT ?f ?c ?line WHERE { ?c pkg:sourceFile ?f ; pkg:sourceLine ?line }"
@@ -125,19 +137,9 @@ async def validate_submit(request: Request) -> HTMLResponse:
 
 
 def _enrich_eligibility(request: Request, elig: dict[str, Any]) -> None:
-    """Clause labels for the eligibility table; measures of other project types listed apart."""
     from ..provenance import catalog
 
-    cat = catalog(request.app.state.store)
-    measures = [m for m in elig.get("measures") or [] if isinstance(m, dict)]
-    for m in measures:
-        c = m.get("clause")
-        m["clauseRef"] = cat.clause_ref(c) if isinstance(c, str) else c
-    elig["applicable"] = [m for m in measures if m.get("appliesToProjectType") is not False]
-    elig["otherTypes"] = [m for m in measures if m.get("appliesToProjectType") is False]
-    best = elig.get("best")
-    if isinstance(best, dict):
-        best["label"] = next((m.get("label") for m in measures if m.get("measure") == best.get("measure")), None)
+    arrange(elig, catalog(request.app.state.store))
 
 
 @router.post("/validate/report")
@@ -168,18 +170,33 @@ async def query_page(request: Request, name: str | None = None, run: int = 0) ->
     chosen = library.get(name) if name else None
     if name and chosen is None:
         raise NotFound(f"no query {name!r}", {"name": name, "known": sorted(library)})
-    params = {k[2:]: v for k, v in request.query_params.items() if k.startswith("p_") and v != ""}
+    params = {k[2:]: v for k, v in request.query_params.items() if k.startswith("p_")}  # "" = unbound
     result, error = None, None
     if chosen is not None and run:
         if not has_route(request, f"/api/queries/{chosen.name}"):
             error = "查询库接口未安装 the /api/queries module is not installed"
         else:
             ans = await call_api(request, "GET", f"/api/queries/{chosen.name}", query=params,
-                                 headers={"accept": RESULT_TYPES["json"]})
-            result, error = (table(ans.json()), None) if ans.ok else (None, f"{ans.status}: {ans.error}")
+                                 headers={"accept": ANY_RESULT})
+            result, error = _answer(ans)
     text = "\n".join(ln for ln in chosen.text.splitlines() if not ln.startswith("#+")).strip() if chosen else ""
-    return render("query.html", library=library, chosen=chosen, params=params, text=text,
+    return render("query.html", library=library, chosen=chosen, params=params, text=text, choices=_choices(request),
                   result=result, error=error, sparql=has_route(request, "/sparql", "POST"), formats=RESULT_TYPES)
+
+
+def _choices(request: Request) -> dict[str, list[tuple[str, str]]]:
+    """Values a parameter field can offer: concepts by scheme, and the documents (as IRI paths)."""
+    from ..provenance import catalog
+
+    cat = catalog(request.app.state.store)
+    out: dict[str, list[tuple[str, str]]] = {}
+    for iri, c in sorted(cat.concepts.items()):
+        scheme = iri.split("/concept/", 1)[-1].rsplit("/", 1)[0] if "/concept/" in iri else ""
+        if scheme and c.get("notation"):
+            out.setdefault(scheme, []).append((c["notation"], f"{c.get('zh') or ''} {c.get('en') or ''}".strip()))
+    out["document"] = sorted((iri.removeprefix(BASE), f"{d.get('number') or ''} {d.get('title') or ''}".strip())
+                             for iri, d in cat.docs.items() if d.get("inCorpus"))
+    return out
 
 
 @router.post("/query", response_class=HTMLResponse)
@@ -191,11 +208,8 @@ async def query_run(request: Request) -> HTMLResponse:
         error = "SPARQL 端点未安装 the /sparql module is not installed"
     elif text.strip():
         ans = await call_api(request, "POST", "/sparql", text.encode(), {"content-type": "application/sparql-query",
-                                                                        "accept": RESULT_TYPES["json"]})
-        if ans.ok and "json" not in ans.content_type:  # a graph (CONSTRUCT/DESCRIBE)
-            result = {"graph": ans.body.decode("utf-8", "replace")}
-        else:
-            result, error = (table(ans.json()), None) if ans.ok else (None, f"{ans.status}: {ans.error}")
+                                                                        "accept": ANY_RESULT})
+        result, error = _answer(ans)
     return render("query.html", library=load_library(_root(request)), chosen=None, params={}, text=text,
                   result=result, error=error, sparql=has_route(request, "/sparql", "POST"), formats=RESULT_TYPES)
 
@@ -210,7 +224,7 @@ async def query_download(request: Request) -> Response:
         raise BadInput("unknown format", {"format": fmt, "known": sorted(RESULT_TYPES)})
     headers = {"accept": RESULT_TYPES[fmt]}
     if data.get("name"):
-        params = {k[2:]: v for k, v in data.items() if k.startswith("p_") and v != ""}
+        params = {k[2:]: v for k, v in data.items() if k.startswith("p_")}
         ans = await call_api(request, "GET", f"/api/queries/{data['name']}", query=params, headers=headers)
     else:
         headers["content-type"] = "application/sparql-query"
@@ -220,6 +234,13 @@ async def query_download(request: Request) -> Response:
     filename = f"{data.get('name') or 'results'}.{EXT[fmt]}"
     return Response(ans.body, media_type=ans.content_type or RESULT_TYPES[fmt],
                     headers={"content-disposition": f'attachment; filename="{filename}"'})
+
+
+def _answer(ans: ApiAnswer) -> tuple[dict[str, Any] | None, str | None]:
+    """(result, error) of an endpoint answer: a table of solutions, or of triples for CONSTRUCT/DESCRIBE."""
+    if not ans.ok:
+        return None, f"{ans.status}: {ans.error}"
+    return (graph_table(ans.body) if is_graph(ans) else table(ans.json())), None
 
 
 def table(data: Any) -> dict[str, Any]:

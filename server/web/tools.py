@@ -143,3 +143,38 @@ def _number(v: str) -> Any:
         return float(v) if v else 0
     except ValueError:
         return v
+
+
+# Both a results type and a graph type: the endpoint picks by the query's form (SELECT/ASK → JSON,
+# CONSTRUCT/DESCRIBE → N-Triples), so the page never has to parse the query to know which it is.
+ANY_RESULT = "application/sparql-results+json, application/n-triples"
+
+
+def is_graph(ans: ApiAnswer) -> bool:
+    return ans.content_type.split(";")[0].strip().lower() == "application/n-triples"
+
+
+def graph_table(body: bytes) -> dict[str, Any]:
+    """An N-Triples answer (CONSTRUCT/DESCRIBE) as {graph, columns, rows} of {type, value, xml:lang}."""
+    import pyoxigraph as ox
+
+    rows = []
+    for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES):
+        rows.append([_term(t.subject), _term(t.predicate), _term(t.object)])
+    rows.sort(key=lambda r: tuple(c["value"] for c in r))
+    return {"graph": True, "columns": ["subject", "predicate", "object"], "rows": rows}
+
+
+def _term(t: Any) -> dict[str, Any]:
+    import pyoxigraph as ox
+
+    if isinstance(t, ox.NamedNode):
+        return {"type": "uri", "value": t.value}
+    if isinstance(t, ox.BlankNode):
+        return {"type": "bnode", "value": "_:" + t.value}
+    if isinstance(t, ox.Literal):
+        cell: dict[str, Any] = {"type": "literal", "value": t.value}
+        if t.language:
+            cell["xml:lang"] = t.language
+        return cell
+    return {"type": "literal", "value": str(t)}  # a quoted triple (RDF-star)

@@ -51,3 +51,58 @@ def test_the_query_page_lists_the_library_with_parameters_as_fields(client, root
 def test_an_unknown_source_file_or_query_is_a_404(client) -> None:
     assert client.get("/sources/nope.txt").status_code == 404
     assert client.get("/query?name=nope").status_code == 404
+
+
+CONSTRUCT_TITLES = ("PREFIX eli: <http://data.europa.eu/eli/ontology#>\n"
+                    "CONSTRUCT { ?d eli:title ?t } WHERE { ?d eli:id_local \"京发改规〔2023〕12号\" ; eli:title ?t }")
+
+
+def test_a_construct_query_on_the_page_shows_its_triples_and_offers_graph_downloads(client) -> None:
+    html = client.post("/query", data={"query": CONSTRUCT_TITLES}).text
+    assert "406" not in html and 'class="error-box"' not in html
+    assert '<table class="result-table triples">' in html
+    assert "<th>subject</th><th>predicate</th><th>object</th>" in html
+    assert "关于加强腾退低效产业空间改造利用促进产业高质量发展的实施方案" in html
+    for fmt in ("turtle", "ntriples", "jsonld", "rdfxml"):
+        assert f'name="format" value="{fmt}"' in html
+    assert 'value="csv"' not in html
+
+
+def test_a_construct_query_downloads_as_turtle_that_parses(client) -> None:
+    import pyoxigraph as ox
+
+    answer = client.post("/query/download", data={"query": CONSTRUCT_TITLES, "format": "turtle"})
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/turtle")
+    assert 'filename="results.ttl"' in answer.headers["content-disposition"]
+    triples = list(ox.parse(answer.content, format=ox.RdfFormat.TURTLE))
+    assert len(triples) == 1
+    assert triples[0].object.value == "关于加强腾退低效产业空间改造利用促进产业高质量发展的实施方案"
+
+
+def test_a_select_query_on_the_page_still_offers_the_result_formats(client) -> None:
+    html = client.post("/query", data={"query": "SELECT ?x WHERE { BIND(1 AS ?x) }"}).text
+    assert '<table class="result-table">' in html
+    assert all(f'name="format" value="{f}"' in html for f in ("json", "xml", "csv", "tsv"))
+    assert 'value="turtle"' not in html
+
+
+def _rows(html: str) -> int:
+    body = html.split('<table class="result-table">', 1)[1].split("</tbody>", 1)[0]
+    return body.count("<tr>") - 1  # the header row
+
+
+def test_a_library_parameter_cleared_on_the_page_means_all_not_the_default(client) -> None:
+    # measures-for-project-type: "Leave projectType empty for every type" (default old-factory)
+    every = client.get("/api/queries/measures-for-project-type?projectType=").json()
+    old_factory = client.get("/api/queries/measures-for-project-type").json()
+    cleared = client.get("/query?name=measures-for-project-type&run=1&p_projectType=").text
+    assert _rows(cleared) == len(every["results"]["bindings"]) > len(old_factory["results"]["bindings"])
+    assert '<option value="" selected' not in cleared and '<option value="old-factory" selected' not in cleared
+
+
+def test_a_concept_parameter_is_a_choice_of_the_schemes_concepts(client) -> None:
+    html = client.get("/query?name=measures-for-project-type").text
+    field = html.split('<select name="p_projectType">', 1)[1].split("</select>", 1)[0]
+    assert '<option value="old-factory" selected>' in field
+    assert '<option value="low-efficiency-building"' in field and '<option value="">' in field

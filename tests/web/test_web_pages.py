@@ -113,7 +113,7 @@ def test_a_failing_form_submission_leads_to_its_clause_in_two_clicks(page, api, 
     form.locator("input[name=amount1]").fill("300")
     form.get_by_role("button", name="校验 Validate").click()  # click 1
     page.wait_for_selector("#results")
-    assert page.locator(".verdict.bad").count() == 1
+    assert page.locator("#results .verdict.bad").count() == 1
     shot(page, "10-validation-findings", full=True)
     with page.expect_download() as dl:
         page.get_by_role("button", name="JSON").click()
@@ -130,6 +130,68 @@ def test_a_failing_form_submission_leads_to_its_clause_in_two_clicks(page, api, 
     assert page.dialogs == []
 
 
+def test_the_eligibility_table_puts_the_best_monetary_measure_first_and_folds_the_rest(page, api, shot) -> None:
+    _needs(api, "/api/eligibility")
+    page.goto("/validate")
+    page.get_by_role("link", name="填写表单 Fill in a form").click()
+    form = page.locator("form#form")
+    form.locator("select[name=projectType]").select_option("old-factory")
+    # 京发改规〔2023〕7号 第十一条: in a demo park, old-factory renovation 30% of the fixed-asset investment
+    form.locator("input[name=floorArea]").fill("5000")
+    form.locator("input[name=fixedAssetInvestment]").fill("1000")
+    form.locator("input[name=applicationDate]").fill("2024-06-01")
+    form.locator("select[name=industryCategory]").select_option("high-tech")
+    for box in ("propertyRightsClear", "operationsMechanism", "inDemoPark", "inOldFactoryLedger",
+                "inHighTechProjectDatabase"):
+        form.locator(f"input[name={box}]").check()
+    form.get_by_role("button", name="校验 Validate").click()
+    page.wait_for_selector("#eligibility")
+    _, answer = api("/openapi.json")
+    section = page.locator("#eligibility")
+    best = section.locator("table.monetary tbody tr").first
+    assert "best" in (best.get_attribute("class") or "")
+    assert best.locator(".best-tag").is_visible()
+    assert best.locator("td.num").inner_text() == "300 万元"
+    assert "30% × 1000万元" in best.locator("td.computation").inner_text()
+    assert section.locator(".best-option").inner_text().startswith("★ 最优选择 Best option")
+    assert section.locator("table.monetary .best").count() == 1
+    # only monetary measures in the main table; the non-monetary ones are folded by document
+    kinds = page.evaluate("Array.from(document.querySelectorAll('table.monetary tbody tr')).length")
+    assert 0 < kinds < 15
+    folded = section.locator("details.doc-group")
+    assert folded.count() >= 3
+    assert all(not d.is_visible() for d in section.locator("details.doc-group table").all())
+    assert section.locator("table.monetary a[href*='civil-air-defence']").count() == 0
+    section.scroll_into_view_if_needed()
+    page.locator("#eligibility h2").evaluate("e => e.scrollIntoView()")
+    shot(page, "16-eligibility")
+    folded.first.locator("summary").click()
+    assert folded.first.locator("table").is_visible()
+    folded.first.evaluate("e => e.previousElementSibling.scrollIntoView()")
+    shot(page, "17-eligibility-by-document")
+
+
+def test_an_uploaded_turtle_file_is_validated_and_each_finding_quotes_its_clause(page, api, shot, tmp_path) -> None:
+    _needs(api, "/api/validate")
+    import yaml
+
+    case = yaml.safe_load((ROOT / "tests/cases/cross-policy/turtle-submission.yaml").read_text(encoding="utf-8"))
+    upload = tmp_path / "project.ttl"
+    upload.write_text(case["turtle"], encoding="utf-8")
+    page.goto("/validate")
+    page.locator("form#paste input[type=file]").set_input_files(str(upload))
+    page.locator("form#paste button[type=submit]").click()
+    page.wait_for_selector("#results")
+    assert page.locator("#results .verdict.bad").count() == 1
+    findings = page.locator("#results .finding")
+    assert findings.count() == len(case["results"])  # 二（一）2., 二（四）1., 二（五）
+    for f in findings.all():
+        assert f.locator("a.clause-link").count() == 1 and f.locator("blockquote.verbatim").inner_text()
+    assert "3000平方米" in page.locator("#results").inner_text()
+    assert "pkg:floorArea 3000.0" in page.locator("form#paste textarea[name=text]").input_value()
+    shot(page, "18-turtle-upload", full=True)
+
+
 def _library_query() -> Any:
     for q in load_library(ROOT).values():
         if not q.is_violation_check and all(p.default is not None for p in q.params):
@@ -141,6 +203,10 @@ def test_a_library_query_runs_from_the_page_and_shows_its_rows(page, api, shot) 
     _needs(api, "/api/queries")
     q = _library_query()
     page.goto("/query")
+    page.locator("#library-filter").fill(q.name)  # the filter box narrows the list to the query
+    visible = page.locator("ul.library li:visible")
+    assert 1 <= visible.count() < page.locator("ul.library li").count()
+    assert all(q.name in t for t in visible.all_inner_texts())
     page.get_by_role("link", name=q.name, exact=True).click()
     page.wait_for_url(f"**/query?name={q.name}")
     page.locator("#library-form button").click()
@@ -152,6 +218,32 @@ def test_a_library_query_runs_from_the_page_and_shows_its_rows(page, api, shot) 
     assert status == 200
     assert rows.count() == len(table(answer)["rows"]) > 0
     shot(page, "12-query-results", full=True)
+
+
+def test_a_construct_query_from_the_editor_shows_triples_and_downloads_turtle(page, api, shot) -> None:
+    _needs(api, "/sparql")
+    import pyoxigraph as ox
+
+    page.goto("/query")
+    page.locator("#editor-form textarea[name=query]").fill(
+        "PREFIX eli: <http://data.europa.eu/eli/ontology#>\n"
+        "CONSTRUCT { ?d eli:title ?t ; eli:id_local ?n } WHERE { ?d eli:id_local ?n ; eli:title ?t . "
+        "FILTER(?n = \"京发改规〔2023〕12号\") }")
+    page.locator("#editor-form button[type=submit]").click()
+    page.wait_for_selector("#results")
+    assert page.locator(".error-box").count() == 0
+    table = page.locator("table.result-table.triples")
+    assert table.locator("thead th").all_inner_texts() == ["subject", "predicate", "object"]
+    assert table.locator("tbody tr").count() == 2
+    assert "京发改规〔2023〕12号" in table.inner_text()
+    assert page.locator("form.downloads button").all_inner_texts() == ["Turtle", "N-Triples", "JSON-LD", "RDF/XML"]
+    shot(page, "15-construct-triples", full=True)
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Turtle").click()
+    assert dl.value.suggested_filename == "results.ttl"
+    triples = list(ox.parse(Path(dl.value.path()).read_bytes(), format=ox.RdfFormat.TURTLE))
+    assert sorted(t.object.value for t in triples) == [
+        "京发改规〔2023〕12号", "关于加强腾退低效产业空间改造利用促进产业高质量发展的实施方案"]
 
 
 def test_source_and_user_text_is_shown_escaped_never_run(page, api, shot, xss_clause_text) -> None:
