@@ -2,7 +2,10 @@
 
 Formats by extension (.ttl, .nt, .jsonld, .json) or --input-format. Without --data-dir the
 corpus is loaded in memory and the registry is empty; with --data-dir the registry of that
-(stopped) server is read too. Exit codes (design.md §4.11): 0 at least one measure is
+(stopped) server is read too. `--format turtle` gives the result as RDF a user can load: one
+sh:ValidationReport per measure (sh:conforms = eligible, pkg:measure, pkg:amount = the maximum,
+rdfs:comment = the computation, sh:result per failed criterion with its clause) and one for the
+findings whatever is requested. Exit codes (design.md §4.11): 0 at least one measure is
 eligible, 1 none is, 2 bad input.
 """
 from __future__ import annotations
@@ -11,6 +14,7 @@ import argparse
 import json
 import sys
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +35,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--as-of", dest="as_of", type=date.fromisoformat,
                    help="policies in force on this date (default: the application date, else today)")
-    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--format", choices=["text", "json", "turtle"], default="text",
+                   help="text (default), json (the API answer) or turtle: one SHACL sh:ValidationReport per "
+                        "measure (sh:conforms = eligible, pkg:measure, pkg:amount = maximum in 万元, rdfs:comment = "
+                        "computation, sh:result per failed criterion with prov:wasDerivedFrom its clause)")
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
     p.add_argument("--input-format", dest="input_format", choices=sorted(CONTENT_TYPES))
     p.add_argument("--data-dir", dest="data_dir", help="read the registry of this data directory")
@@ -97,6 +104,58 @@ def text(out: dict[str, Any], lang: str) -> str:
     return "\n".join(lines)
 
 
+def turtle(out: dict[str, Any], lang: str) -> str:
+    """The eligibility answer as RDF: SHACL reports in the project vocabulary (see the module doc)."""
+    from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
+
+    from .namespaces import PKG, PREFIXES, PROV, SH
+
+    g = Graph()
+    for k, v in PREFIXES.items():
+        g.bind(k, v, override=True)
+    project = URIRef(out["project"]["iri"])
+    g.add((project, PKG.projectKey, Literal(out["project"]["projectKey"])))
+
+    def report(conforms: bool, comment: str | None) -> BNode:
+        r = BNode()
+        g.add((r, RDF.type, SH.ValidationReport))
+        g.add((r, SH.conforms, Literal(conforms)))
+        g.add((r, PKG.asOf, Literal(out["project"]["asOf"], datatype=XSD.date)))
+        if out["receipt"].get("corpusVersion"):
+            g.add((r, PKG.shapesVersion, Literal(out["receipt"]["corpusVersion"])))
+        if comment:
+            g.add((r, RDFS.comment, Literal(comment, lang=lang)))
+        return r
+
+    def result(r: BNode, finding: dict[str, Any], severity: URIRef) -> None:
+        x = BNode()
+        g.add((r, SH.result, x))
+        g.add((x, RDF.type, SH.ValidationResult))
+        g.add((x, SH.focusNode, project))
+        g.add((x, SH.resultSeverity, severity))
+        g.add((x, SH.resultMessage, Literal(finding["message"], lang=lang)))
+        g.add((x, SH.sourceShape, URIRef(finding["sourceShape"])))
+        if finding.get("clause"):
+            g.add((x, PROV.wasDerivedFrom, URIRef(finding["clause"]["iri"])))
+
+    for m in out["measures"]:
+        r = report(m["eligible"], m["computation"])
+        g.add((r, PKG.measure, URIRef(m["measure"])))
+        if m["maxAmount"] is not None:
+            g.add((r, PKG.amount, Literal(Decimal(str(m["maxAmount"])))))
+        if m.get("clause"):
+            g.add((r, PROV.wasDerivedFrom, URIRef(m["clause"])))
+        for f in m["reasons"]:
+            result(r, f, SH.Violation)
+        for f in m["warnings"]:
+            result(r, f, SH.Warning)
+    general = out["generalFindings"]
+    r = report(not any(f["severity"] == "Violation" for f in general), WORDS[lang]["general"])
+    for f in general:
+        result(r, f, SH[f["severity"]])
+    return g.serialize(format="turtle")
+
+
 def cmd_eligibility(args: argparse.Namespace) -> int:
     try:
         out = run(args)
@@ -107,6 +166,8 @@ def cmd_eligibility(args: argparse.Namespace) -> int:
         return 2
     if args.format == "json":
         print(json.dumps(out, ensure_ascii=False, indent=2, default=str))
+    elif args.format == "turtle":
+        print(turtle(out, args.lang))
     else:
         print(text(out, args.lang))
     return 0 if any(m["eligible"] for m in out["measures"]) else 1

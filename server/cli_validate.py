@@ -68,7 +68,7 @@ def validate_file(store: Any, path: Path, args: argparse.Namespace) -> dict[str,
 def _text(entry: dict[str, Any], lang: str) -> str:
     w = WORDS[lang]
     if "error" in entry:
-        return f"{entry['file']}: {w['input']}: {entry['error']}"
+        return f"{w['input']}: {entry['error']}"
     o = entry["outcome"]
     counts = {s: sum(1 for r in o.results if r["severity"] == s) for s in ("Violation", "Warning", "Info")}
     head = (f"{entry['file']}: {w['ok'] if o.conforms else w['bad']} ({counts['Violation']} {w['v']}, "

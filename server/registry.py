@@ -8,10 +8,11 @@ one named graph, `graph/registry/award/<id>`. Every write is a single
 `Store.extend`, flushed; one INSERT DATA on a remote store), so a record is
 whole or absent, and the write is acknowledged only after it returns.
 
-Ids are content hashes, so writes are idempotent: the same bytes are one
-submission, the same (project, measure, amount, date) one award. An
-`Idempotency-Key` is kept in a graph of its own; reusing it with another body
-is a 409. Only the store interface is used (select, ask, replace_graph,
+Ids are content hashes, so writes are idempotent: equal submission graphs are one
+submission, whatever their bytes (re-indented JSON, the same project in Turtle and in
+the JSON form: `graph_hash`, a SHA-256 of the canonical N-Triples), the same (project,
+measure, amount, date) one award. An `Idempotency-Key` is kept in a graph of its own;
+reusing it with another submission (another graph) or award is a 409. Only the store interface is used (select, ask, replace_graph,
 graph_quads), so the remote store serves the registry too.
 """
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
 from rdflib.namespace import RDF, XSD
 
 from .errors import Conflict, NotFound
@@ -49,6 +51,35 @@ _WRITE_LOCK = threading.Lock()
 
 def submission_id(sha256: str) -> str:
     return sha256[:32]
+
+
+NUMBERS = {XSD.integer, XSD.decimal, XSD.int, XSD.long, XSD.short, XSD.byte, XSD.nonNegativeInteger,
+           XSD.positiveInteger}
+
+
+def _canonical_term(t: Any) -> Any:
+    """Equal values, equal terms: 8000, 8000.0 and 8000.00 are one xsd:decimal; "1" and "true" one boolean."""
+    if not isinstance(t, Literal) or t.datatype is None or t.ill_typed:
+        return t
+    if t.datatype == XSD.string:  # RDF 1.1: "x"^^xsd:string is "x"
+        return Literal(str(t))
+    if t.datatype in NUMBERS:
+        d = Decimal(str(t).strip()).normalize()
+        text = format(d, "f")
+        return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)
+    if t.datatype == XSD.boolean:
+        return Literal(str(t).strip() in ("true", "1"), datatype=XSD.boolean)
+    return t
+
+
+def graph_hash(g: Graph) -> str:
+    """SHA-256 of the canonical form of `g`: blank nodes named by rdflib.compare, literals by value,
+    N-Triples sorted. Two serialisations of one submission hash alike."""
+    norm = Graph()
+    for s, p, o in g:
+        norm.add((s, p, _canonical_term(o)))
+    lines = sorted(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in to_canonical_graph(norm))
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
 def submission_graph_name(sid: str) -> str:
@@ -135,12 +166,16 @@ def exists(store: Any, sid: str) -> bool:
 
 def store_submission(store: Any, *, sha256: str, fmt: str, data: Graph, subject: str | None,
                      project_key: str, report: Graph, receipt: dict[str, Any],
-                     idempotency_key: str | None = None) -> tuple[str, bool]:
-    """Store one submission with its report; (id, created). Idempotent by content and by key."""
-    sid = submission_id(sha256)
+                     idempotency_key: str | None = None, graph_sha256: str | None = None) -> tuple[str, bool]:
+    """Store one submission with its report; (id, created). Idempotent by graph and by key.
+
+    `sha256` is the hash of the submitted bytes (kept as pkg:contentHash); the id is the
+    hash of the graph (`graph_hash(data)` unless given)."""
+    ghash = graph_sha256 or graph_hash(data)
+    sid = submission_id(ghash)
     graph = submission_graph_name(sid)
     with _WRITE_LOCK:
-        _check_key(store, "submission", idempotency_key, sha256)
+        _check_key(store, "submission", idempotency_key, ghash)
         rec = URIRef(RECORD + sid)
         created = not _exists(store, graph, str(rec), PKG.SubmissionRecord)
         if created:
@@ -161,7 +196,7 @@ def store_submission(store: Any, *, sha256: str, fmt: str, data: Graph, subject:
             if subject:
                 g.add((rec, FOAF_TOPIC, URIRef(subject)))
             _write_new(store, graph, g, str(rec), PKG.SubmissionRecord)
-        _save_key(store, "submission", idempotency_key, sha256, RECORD + sid)
+        _save_key(store, "submission", idempotency_key, ghash, RECORD + sid)
     return sid, created
 
 

@@ -31,6 +31,7 @@ from .errors import (
     UnsupportedMediaType,
 )
 from .namespaces import BASE
+from .submission_checks import check_datatypes, check_json_shape, lexical_ok, quiet_rdflib
 
 MAX_DEPTH = 48
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -76,9 +77,9 @@ def media_format(content_type: str | None, allowed: Iterable[str] | None = None)
     if charset and charset.group(1).lower().replace("_", "-") not in ("utf-8", "utf8", "us-ascii"):
         raise UnsupportedMediaType(f"unsupported charset {charset.group(1)}: send UTF-8",
                                    {"accepted": allowed_types})
-    if mt not in allowed_types and not (mt == "text/plain" and "application/n-triples" in allowed_types):
+    if mt not in allowed_types:  # text/plain too: guessing N-Triples from it hid client mistakes
         raise UnsupportedMediaType(f"unsupported content type {mt or '(none)'}", {"accepted": allowed_types})
-    return "n-triples" if mt == "text/plain" else {**MEDIA_TYPES, "application/n-quads": "n-quads"}[mt]
+    return {**MEDIA_TYPES, "application/n-quads": "n-quads"}[mt]
 
 
 def check_size(body: bytes, limit: int) -> None:
@@ -147,8 +148,11 @@ def to_rdflib(term: Any) -> Node:
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
-        dt = term.datatype.value
-        return Literal(term.value) if dt in (XSD_STRING, RDF_LANGSTRING) else Literal(term.value, datatype=URIRef(dt))
+        if term.datatype.value in (XSD_STRING, RDF_LANGSTRING):
+            return Literal(term.value)
+        dt = URIRef(term.datatype.value)
+        # a lexical form XSD refuses but Python reads ("1e3"^^xsd:decimal) is kept as sent, for check_datatypes
+        return Literal(term.value, datatype=dt, normalize=lexical_ok(term.value, dt))
     raise BadInput("RDF 1.2 triple terms are not accepted in submissions")
 
 
@@ -190,12 +194,20 @@ def graph_from_json(data: Any, fmt: str, store: Any) -> Graph:
     from .jsonform import submission_graph
     from .validation_index import build_index
 
+    check_json_shape(data, fmt)
     try:
         return submission_graph(data, build_index(store))
     except RecursionError:
         raise ParseError(fmt, f"nesting deeper than {MAX_DEPTH} levels") from None
-    except (ValueError, TypeError, AssertionError) as e:  # rdflib's JSON-LD parser on odd input
+    except (ValueError, TypeError, AssertionError, LookupError, AttributeError, UnboundLocalError) as e:
+        # rdflib's JSON-LD parser on odd input (it raised UnboundLocalError on a bare `null`)
         raise ParseError(fmt, str(e)[:300] or type(e).__name__) from None
+
+
+def check_graph(g: Graph, fmt: str) -> None:
+    """What every route checks once the bytes are a graph: subjects, then literal types (server.submission_checks)."""
+    check_subjects(g, fmt)
+    check_datatypes(g, fmt)
 
 
 def check_subjects(g: Graph, fmt: str) -> None:
@@ -218,6 +230,7 @@ def parse_submission(body: bytes, content_type: str | None, limit: int, store: A
 
 
 def parse_text(text: str, fmt: str, sha256: str, store: Any) -> Parsed:
+    quiet_rdflib()
     if not text.strip():
         raise BadInput("empty body", {"format": fmt})
     data = None
@@ -226,7 +239,7 @@ def parse_text(text: str, fmt: str, sha256: str, store: Any) -> Parsed:
         g = graph_from_json(data, fmt, store)
     else:
         g = parse_rdf(text, fmt)
-    check_subjects(g, fmt)
+    check_graph(g, fmt)
     return Parsed(g, fmt, sha256, data)
 
 
@@ -247,6 +260,7 @@ _NQ_GRAPH = re.compile(r"<([^<>\s]*)>\s*\.\s*(#.*)?$")
 def batch_items(body: bytes, fmt: str, store: Any, max_items: int) -> list[Item]:
     """A JSON list of submissions, or N-Quads with one named graph per submission."""
     text = check_bytes(body, fmt)
+    quiet_rdflib()
     if fmt == "n-quads":
         items = _nquads_items(text)
     elif fmt in ("json-form", "json-ld"):
@@ -267,7 +281,7 @@ def _json_item(i: int, obj: Any, fmt: str, store: Any) -> Item:
     raw = json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
     try:
         g = graph_from_json(obj, fmt, store)
-        check_subjects(g, fmt)
+        check_graph(g, fmt)
         return Item(i, name, Parsed(g, fmt, hashlib.sha256(raw).hexdigest(), obj))
     except PolicyKGError as e:
         return Item(i, name, error=e)
@@ -302,7 +316,7 @@ def _nquads_items(text: str) -> list[Item]:
             for _n, line in lines:
                 for q in ox.parse(line.encode("utf-8"), format=ox.RdfFormat.N_QUADS):
                     g.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
-            check_subjects(g, "n-quads")
+            check_graph(g, "n-quads")
             raw = "\n".join(line for _n, line in lines).encode("utf-8")
             items.append(Item(len(items), name, Parsed(g, "n-quads", hashlib.sha256(raw).hexdigest())))
         except PolicyKGError as e:

@@ -8,6 +8,7 @@ the message (labels of concepts, measures and properties; 是/否 for booleans).
 """
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal
 from typing import Any
@@ -137,8 +138,9 @@ def term_json(v: Node | None) -> Any:
         py = v.toPython()
         if isinstance(py, bool):
             return py
-        if v.datatype in NUMERIC:
-            return float(v) if v.datatype != XSD.integer else int(v)
+        if v.datatype in NUMERIC and not v.ill_typed:  # "lots"^^xsd:decimal stays text, never a 500
+            num = float(v) if v.datatype != XSD.integer else int(v)
+            return num if math.isfinite(num) else str(v)  # NaN / INF are not JSON
         return str(v)
     return str(v)
 

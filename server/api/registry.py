@@ -1,12 +1,12 @@
 """The registry (contract.md §3): POST /api/submissions, GET /api/submissions/{id}, POST and GET /api/awards.
 
-Writes are idempotent (content-addressed ids; `Idempotency-Key` honoured, 409 when a key
-comes back with another body) and answered only after the store has committed them:
+Writes are idempotent (content-addressed ids: a submission's id is the hash of its canonical
+graph, so the same project re-indented or in another RDF syntax is one record; `Idempotency-Key`
+honoured, 409 when a key comes back with another submission or award) and answered only after the store has committed them:
 201 for a new record, 200 for one that already existed.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -50,17 +50,18 @@ async def post_submission(request: Request) -> Response:
         if len(subjects) > 1:
             raise UnprocessableInput("the registry stores one submission per request; this data holds "
                                      f"{len(subjects)}", {"field": "id", "subjects": [str(s) for s in subjects]})
-        sid = registry.submission_id(parsed.sha256)
+        ghash = registry.graph_hash(parsed.graph)
+        sid = registry.submission_id(ghash)
         if registry.exists(store, sid):
-            registry.claim_key(store, "submission", key, parsed.sha256, registry.RECORD + sid)
+            registry.claim_key(store, "submission", key, ghash, registry.RECORD + sid)
             return registry.load_submission(store, sid), False
-        registry.claim_key(store, "submission", key, parsed.sha256)
+        registry.claim_key(store, "submission", key, ghash)
         outcome, rec = checked(store, parsed, as_of)
         subject = subjects[0]
         sid, created = registry.store_submission(
             store, sha256=parsed.sha256, fmt=parsed.format, data=parsed.graph, subject=str(subject),
             project_key=project_key(parsed.graph, subject), report=outcome.report_graph, receipt=rec,
-            idempotency_key=key)
+            idempotency_key=key, graph_sha256=ghash)
         return registry.load_submission(store, sid), created
 
     stored, created = await run_in_threadpool(work)
@@ -191,8 +192,8 @@ async def post_award(request: Request) -> Response:
         from ..submission import check_bytes
 
         fields = award_fields(store, load_json(check_bytes(body, "json")))
-        return registry.record_award(store, **fields, body_sha=hashlib.sha256(body).hexdigest(),
-                                     idempotency_key=key)
+        same = registry.award_id(fields["project_key"], fields["measure"], fields["amount"], fields["when"])
+        return registry.record_award(store, **fields, body_sha=same, idempotency_key=key)  # the award, not its bytes
 
     award, created = await run_in_threadpool(work)
     return JSONResponse({**award, "created": created}, status_code=201 if created else 200)

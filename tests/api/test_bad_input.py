@@ -182,3 +182,119 @@ def test_a_submission_may_not_smuggle_in_an_award_record(small: TestClient, rout
            b"[] a p:AwardRecord ; p:projectKey \"victim/1\" ; p:amount 1.0 ; p:awardDate \"2024-01-01\" .\n")
     assert assert_error(small.post(route, content=ttl, headers={"content-type": "text/turtle"}),
                         422)["detail"]["field"] == "@type"
+
+
+# -- JSON that is not an object, types that are not names, literals of the wrong type ------------------------
+P = "@prefix pkg: <https://w3id.org/policykg/ontology#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+T1 = "<https://w3id.org/policykg/data/t1> a pkg:RenovationProject ; " \
+     "pkg:projectType <https://w3id.org/policykg/concept/project-type/old-factory> ; "
+INVESTMENT = "https://w3id.org/policykg/doc/jfgg/2023/12/measure/investment-subsidy-old-factory-and-infrastructure"
+PKG = "https://w3id.org/policykg/ontology#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@pytest.mark.parametrize("route", RDF_ROUTES)
+@pytest.mark.parametrize("ctype", ["application/json", "application/ld+json"])
+@pytest.mark.parametrize(("body", "got"), [(b"null", "null"), (b'"str"', "a string"), (b"123", "a number"),
+                                           (b"[]", "an empty list")])
+def test_a_json_body_that_is_not_an_object_is_a_422_naming_the_root(small: TestClient, route: str, ctype: str,
+                                                                     body: bytes, got: str) -> None:
+    d = assert_error(small.post(route, content=body, headers={"content-type": ctype}), 422)
+    assert d["error"].endswith(f"got {got}")
+    assert (d["detail"]["field"], d["detail"]["expected"]) == ("(root)", "object")
+
+
+@pytest.mark.parametrize("route", RDF_ROUTES)
+def test_a_list_item_that_is_not_an_object_is_a_422_naming_the_item(small: TestClient, route: str) -> None:
+    r = small.post(route, content=json.dumps([GOOD, 7]).encode(), headers={"content-type": "application/json"})
+    assert assert_error(r, 422)["detail"]["field"] == "[1]"
+
+
+@pytest.mark.parametrize("body", [b"[1, 2]", b"[null]", b'[{"type": "RenovationProject", "id": "b1"}, "x"]'])
+def test_each_non_object_of_a_batch_is_its_own_422_entry(small: TestClient, body: bytes) -> None:
+    r = small.post("/api/validate/batch", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 200, r.text
+    items = json.loads(body)
+    bad = [e for e, item in zip(r.json()["reports"], items, strict=True) if not isinstance(item, dict)]
+    assert [(e["status"], e["detail"]["field"]) for e in bad] == [(422, "(root)")] * len(bad)
+    assert r.json()["errors"] == len(bad)
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_a_type_given_as_a_list_is_a_422_naming_type(small: TestClient, route: str) -> None:
+    r = small.post(route, content=body_of(route, {**GOOD, "type": ["RenovationProject"]}),
+                   headers={"content-type": "application/json"})
+    if route.endswith("batch"):
+        entry = r.json()["reports"][0]
+        assert (r.status_code, entry["status"], entry["detail"][0]["field"]) == (200, 422, "type")
+        return
+    assert assert_error(r, 422)["detail"][0]["field"] == "type"
+
+
+TYPED = [  # (Turtle object, JSON-LD value, field, expected): the auditor's examples and their kin
+    ('"lots"^^xsd:decimal', {"@value": "lots", "@type": XSD + "decimal"}, "floorArea", "xsd:decimal"),
+    ('"8000 万"', "8000 万", "fixedAssetInvestment", "xsd:decimal"),
+    ('"2024-02-30"^^xsd:date', {"@value": "2024-02-30", "@type": XSD + "date"}, "applicationDate", "xsd:date"),
+    ('"2024-06-01"', "2024-06-01", "applicationDate", "xsd:date"),
+    ('"yes"', "yes", "propertyRightsClear", "xsd:boolean"),
+    # rdflib's JSON-LD parser reads "1e3"^^xsd:decimal as 1000 (the value meant) before we see it: Turtle only
+    ('"1e3"^^xsd:decimal', None, "floorArea", "xsd:decimal"),
+    ("1990.5", {"@value": "1990.5", "@type": XSD + "decimal"}, "builtYear", "xsd:integer"),
+]
+
+
+@pytest.mark.parametrize("route", RDF_ROUTES)
+@pytest.mark.parametrize(("ttl", "_jsonld", "field", "expected"), TYPED)
+def test_a_turtle_literal_of_the_wrong_type_is_a_422_naming_the_field(small: TestClient, route: str, ttl: str,
+                                                                      _jsonld: object, field: str,
+                                                                      expected: str) -> None:
+    body = (P + T1 + f"pkg:{field} {ttl} .\n").encode()
+    d = assert_error(small.post(route, content=body, headers={"content-type": "text/turtle"}), 422)
+    assert d["error"].startswith(f"{field}: ")
+    assert [(x["field"], x["expected"]) for x in d["detail"]] == [(field, expected)]
+
+
+@pytest.mark.parametrize(("_ttl", "jsonld", "field", "expected"), [t for t in TYPED if t[1] is not None])
+def test_a_json_ld_literal_of_the_wrong_type_is_a_422_naming_the_field(small: TestClient, _ttl: str,
+                                                                       jsonld: object, field: str,
+                                                                       expected: str) -> None:
+    doc = {"@id": "https://w3id.org/policykg/data/t1", "@type": PKG + "RenovationProject", PKG + field: jsonld}
+    d = assert_error(small.post("/api/validate", json=doc, headers={"content-type": "application/ld+json"}), 422)
+    assert [(x["field"], x["expected"]) for x in d["detail"]] == [(field, expected)]
+
+
+@pytest.mark.parametrize(("field", "value"), [("floorArea", "lots"), ("fixedAssetInvestment", "8000 万"),
+                                              ("applicationDate", "2024-02-30"), ("propertyRightsClear", "yes")])
+def test_a_json_form_value_of_the_wrong_type_is_a_422_naming_the_field(small: TestClient, field: str,
+                                                                       value: str) -> None:
+    assert assert_error(small.post("/api/validate", json={**GOOD, field: value}), 422)["detail"][0]["field"] == field
+
+
+def test_an_investment_written_as_text_no_longer_slips_past_the_amount_rule(small: TestClient) -> None:
+    def ttl(fai: str) -> bytes:
+        return (P + T1 + f"pkg:fixedAssetInvestment {fai} ; pkg:applicationDate \"2024-06-01\"^^xsd:date ; "
+                f"pkg:requests [ a pkg:FundingRequest ; pkg:measure <{INVESTMENT}> ; pkg:amount 4900 ] .\n").encode()
+    numeric = small.post("/api/validate", content=ttl("8000"), headers={"content-type": "text/turtle"})
+    assert numeric.status_code == 200
+    amount_shape = "https://w3id.org/policykg/shape/jfgg/2023/12/measure/investment-subsidy-old-factory-and-" \
+                   "infrastructure/amount"  # 4900 > min(30% × 8000, 5000)
+    assert amount_shape in [r["sourceShape"] for r in numeric.json()["results"]]
+    text = small.post("/api/validate", content=ttl('"8000 万"'), headers={"content-type": "text/turtle"})
+    assert assert_error(text, 422)["detail"] == [{"field": "fixedAssetInvestment", "value": "8000 万",
+                                                  "expected": "xsd:decimal"}]
+
+
+def test_an_integer_where_a_decimal_is_due_is_accepted(small: TestClient) -> None:
+    r = small.post("/api/validate", content=(P + T1 + "pkg:floorArea 8000 .\n").encode(),
+                   headers={"content-type": "text/turtle"})
+    assert r.status_code == 200, r.text
+
+
+@pytest.mark.parametrize("route", RDF_ROUTES)
+def test_text_plain_is_a_415_listing_the_accepted_types(small: TestClient, route: str) -> None:
+    nt = b'<https://w3id.org/policykg/data/x> <https://w3id.org/policykg/ontology#floorArea> "1"^^<urn:x> .'
+    accepted = assert_error(small.post(route, content=nt, headers={"content-type": "text/plain"}),
+                            415)["detail"]["accepted"]
+    assert "text/plain" not in accepted
+    assert {"application/n-triples", "text/turtle", "application/ld+json", "application/json",
+            "application/rdf+xml"} <= set(accepted)

@@ -129,7 +129,7 @@ def test_only_measures_in_force_on_the_as_of_date_are_listed(client: TestClient)
 
 
 def test_a_per_enterprise_yearly_cap_leaves_what_the_registry_does_not_hold(client: TestClient) -> None:
-    body = project(id="lease", projectType="finance-lease", projectCode="L-9",
+    body = project(id="lease", projectType="finance-lease", projectCode="L-9", financeLeaseAmount=30000,
                    applicant={"name": "丙", "creditCode": "91110000000000007W"})
     slug = "jjxj-2022-old-factory-finance-lease-subsidy"
     assert measure(elig(client, body), slug)["maxAmount"] == 1000

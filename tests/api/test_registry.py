@@ -30,7 +30,7 @@ OLD_FACTORY = {
 
 def lease(code: str, amount: float, when: str = "2024-06-01", cc: str = "91110000000000002Y") -> dict:
     return {"type": "RenovationProject", "id": f"lease-{code}", "projectType": "finance-lease",
-            "applicationDate": when, "inOldFactoryLedger": True, "inHighTechProjectDatabase": True,
+            "financeLeaseAmount": 30000, "applicationDate": when, "inOldFactoryLedger": True, "inHighTechProjectDatabase": True,
             "status": "under-construction", "applicant": {"name": "乙公司", "creditCode": cc}, "projectCode": code,
             "requests": [{"measure": LEASE, "amount": amount}]}
 
@@ -85,6 +85,46 @@ def test_an_idempotency_key_returns_the_same_record_and_refuses_another_body(cli
     assert a.json()["id"] == b.json()["id"]
     assert c.json()["detail"]["field"] == "Idempotency-Key"
     assert len([g for g in client.app.state.store.named_graphs() if "/graph/submission/" in g]) == 1
+
+
+OLD_FACTORY_TTL = """@prefix pkg: <https://w3id.org/policykg/ontology#> .
+@prefix c: <https://w3id.org/policykg/concept/> .
+<https://w3id.org/policykg/data/of1> a pkg:RenovationProject ;
+  pkg:projectType c:project-type\\/old-factory ; pkg:floorArea 8000 ; pkg:fixedAssetInvestment 8000.00 ;
+  pkg:status c:status\\/under-construction ;
+  pkg:applicationDate "2024-06-01"^^<http://www.w3.org/2001/XMLSchema#date> ;
+  pkg:propertyRightsClear true ; pkg:operationsMechanism "1"^^<http://www.w3.org/2001/XMLSchema#boolean> ;
+  pkg:industryPositioning "高精尖" ; pkg:industryCategory c:industry-category\\/high-tech ;
+  pkg:inOldFactoryLedger true ; pkg:inHighTechProjectDatabase true ; pkg:projectCode "P-1" ;
+  pkg:applicant [ a pkg:Applicant ; pkg:name "甲公司" ; pkg:creditCode "91110000000000001X" ] ;
+  pkg:requests [ a pkg:FundingRequest ; pkg:amount 2400 ; pkg:measure
+    <https://w3id.org/policykg/doc/jfgg/2023/12/measure/investment-subsidy-old-factory-and-infrastructure> ] .
+"""
+
+
+def test_the_same_json_re_indented_is_one_record(client: TestClient) -> None:
+    compact = json.dumps(OLD_FACTORY).encode()
+    pretty = json.dumps(dict(reversed(list(OLD_FACTORY.items()))), indent=4, ensure_ascii=False).encode()
+    a = client.post("/api/submissions", content=compact, headers={"content-type": "application/json"})
+    b = client.post("/api/submissions", content=pretty, headers={"content-type": "application/json"})
+    assert (a.status_code, b.status_code) == (201, 200)
+    assert b.json()["id"] == a.json()["id"] and b.json()["created"] is False
+    assert len([g for g in client.app.state.store.named_graphs() if "/graph/submission/" in g]) == 1
+
+
+def test_the_same_project_as_turtle_and_as_json_is_one_record(client: TestClient) -> None:
+    a = client.post("/api/submissions", json=OLD_FACTORY)
+    b = client.post("/api/submissions", content=OLD_FACTORY_TTL.encode(), headers={"content-type": "text/turtle"})
+    assert (a.status_code, b.status_code) == (201, 200), b.text
+    assert b.json()["id"] == a.json()["id"]
+    assert len([g for g in client.app.state.store.named_graphs() if "/graph/submission/" in g]) == 1
+
+
+def test_an_idempotency_key_accepts_the_same_submission_in_other_bytes(client: TestClient) -> None:
+    h = {"idempotency-key": "req-7"}
+    a = client.post("/api/submissions", json=OLD_FACTORY, headers=h)
+    b = client.post("/api/submissions", content=OLD_FACTORY_TTL.encode(), headers={**h, "content-type": "text/turtle"})
+    assert (a.status_code, b.status_code) == (201, 200) and a.json()["id"] == b.json()["id"]
 
 
 def test_an_award_is_recorded_once_and_listed_by_project_and_enterprise(client: TestClient) -> None:

@@ -88,3 +88,57 @@ def test_several_files_and_an_unknown_extension(tmp_path: Path, capsys) -> None:
     assert main(["validate", str(good), str(bad)]) == 1
     assert main(["validate", str(odd)]) == 2
     assert "unknown file extension '.yaml'" in capsys.readouterr().out
+
+
+ILL_TYPED = ("@prefix pkg: <https://w3id.org/policykg/ontology#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+             "<https://w3id.org/policykg/data/t1> a pkg:RenovationProject ;\n"
+             "  pkg:projectType <https://w3id.org/policykg/concept/project-type/old-factory> ;\n"
+             '  pkg:floorArea "lots"^^xsd:decimal .\n')
+
+
+def _bad_inputs(tmp_path: Path) -> list[tuple[Path, str]]:
+    null = tmp_path / "null.json"
+    null.write_text("null", encoding="utf-8")
+    t1 = tmp_path / "t1.ttl"
+    t1.write_text(ILL_TYPED, encoding="utf-8")
+    return [(null, "a submission is a JSON object (or a list of objects), got null"),
+            (t1, "floorArea: 'lots' is not a valid xsd:decimal")]
+
+
+def test_validate_answers_a_null_body_and_an_ill_typed_literal_with_one_line_and_exit_2(tmp_path: Path,
+                                                                                         capsys) -> None:
+    for path, message in _bad_inputs(tmp_path):
+        assert main(["validate", str(path), "--lang", "en"]) == 2
+        out, err = capsys.readouterr()
+        assert out.strip() == f"bad input: {path}: {message}"
+        assert "Traceback" not in err
+
+
+def test_eligibility_answers_a_null_body_and_an_ill_typed_literal_with_one_line_and_exit_2(tmp_path: Path,
+                                                                                            capsys) -> None:
+    for path, message in _bad_inputs(tmp_path):
+        assert main(["eligibility", str(path)]) == 2
+        out, err = capsys.readouterr()
+        assert (out, err.strip()) == ("", f"{path}: {message}")
+
+
+def test_eligibility_as_turtle_is_one_shacl_report_per_measure_with_its_amount(tmp_path: Path, capsys) -> None:
+    from rdflib import RDF, Graph, Literal, URIRef
+    from rdflib.namespace import SH
+
+    from server.namespaces import PKG
+
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(GOOD, ensure_ascii=False), encoding="utf-8")
+    assert main(["eligibility", str(good), "--format", "json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert main(["eligibility", str(good), "--format", "turtle", "--lang", "en"]) == 0
+    g = Graph().parse(data=capsys.readouterr().out, format="turtle")
+    by_measure = {g.value(r, PKG.measure): r for r in g.subjects(RDF.type, SH.ValidationReport)}
+    assert len(by_measure) == len(answer["measures"]) + 1  # and one for the findings whatever is requested
+    for m in answer["measures"]:
+        r = by_measure[URIRef(m["measure"])]
+        assert g.value(r, SH.conforms) == Literal(m["eligible"])
+        amount = g.value(r, PKG.amount)
+        assert (float(amount) if amount is not None else None) == m["maxAmount"]
+        assert len(list(g.objects(r, SH.result))) == len(m["reasons"]) + len(m["warnings"])
