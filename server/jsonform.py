@@ -45,6 +45,8 @@ RENOVATION = {
     "propertyRightsClear": "boolean", "operationsMechanism": "boolean", "industryPositioning": "string",
     "industryCategory": "concept:industry-category", "energySavedTce": "decimal",
     "greenManufacturingListed": "boolean", "srdiAreaShare": "share", "landLeaseYears": "decimal",
+    "energySavingRate": "share", "ownerConsentAreaShare": "share", "ownerConsentHeadcountShare": "share",
+    "financeLeaseAmount": "decimal", "loanAmount": "decimal",
 }
 TYPES: dict[str, dict[str, str]] = {
     "RenovationProject": RENOVATION,
@@ -60,7 +62,8 @@ TYPES: dict[str, dict[str, str]] = {
         "serviceInputShare": "share", "certifications": "concepts:certification", "avgRevenueGrowth3y": "decimal",
         "avgProfitGrowth3y": "decimal",
     },
-    "ComputingCenter": {"stage": "enum:new|expanded|existing", "pue": "decimal", "annualEnergyTce": "decimal"},
+    "ComputingCenter": {"stage": "enum:new|expanded|existing", "pue": "decimal", "annualEnergyTce": "decimal",
+                        "greenPowerShare": "share"},
     "CoordinatorEntity": {
         "validFrom": "date", "validUntil": "date", "extensions": "extensions", "publicNoticeDays": "integer",
     },
@@ -292,6 +295,13 @@ def _check_context(ctx: Any) -> None:
 
 def json_to_graph(data: Any, index: PolicyIndex) -> rdflib.Graph:
     """The RDF graph of a JSON-form submission (parsed Python JSON)."""
+    nodes = data if isinstance(data, list) else [data]
+    for i, node in enumerate(nodes):
+        t = node.get("type") if isinstance(node, dict) else None
+        if t is not None and not isinstance(t, str):  # ["RenovationProject"] is not a type name
+            pre = f"[{i}]." if isinstance(data, list) else ""
+            raise UnprocessableInput(f"{pre}type: must be one type name (a string), got {json.dumps(t)}",
+                                     [{"field": pre + "type", "message": f"must be a string (known: {', '.join(TYPES)})"}])
     doc = normalise(data, index)
     g = rdflib.Graph()
     g.parse(data=json.dumps(doc, ensure_ascii=False), format="json-ld")

@@ -88,6 +88,7 @@ class PKG(DefinedNamespace):
     appliesToMeasure: URIRef
     appliesToProjectType: URIRef
     appliesToSubmissionType: URIRef
+    appliesWhen: URIRef
     asOf: URIRef
     auxiliaryFacilityShare: URIRef
     avgProfitGrowth3y: URIRef
@@ -116,16 +117,19 @@ class PKG(DefinedNamespace):
     durationYears: URIRef
     encodesProvision: URIRef
     energySavedTce: URIRef
+    energySavingRate: URIRef
     excavationDepth: URIRef
     excludesFunding: URIRef
     exclusiveWith: URIRef
     extensions: URIRef
+    financeLeaseAmount: URIRef
     fixedAssetInvestment: URIRef
     floor: URIRef
     floorArea: URIRef
     functionMismatch: URIRef
     fundingSource: URIRef
     greenManufacturingListed: URIRef
+    greenPowerShare: URIRef
     greenRatioAfter: URIRef
     greenRatioBefore: URIRef
     hasAnomaly: URIRef
@@ -146,6 +150,7 @@ class PKG(DefinedNamespace):
     kind: URIRef
     landLeaseYears: URIRef
     landLegallyAcquired: URIRef
+    loanAmount: URIRef
     machineCheckable: URIRef
     managementEntity: URIRef
     manufacturingRevenueShare: URIRef
@@ -161,6 +166,8 @@ class PKG(DefinedNamespace):
     occupancyRate: URIRef
     onProperty: URIRef
     operationsMechanism: URIRef
+    ownerConsentAreaShare: URIRef
+    ownerConsentHeadcountShare: URIRef
     paramType: URIRef
     parameter: URIRef
     perUnit: URIRef
@@ -204,6 +211,7 @@ class PKG(DefinedNamespace):
     submittedAt: URIRef
     supportDescription: URIRef
     tag: URIRef
+    thresholdProperty: URIRef
     thresholdValue: URIRef
     totalInvestment: URIRef
     undergroundArea: URIRef

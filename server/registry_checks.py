@@ -5,7 +5,8 @@
   funding, so "已获得市级其他财政资金支持的项目，不再重复支持" fires with its own shape and
   clause. An earlier year's award under the very measure requested, when that measure is
   paid by year (capPerYear / maxYears), is that measure's own instalment, not "other"
-  funding: it counts against the per-year cap and the year limit below instead.
+  funding: the shape itself leaves it out (shapegen_cross), and it counts against the
+  per-year cap and the year limit below instead.
 - Per-year caps are cumulative across submissions (e.g. 000 第（五）项: 单个企业年度补贴金额不超过
   1000 万元): the awards of the enterprise (or project, by pkg:capScope) under the measure in
   the same year, plus the requests of its other projects' stored conforming submissions of
@@ -79,13 +80,11 @@ def requested(data: Graph, s: URIRef) -> list[tuple[BNode | URIRef, URIRef, Deci
 
 
 def registry_context(store: Any, b: Bundle, data: Graph) -> Graph:
-    """The awards of the projects in `data`, as AwardRecord triples (own instalments of yearly measures left out)."""
+    """The awards of the projects in `data`, as AwardRecord triples (the cross-policy shapes do not count an
+    earlier instalment of a measure paid by year as other funding for that measure)."""
     g = Graph()
     for s in submissions(b, data):
-        yearly_requested = {m for _r, m, _a in requested(data, s) if yearly(b, m)}
         for a in registry.awards_for_project(store, project_key(data, s)):
-            if URIRef(a["measure"]) in yearly_requested:
-                continue
             node = URIRef(a["iri"])
             g.add((node, RDF.type, PKG.AwardRecord))
             g.add((node, PKG.projectKey, Literal(a["project"])))

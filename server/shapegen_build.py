@@ -14,6 +14,7 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from . import shapegen_text as T
+from .errors import CorpusError
 from .namespaces import BASE, PKG, PROV, SH
 from .shapegen_model import DATE_PROPS, NESTED_PATH, Corpus, Doc
 
@@ -113,6 +114,9 @@ class Writer:
                     else f"“{pl}” one of {T.join(allowed, lang)}")
         comp = str(g.value(crit, PKG.comparator))
         value, unit = g.value(crit, PKG.thresholdValue), g.value(crit, PKG.unit)
+        other = g.value(crit, PKG.thresholdProperty)
+        if other is not None:
+            return T.requirement(pl, comp, None, None, lang, other=f"“{c.property_label(other, lang)}”")
         rel = g.value(crit, PKG.relativeTo)
         if rel is not None:
             rl = c.property_label(_pkg(str(rel)), lang)
@@ -161,6 +165,17 @@ class Writer:
             g.add((s, SH["in"], self.rdf_list([value])))
         else:
             g.add((s, COMPARATOR[comp], value))
+
+    def property_select(self, crit: Node, strict: bool) -> str:
+        """SHACL-SPARQL for a threshold whose value is another property of the submission (pkg:thresholdProperty):
+        checked once that other property is given; strict also reports the compared property missing."""
+        cg = self.c.g
+        p, q = cg.value(crit, PKG.onProperty), cg.value(crit, PKG.thresholdProperty)
+        op = SPARQL_OP[str(cg.value(crit, PKG.comparator))]
+        opt = f"OPTIONAL {{ $this <{p}> ?value }}" if strict else f"$this <{p}> ?value ."
+        miss = "!BOUND(?value) || " if strict else ""
+        return (f"SELECT $this ?value ?other WHERE {{\n  $this <{q}> ?other .\n  {opt}\n"
+                f"  FILTER ({miss}!(?value {op} ?other))\n}}")
 
     def relative_select(self, crit: Node, strict: bool) -> str:
         """SHACL-SPARQL for a threshold counted from another date (pkg:relativeTo)."""
@@ -212,9 +227,19 @@ def requesters(measures: Iterable[Node], ptypes: Sequence[Node] = ()) -> str:
 
 
 def guard_pattern(c: Corpus, guard: Node, i: int) -> str:
-    p = c.g.value(guard, PKG.onProperty)
-    allowed = c.objs(guard, PKG.allowedValue) + c.objs(guard, PKG.allowedLiteral)
-    return f"?this <{p}> ?g{i} . FILTER (?g{i} IN ({in_list(allowed)}))\n"
+    """The submission meets a pkg:appliesWhen criterion (a value in a list, a numeric threshold, a declaration)."""
+    g = c.g
+    p = g.value(guard, PKG.onProperty)
+    if PKG.ValueInCriterion in c.types(guard):
+        allowed = c.objs(guard, PKG.allowedValue) + c.objs(guard, PKG.allowedLiteral)
+        return f"?this <{p}> ?g{i} . FILTER (?g{i} IN ({in_list(allowed)}))\n"
+    if PKG.RequiredCondition in c.types(guard):
+        return f"?this <{p}> {n3(g.value(guard, PKG.requiredValue))} .\n"
+    if PKG.Threshold in c.types(guard) and g.value(guard, PKG.thresholdValue) is not None:
+        op = SPARQL_OP[str(g.value(guard, PKG.comparator))]
+        return f"?this <{p}> ?g{i} . FILTER (?g{i} {op} {n3(g.value(guard, PKG.thresholdValue))})\n"
+    raise CorpusError(f"pkg:appliesWhen <{guard}> is not a value-in criterion, a declaration or a numeric "
+                      "threshold", str(guard))
 
 
 def general(c: Corpus, scopes: Sequence[tuple], ptypes: Sequence[Node]) -> str:

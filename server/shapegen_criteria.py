@@ -28,8 +28,8 @@ def checkable_rules(c: Corpus) -> list[URIRef]:
                 PKG.AlternativeCriteria not in c.types(crit):
             continue
         owners = c.owners(crit)
-        if owners and all(c.is_guard(crit, o) for o in owners):
-            continue  # an applicability guard: part of its owner's target
+        if not owners and not c.objs(crit, PKG.appliesToSubmissionType) and any(c.g.subjects(PKG.appliesWhen, crit)):
+            continue  # only an applicability guard: part of its owners' targets
         out.append(crit)
     return sorted(set(out), key=str)
 
@@ -44,12 +44,12 @@ def severity(c: Corpus, crit: Node, owners_softened: list[bool]) -> URIRef:
 
 def encoded(c: Corpus, crit: Node) -> list[Node]:
     """The provisions a criterion's shape stands for: itself, its alternatives, its owners and their guards."""
-    out: list[Node] = [crit] + [g for g in c.objs(crit, PKG.hasCriterion) if c.is_guard(g, crit)]
+    out: list[Node] = [crit] + c.guards(crit)
     for a in c.objs(crit, PKG.alternative):
         out += [x for x in encoded(c, a) if x not in out and c.checkable(a)]
     for o in c.owners(crit):
         if c.g.value(o, PKG.slug) is None and c.checkable(o):
-            out += [x for x in [o, *[g for g in c.objs(o, PKG.hasCriterion) if c.is_guard(g, o)]] if x not in out]
+            out += [x for x in [o, *c.guards(o)] if x not in out]
     return out
 
 
@@ -71,6 +71,13 @@ def emit(w: Writer, crit: URIRef, iri: URIRef, sev: URIRef, strict: bool, target
         alts = [emit(w, a, URIRef(f"{iri}/or/{local(a)}"), SH.Violation, True, None, [a])
                 for a in w.alternatives(crit)]
         w.g.add((iri, SH["or"], w.rdf_list(alts)))
+    elif c.g.value(crit, PKG.thresholdProperty) is not None:
+        q = c.g.value(crit, PKG.thresholdProperty)
+        shown = ["{?value}（" + c.property_label(q, "zh") + "：{?other}）",
+                 "{?value} (" + c.property_label(q, "en") + ": {?other})"]
+        msgs = tuple(prefix + T.message(n, r, s, lang) for n, r, s, lang in zip(names, reqs, shown, ("zh", "en"), strict=True))
+        w.annotate(iri, SH.NodeShape, names, sev, msgs, clauses, provisions)
+        w.sparql(iri, "sparql", w.property_select(crit, strict))
     elif c.g.value(crit, PKG.relativeTo) is not None:
         p = c.g.value(crit, PKG.onProperty)
         shown = ["{?value}（" + ("起" if lang == "zh" else "from ") + "{?from}）" if p in DATE_PROPS

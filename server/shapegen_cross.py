@@ -3,6 +3,10 @@
 Each rule's shape is derived from the clause of the document that states it, so a
 violation names that document's clause. SHACL-SPARQL, since core SHACL cannot compare
 the requests of one submission with each other or with its prior funding.
+
+An earlier award under the very measure requested is not "其他财政资金" when that measure is
+paid by year (pkg:maxYears or pkg:capPerYear, e.g. 000 第（五）项 分年度补贴，最长不超过 3 年):
+it is the same support continuing, checked by the per-year cap and the year limit instead.
 """
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ PRIOR_Q = """SELECT $this ?value ?valueZh ?valueEn ?priorZh ?priorEn WHERE {{
   $this pkg:requests/pkg:measure ?value .
   FILTER (?value IN ({measures}))
   $this pkg:priorMunicipalFunding ?pf .
+  FILTER NOT EXISTS {{ ?pf pkg:measure ?value . ?value pkg:maxYears|pkg:capPerYear ?yearly }}
   OPTIONAL {{ ?pf pkg:measure ?pm .
     OPTIONAL {{ ?pm rdfs:label ?pmZh0 FILTER (lang(?pmZh0) = "zh") }}
     OPTIONAL {{ ?pm rdfs:label ?pmEn0 FILTER (lang(?pmEn0) = "en") }} }}

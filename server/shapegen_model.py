@@ -5,9 +5,10 @@ docs/encoding.md that the generator relies on:
 - a criterion applies to the submissions that request a measure listing it (pkg:hasCriterion,
   or the criterion's pkg:appliesToMeasure), restricted to its own pkg:appliesToProjectType;
 - a pkg:Constraint (or pkg:PostDeliveryTarget) applies to its pkg:appliesToSubmissionType and
-  pkg:appliesToProjectType while its document is in force; a pkg:ValueInCriterion among a
-  constraint's or target's criteria is an applicability guard (jjxf-2024-25.ttl header), not a
-  requirement; a constraint with pkg:appliesToMeasure applies to that measure's requesters;
+  pkg:appliesToProjectType while its document is in force, and only to the submissions that
+  meet its pkg:appliesWhen criteria (applicability guards, not requirements); a constraint
+  with pkg:appliesToMeasure applies to that measure's requesters;
+- a pkg:Threshold with pkg:thresholdProperty compares two properties of the submission;
 - pkg:machineCheckable false removes a provision (and its scope) from the shapes.
 """
 from __future__ import annotations
@@ -147,9 +148,12 @@ class Corpus:
         """Measures, constraints and targets that list criterion c."""
         return sorted({s for s in self.g.subjects(PKG.hasCriterion, c) if isinstance(s, URIRef)}, key=str)
 
+    def guards(self, owner: Node) -> list[URIRef]:
+        """The pkg:appliesWhen criteria of a provision: it applies only where they hold."""
+        return [g for g in self.objs(owner, PKG.appliesWhen) if isinstance(g, URIRef)]
+
     def is_guard(self, c: Node, owner: Node) -> bool:
-        kinds = self.types(owner)
-        return PKG.ValueInCriterion in self.types(c) and bool(kinds & {PKG.Constraint, PKG.PostDeliveryTarget})
+        return c in self.guards(owner)
 
     def scope(self, c: URIRef) -> Scope:
         """Who criterion (or self-contained constraint/target) c applies to."""
@@ -169,7 +173,7 @@ class Corpus:
             subtypes = tuple(self.objs(o, PKG.appliesToSubmissionType))
             if doc is None or not subtypes:
                 continue
-            guards = tuple(x for x in self.objs(o, PKG.hasCriterion) if self.is_guard(x, o) and x != c)
+            guards = tuple(x for x in self.guards(o) if x != c)
             sc.general.append((subtypes, tuple(self.objs(o, PKG.appliesToProjectType)), doc, guards))
             sc.softened_owners.append(self.flag(o, PKG.softened))
         return sc

@@ -37,8 +37,9 @@ def amount(v: object, unit: str | None, lang: str) -> str:
     return f"{num(v)}{zh}" if lang == "zh" else (f"{num(v)} {en}".strip())
 
 
-def requirement(prop: str, comparator: str, value: object, unit: str | None, lang: str) -> str:
-    return f"{prop} {OPS.get(comparator, comparator)} {amount(value, unit, lang)}"
+def requirement(prop: str, comparator: str, value: object, unit: str | None, lang: str, other: str = "") -> str:
+    """`prop` compared with a number of the text, or with `other` (another property's label)."""
+    return f"{prop} {OPS.get(comparator, comparator)} {other or amount(value, unit, lang)}"
 
 
 def declared(lang: str) -> str:

@@ -153,12 +153,14 @@ def test_occupancy_targets_are_80_and_70_percent_within_a_year_of_delivery(store
     assert "1年内" in text and "不低于80%" in text and "不低于70%" in text
 
 
-def test_pv_40_percent_and_energy_saving_15_percent_are_targets_without_a_submission_property(store) -> None:
+def test_pv_40_percent_needs_a_judgement_and_energy_saving_15_percent_is_a_checkable_target(store) -> None:
     pv = _props(store, DOC + "/target/pv-roof-coverage")
     assert (_one(pv, "comparator"), _num(pv, "thresholdValue")) == ("ge", Decimal("0.40"))
-    assert _one(pv, "machineCheckable") == "false"
+    assert _one(pv, "machineCheckable") == "false"  # 具备可再生能源利用条件的项目: a judgement
     es = _props(store, DOC + "/target/comprehensive-energy-saving-rate")
-    assert (_one(es, "comparator"), _num(es, "thresholdValue")) == ("ge", Decimal("0.15"))
+    assert (_one(es, "comparator"), _num(es, "thresholdValue")) == ("ge", Decimal("0.15"))  # 15%以上: inclusive
+    assert _one(es, "onProperty") == PKG + "energySavingRate"
+    assert "machineCheckable" not in es
     text = _clause_text(store, DOC + "/2/3/2")
     assert "40%" in text and "15%以上" in text
 

@@ -11,6 +11,7 @@ from server.store import OxiStore
 
 B = "https://w3id.org/policykg/"
 DOC = B + "doc/jgzf/2024/67"
+ONT = B + "ontology#"
 P = """PREFIX pkg: <https://w3id.org/policykg/ontology#>
 PREFIX eli: <http://data.europa.eu/eli/ontology#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
@@ -115,9 +116,14 @@ def test_green_ratio_below_20_percent_must_reach_20_percent_in_principle(store: 
     assert threshold(store, "green-ratio-before-above-20") == ("greenRatioBefore", "gt", Decimal("0.20"), "share")
     text = clause_text(store, one(store, alt, "prov:wasDerivedFrom"))
     assert "改造前绿地率低于20%的,改造后绿地率原则上不应低于20%" in text
-    # the no-reduction rule above 20% compares two properties: recorded, not checked
+    # the no-reduction rule compares two properties, and applies only above 20% (超过: strict)
     nr = f"{DOC}/constraint/green-ratio-no-reduction"
-    assert one(store, nr, "pkg:machineCheckable") == "false"
+    assert objs(store, nr, "pkg:machineCheckable") == []
+    assert objs(store, nr, "pkg:appliesWhen") == [f"{DOC}/criterion/green-ratio-before-above-20"]
+    crit = one(store, nr, "pkg:hasCriterion")
+    assert (one(store, crit, "pkg:onProperty"), one(store, crit, "pkg:comparator"),
+            one(store, crit, "pkg:thresholdProperty")) == (ONT + "greenRatioAfter", "ge", ONT + "greenRatioBefore")
+    assert objs(store, nr, "pkg:ambiguity") and objs(store, nr, "pkg:chosenReading")
     assert "超过20%的,改造后绿地率不应低于原绿地率" in clause_text(store, one(store, nr, "prov:wasDerivedFrom"))
 
 
@@ -150,7 +156,13 @@ def test_the_public_notice_after_joint_review_lasts_at_least_15_working_days(sto
 
 def test_owner_consent_needs_three_quarters_of_area_and_of_owners(store: OxiStore) -> None:
     c = f"{DOC}/constraint/implementing-entity-owner-consent"
-    assert (one(store, c, "pkg:comparator"), Decimal(one(store, c, "pkg:thresholdValue"))) == ("ge", Decimal("0.75"))
+    shares = {}
+    for crit in objs(store, c, "pkg:hasCriterion"):
+        shares[one(store, crit, "pkg:onProperty")] = (one(store, crit, "pkg:comparator"),
+                                                      Decimal(one(store, crit, "pkg:thresholdValue")))
+    assert shares == {ONT + "ownerConsentAreaShare": ("ge", Decimal("0.75")),  # 四分之三以上: inclusive
+                      ONT + "ownerConsentHeadcountShare": ("ge", Decimal("0.75"))}
+    assert objs(store, c, "pkg:machineCheckable") == []
     text = clause_text(store, one(store, c, "prov:wasDerivedFrom"))
     assert "专有部分面积四分之三以上的业主且参与表决人数四分之三以上的业主同意" in text
 

@@ -158,8 +158,9 @@ def test_green_power_target_for_new_data_centres_is_50_percent_by_2025(store: An
     t = DOC + "/target/data-center-green-power-50"
     assert one(store, t, "pkg:comparator") == "ge"
     assert dec(store, t, "pkg:thresholdValue") == Decimal("0.50")
+    assert one(store, t, "pkg:onProperty") == "https://w3id.org/policykg/ontology#greenPowerShare"
     assert one(store, t, "pkg:softened") == "true"
-    guard = one(store, t, "pkg:hasCriterion")
+    guard = one(store, t, "pkg:appliesWhen")
     assert vals(store, guard, "pkg:allowedLiteral") == ["expanded", "new"]
     assert "2025年绿电使用比例达到50%" in text_of(store, derived_clause(store, t))
 

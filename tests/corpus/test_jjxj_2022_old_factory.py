@@ -145,6 +145,8 @@ def test_the_finance_lease_subsidy_is_at_most_5_percent_for_3_years_and_1000_per
     assert _one(p, "kind") == "finance-lease-subsidy"
     assert _num(p, "rate") == Decimal("0.05")
     assert _one(p, "rateIsMaximum") == "true"
+    assert _one(p, "rateBase") == PKG + "financeLeaseAmount"  # the amount financed (chosen reading)
+    assert _one(p, "chosenReading")
     assert _num(p, "maxYears") == 3
     assert _num(p, "capPerYear") == 1000
     assert _one(p, "capScope") == "per-enterprise"
