@@ -1,50 +1,24 @@
 """京发改规〔2023〕12号: facts checked by hand against policies/sources/jfgg-2023-12.txt."""
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 import pytest
 
+from tests.corpus.kit import PFX as PREFIXES
+from tests.corpus.kit import clause_text as _clause_text
+from tests.corpus.kit import num as _num
+from tests.corpus.kit import only as _one
+from tests.corpus.kit import part_of
+from tests.corpus.kit import props as _props
+
 B = "https://w3id.org/policykg/"
 DOC = B + "doc/jfgg/2023/12"
 PKG = "https://w3id.org/policykg/ontology#"
-PREFIXES = """
-PREFIX pkg: <https://w3id.org/policykg/ontology#>
-PREFIX eli: <http://data.europa.eu/eli/ontology#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-"""
-
-
-def _props(store, iri: str) -> dict[str, list[str]]:
-    rows = store.select(f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}")
-    out: dict[str, list[str]] = {}
-    for r in rows:
-        p = r["p"].value
-        key = p.split("#")[-1] if "#" in p else p.rsplit("/", 1)[-1]
-        out.setdefault(key, []).append(r["o"].value)
-    return out
-
-
-def _one(props: dict[str, list[str]], key: str) -> str:
-    assert key in props, f"missing {key}"
-    assert len(props[key]) == 1, props[key]
-    return props[key][0]
-
-
-def _num(props: dict[str, list[str]], key: str) -> Decimal:
-    return Decimal(_one(props, key))
-
-
-def _clause_text(store, clause: str) -> str:
-    rows = store.select(PREFIXES + f"SELECT ?t WHERE {{ <{clause}> prov:value ?t }}")
-    assert rows, f"clause {clause} has no text"
-    return re.sub(r"\s+", "", rows[0]["t"].value)
 
 
 def _part_of_doc(store, clause: str) -> bool:
-    return store.ask(PREFIXES + f"ASK {{ <{clause}> eli:is_part_of+ <{DOC}> }}")
+    return part_of(store, clause, DOC)
 
 
 def m(name: str) -> str:

@@ -2,37 +2,17 @@
 policies/sources/jgzf-2024-67.txt (numbers, boundaries, dates, citations, provenance)."""
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 import pytest
 
 from server.store import OxiStore
+from tests.corpus.kit import PFX as P
+from tests.corpus.kit import clause_text, objs, one
 
 B = "https://w3id.org/policykg/"
 DOC = B + "doc/jgzf/2024/67"
 ONT = B + "ontology#"
-P = """PREFIX pkg: <https://w3id.org/policykg/ontology#>
-PREFIX eli: <http://data.europa.eu/eli/ontology#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-"""
-
-
-def objs(store: OxiStore, s: str, p: str) -> list[str]:
-    rows = store.select(P + f"SELECT DISTINCT ?o WHERE {{ <{s}> {p} ?o }}")
-    return [r["o"].value for r in rows]
-
-
-def one(store: OxiStore, s: str, p: str) -> str:
-    vals = objs(store, s, p)
-    assert len(vals) == 1, (s, p, vals)
-    return vals[0]
-
-
-def clause_text(store: OxiStore, clause: str) -> str:
-    text = one(store, clause, "prov:value")
-    return re.sub(r"\s+", "", text)
 
 
 def threshold(store: OxiStore, name: str) -> tuple[str, str, Decimal, str]:

@@ -2,32 +2,14 @@
 policies/sources/jjf-2024-2.txt (plan-based support, time limits, exits, dates)."""
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from server.store import OxiStore
+from tests.corpus.kit import PFX as P
+from tests.corpus.kit import clause_text, objs, one
 
 B = "https://w3id.org/policykg/"
 DOC = B + "doc/jjf/2024/2"
-P = """PREFIX pkg: <https://w3id.org/policykg/ontology#>
-PREFIX eli: <http://data.europa.eu/eli/ontology#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-"""
-
-
-def objs(store: OxiStore, s: str, p: str) -> list[str]:
-    return [r["o"].value for r in store.select(P + f"SELECT DISTINCT ?o WHERE {{ <{s}> {p} ?o }}")]
-
-
-def one(store: OxiStore, s: str, p: str) -> str:
-    vals = objs(store, s, p)
-    assert len(vals) == 1, (s, p, vals)
-    return vals[0]
-
-
-def clause_text(store: OxiStore, clause: str) -> str:
-    return re.sub(r"\s+", "", one(store, clause, "prov:value"))
 
 
 def test_the_document_number_title_issuer_and_dates_are_as_printed(store: OxiStore) -> None:

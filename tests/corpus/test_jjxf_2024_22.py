@@ -1,41 +1,25 @@
 """京经信发〔2024〕22号 (信息软件产业创新发展高地行动方案): facts derived by hand from the text."""
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
+from tests.corpus.kit import PFX, one
+from tests.corpus.kit import clause_text as text_of
+from tests.corpus.kit import derived_clause as _derived_clause
+from tests.corpus.kit import objs as vals
+
 B = "https://w3id.org/policykg/"
 DOC = B + "doc/jjxf/2024/22"
 M = DOC + "/measure/"
 T = DOC + "/target/"
-PFX = """PREFIX pkg: <https://w3id.org/policykg/ontology#>
-PREFIX eli: <http://data.europa.eu/eli/ontology#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-"""
-
-
-def vals(store: Any, s: str, p: str) -> list[str]:
-    return sorted(r["o"].value for r in store.select(PFX + f"SELECT DISTINCT ?o WHERE {{ <{s}> {p} ?o }}"))
-
-
-def one(store: Any, s: str, p: str) -> str:
-    v = vals(store, s, p)
-    assert len(v) == 1, (s, p, v)
-    return v[0]
-
-
-def text_of(store: Any, clause: str) -> str:
-    return re.sub(r"\s+", "", one(store, clause, "prov:value"))
 
 
 def derived_clause(store: Any, iri: str) -> str:
-    clause = one(store, iri, "prov:wasDerivedFrom")
-    assert store.ask(PFX + f"ASK {{ <{clause}> eli:is_part_of+ <{DOC}> }}"), clause
-    return clause
+    return _derived_clause(store, iri, DOC)
+
 
 
 def test_the_action_plan_is_dated_19_april_2024_with_no_end_date(store: Any) -> None:

@@ -1,0 +1,61 @@
+"""Query helpers shared by the corpus tests (facts checked by hand against policies/sources/)."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+PFX = """PREFIX pkg: <https://w3id.org/policykg/ontology#>
+PREFIX eli: <http://data.europa.eu/eli/ontology#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+"""
+
+
+def objs(store: Any, s: str, p: str) -> list[str]:
+    """The distinct values of `p` (a prefixed name or <IRI>) on `s`, sorted."""
+    return sorted(r["o"].value for r in store.select(PFX + f"SELECT DISTINCT ?o WHERE {{ <{s}> {p} ?o }}"))
+
+
+def one(store: Any, s: str, p: str) -> str:
+    v = objs(store, s, p)
+    assert len(v) == 1, (s, p, v)
+    return v[0]
+
+
+def clause_text(store: Any, clause: str) -> str:
+    """A clause's verbatim text with whitespace removed (the sources are PDF extractions)."""
+    rows = store.select(PFX + f"SELECT ?t WHERE {{ <{clause}> prov:value ?t }}")
+    assert rows, f"clause {clause} has no text"
+    return re.sub(r"\s+", "", rows[0]["t"].value)
+
+
+def part_of(store: Any, clause: str, doc: str) -> bool:
+    return store.ask(PFX + f"ASK {{ <{clause}> eli:is_part_of+ <{doc}> }}")
+
+
+def derived_clause(store: Any, iri: str, doc: str) -> str:
+    """The clause `iri` derives from, asserted to belong to `doc`."""
+    clause = one(store, iri, "prov:wasDerivedFrom")
+    assert part_of(store, clause, doc), clause
+    return clause
+
+
+def props(store: Any, iri: str) -> dict[str, list[str]]:
+    """All values of `iri`, keyed by the local name of the property."""
+    out: dict[str, list[str]] = {}
+    for r in store.select(f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}"):
+        p = r["p"].value
+        key = p.split("#")[-1] if "#" in p else p.rsplit("/", 1)[-1]
+        out.setdefault(key, []).append(r["o"].value)
+    return out
+
+
+def only(values: dict[str, list[str]], key: str) -> str:
+    assert key in values, f"missing {key}"
+    assert len(values[key]) == 1, values[key]
+    return values[key][0]
+
+
+def num(values: dict[str, list[str]], key: str) -> Decimal:
+    return Decimal(only(values, key))
