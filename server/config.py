@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = 2 * 1024 * 1024
     query_timeout_s: float = 10.0
     query_workers: int = 2  # processes that run user SPARQL (killable; server/sparql_exec.py)
+    query_workers_extra: int = 4  # more of them while all are busy (~40 MB each with the corpus)
+    query_max_per_client: int = 4  # queries of one client address running at once; beyond: 503 + Retry-After
     max_result_rows: int = 10_000
 
 

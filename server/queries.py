@@ -2,7 +2,9 @@
 
 Header keys: summary, description (required, non-empty), tags (list), params (a
 mapping name -> {type, default, description, scheme}), clauses (clause IRIs the query
-is about), expect_empty (violation checks). Anything else, a param without a known
+is about), expect_empty (violation checks), dataset (`corpus`, the default: the
+corpus graphs, as on /sparql; `corpus+registry`: also the registry's submissions and
+awards – curated registry-*.rq only, run by GET /api/queries/{name}). Anything else, a param without a known
 type, a default that is not of its type, a param that the query does not use, or
 (for SELECT) does not project, is an error naming the file and line: metadata never
 goes missing silently. A param without a default is optional: left unbound, it
@@ -36,7 +38,8 @@ QUERY_BASE = "https://w3id.org/policykg/query/"
 QUERIES_GRAPH = "https://w3id.org/policykg/graph/queries"
 
 PARAM_TYPES = {"string", "integer", "decimal", "date", "iri", "concept", "boolean"}
-HEADER_KEYS = {"summary", "description", "tags", "params", "clauses", "expect_empty"}
+HEADER_KEYS = {"summary", "description", "tags", "params", "clauses", "expect_empty", "dataset"}
+DATASETS = ("corpus", "corpus+registry")
 PARAM_KEYS = {"type", "default", "description", "scheme"}
 SCHEMES = {"project-type", "industry-category", "certification", "status"}
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -126,6 +129,11 @@ class NamedQuery:
     params: list[Param] = field(default_factory=list)
     clauses: list[str] = field(default_factory=list)
     expect_empty: bool = False
+    dataset: str = "corpus"  # or "corpus+registry"
+
+    @property
+    def reads_registry(self) -> bool:
+        return self.dataset == "corpus+registry"
 
     @property
     def iri(self) -> str:
@@ -153,6 +161,7 @@ class NamedQuery:
         return {
             "name": self.name, "iri": self.iri, "summary": self.summary, "description": self.description,
             "tags": self.tags, "clauses": self.clauses, "violationCheck": self.is_violation_check,
+            "dataset": self.dataset,
             "params": [{"name": p.name, "type": p.type, "default": None if p.default is None else _text(p.default),
                         "description": p.description, **({"scheme": p.scheme} if p.scheme else {})}
                        for p in self.params],
@@ -208,6 +217,8 @@ def parse_query_file(path: Path) -> NamedQuery:
     clauses = meta.get("clauses") or []
     if not isinstance(clauses, list) or not all(isinstance(c, str) and c.startswith(BASE + "doc/") for c in clauses):
         raise fail(f"`clauses` must be a list of clause IRIs under {BASE}doc/", "clauses")
+    if meta.get("dataset", "corpus") not in DATASETS:
+        raise fail(f"`dataset` must be one of {list(DATASETS)}", "dataset")
     if not isinstance(meta.get("expect_empty", False), bool):
         raise fail("`expect_empty` must be true or false", "expect_empty")
     try:
@@ -248,7 +259,7 @@ def parse_query_file(path: Path) -> NamedQuery:
     return NamedQuery(
         name=path.stem, path=path, summary=meta["summary"].strip(), description=meta["description"].strip(),
         text=text, tags=[t.strip() for t in tags], params=params, clauses=list(clauses),
-        expect_empty=bool(meta.get("expect_empty", False)),
+        expect_empty=bool(meta.get("expect_empty", False)), dataset=meta.get("dataset", "corpus"),
     )
 
 

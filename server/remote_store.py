@@ -24,6 +24,16 @@ against Debian's Virtuoso 7.2; what it does differently, and what we do about it
   vocabulary only, so their answers are the same on both stores.
 - Parameters are bound with a VALUES block opening the WHERE group (no
   substitutions over HTTP), built from typed terms, never spliced.
+- Its dataset clauses are not a way to hide the registry from /sparql: the
+  protocol's default-graph-uri does not replace a query's own FROM (the registry
+  graph it names is read), a FROM list of the 18 corpus graphs makes some library
+  queries fail ("estimated execution time 2004 s exceeds the limit") or answer
+  wrongly (a correlated NOT EXISTS: 84 rows instead of 0), and a union copy of the
+  corpus in one graph doubles every triple of the default graph for the other
+  queries (Virtuoso's union is a bag: 760 is_part_of triples instead of 380). So
+  /sparql, whose dataset is the corpus only, is answered from a copy of the corpus
+  in the API node's query workers (sparql_exec.RemoteExecutor), never from here;
+  only the curated registry queries run here.
 """
 from __future__ import annotations
 

@@ -5,12 +5,23 @@ that can be killed: each worker holds an in-memory copy of the store, kept in st
 with it graph by graph (the store calls our listener on every write). A request
 takes an idle worker, sends the query, and waits at most `query_timeout_s`; a worker
 that overruns is killed (SIGKILL) and replaced, and the request gets a 503
-QueryTimeout. Other requests meanwhile run on the other workers. Answers are
-serialised in the worker by the engine, capped at `max_result_rows`.
+QueryTimeout. A worker that dies under a query (the engine crashed) is replaced and
+the request gets a 400 naming the exit status, never a 500. Answers are serialised
+in the worker by the engine, capped at `max_result_rows`.
 
-With a remote store the query itself runs on the remote server (its own time
-limit); a worker with an empty store still parses it first, so that only standard
-SPARQL 1.1 ever reaches the remote server.
+A slow query must not block the others: the pool has `query_workers` workers and
+grows by up to `query_workers_extra` more while they are busy (a spare is started
+as soon as none is idle, so the next request finds it loaded); extra workers beyond
+one spare retire when they come back to a pool that already has an idle one. Each worker holds a copy
+of the store: about 40 MB of resident memory with the corpus (measured on 2025's
+eleven documents, 3.4 MB of N-Quads), so the default bound (2 + 4) costs ~240 MB.
+When every worker is busy a request waits for one up to the time limit, then gets
+503 with Retry-After.
+
+With a remote store, /sparql (whose dataset is the corpus only) is answered the same
+way from a copy of the corpus loaded from the corpus files; only the curated queries
+that read the registry run on the remote server (its own time limit), parsed by a
+worker first, so that only standard SPARQL 1.1 ever reaches it.
 """
 from __future__ import annotations
 
@@ -39,6 +50,20 @@ ROOT = Path(__file__).resolve().parent.parent
 class ResultTooLarge(PolicyKGError):
     status = 413
     code = "result-too-large"
+
+
+class Busy(QueryTimeout):
+    """Every worker is busy (or this client has too many queries running): 503 with Retry-After."""
+
+    def __init__(self, message: str, detail: Any = None, retry_after: int = 1) -> None:
+        super().__init__(message, detail)
+        self.retry_after = retry_after
+
+
+class QueryCrashed(BadInput):
+    """The engine's process died under the query (e.g. a stack overflow); it has been replaced."""
+
+    code = "query-crashed"
 
 
 def too_large(max_rows: int) -> ResultTooLarge:
@@ -113,24 +138,31 @@ def _spawn() -> _Worker:
 
 
 class WorkerPool:
-    """Worker processes that evaluate queries on copies of `store` (None: parse checks only)."""
+    """Worker processes that evaluate queries on copies of `store` (None: parse checks only).
 
-    def __init__(self, store: Any | None, size: int, timeout_s: float) -> None:
+    `size` workers always; up to `extra` more while they are all busy.
+    """
+
+    def __init__(self, store: Any | None, size: int, timeout_s: float, extra: int = 0) -> None:
         self.store, self.timeout_s = store, timeout_s
+        self.size = max(1, size)
+        self.max_size = self.size + max(0, extra)
         self._lock = threading.Lock()
         self._gen = 0
         self._log: list[tuple[int, str | None]] = []  # (generation, graph changed; None = all)
         self._log_floor = 0
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
+        self._pending = 0  # workers being started
         self._closed = False
         if store is not None and hasattr(store, "listeners"):
             store.listeners.append(self._changed)
-        for _ in range(max(1, size)):
+        for _ in range(self.size):
             self._add(_spawn())
 
-    def _add(self, w: _Worker) -> None:
+    def _add(self, w: _Worker, started: bool = False) -> None:
         with self._lock:
+            self._pending -= int(started)
             if self._closed:  # a replacement that finished after close()
                 w.kill()
                 return
@@ -167,27 +199,73 @@ class WorkerPool:
         w.gen = target
         log.debug("query worker synced to generation %d in %.1f ms", target, (time.perf_counter() - t0) * 1000)
 
+    def _take(self) -> _Worker:
+        """An idle worker; while none is idle, one more is started (within the bound) and awaited."""
+        try:
+            w = self._idle.get_nowait()
+        except queue.Empty:
+            self._grow()
+            try:
+                w = self._idle.get(timeout=self.timeout_s)
+            except queue.Empty:
+                raise Busy("every query worker is busy with other queries; try again shortly",
+                           {"timeoutSeconds": self.timeout_s, "workers": self.max_size},
+                           retry_after=max(1, round(self.timeout_s / 2))) from None
+        if self._idle.empty():
+            self._grow()  # a spare for the next request, started while this one runs
+        return w
+
+    def _grow(self) -> None:
+        """Start one more worker if none is idle, none is being started, and the bound allows."""
+        with self._lock:
+            if self._closed or self._pending or not self._idle.empty() or len(self._all) >= self.max_size:
+                return
+            self._pending += 1
+        threading.Thread(target=self._replacement, daemon=True).start()
+
+    def _release(self, w: _Worker) -> None:
+        """Back to the idle queue; an extra worker retires instead if another one is idle.
+
+        One spare beyond `size` stays, so that a steady two-at-a-time load does not start
+        and kill a worker for every pair of queries.
+        """
+        with self._lock:
+            retire = len(self._all) > self.size + 1 and not self._idle.empty()
+            if retire:
+                self._all.discard(w)
+        if retire:
+            w.kill()
+        else:
+            self._idle.put(w)
+
     def run(self, op: str, job: QueryJob) -> Any:
         """Evaluate (op "query") or parse-check (op "check") `job` in a worker, within the time limit."""
         if self._closed:
             raise RuntimeError("the query worker pool is closed")
         t0 = time.monotonic()
-        try:
-            w = self._idle.get(timeout=self.timeout_s)
-        except queue.Empty:
-            raise QueryTimeout("the server is busy with other queries; try again", {"timeoutSeconds": self.timeout_s}) from None
+        w = self._take()
         try:
             self._sync(w)
+        except (EOFError, OSError, RuntimeError) as e:
+            self._replace(w)
+            raise Busy("a query worker failed while loading the store; try again",
+                       {"reason": str(e) or type(e).__name__}) from None
+        try:
             left = max(0.1, self.timeout_s - (time.monotonic() - t0))
             status, detail = w.call(op, job, left)
         except TimeoutError:
             self._replace(w)
             raise QueryTimeout(f"the query ran longer than {self.timeout_s:g} s and was stopped",
                                {"timeoutSeconds": self.timeout_s}) from None
+        except (EOFError, OSError):  # the worker died under the query
+            code = self._replace(w)
+            raise QueryCrashed(f"the query engine stopped on this query (exit status {code}); "
+                               "the query was not answered. Simplify it (e.g. less nesting)",
+                               {"exitStatus": code}) from None
         except BaseException:
             self._replace(w)
             raise
-        self._idle.put(w)
+        self._release(w)
         if status == "ok":
             return detail
         if status == "syntax":
@@ -197,12 +275,15 @@ class WorkerPool:
             raise too_large(job.max_rows)
         raise BadInput(f"the query could not be evaluated: {detail}", {"message": detail})
 
-    def _replace(self, w: _Worker) -> None:
+    def _replace(self, w: _Worker) -> int | None:
+        """Kill `w` and start another in its place; the exit status of `w`."""
         with self._lock:
             self._all.discard(w)
+            self._pending += int(not self._closed)
         w.kill()
         if not self._closed:
             threading.Thread(target=self._replacement, daemon=True).start()
+        return w.proc.returncode
 
     def _replacement(self) -> None:
         """A new worker, loaded before it takes requests (so that no request waits for the load)."""
@@ -211,7 +292,7 @@ class WorkerPool:
             self._sync(w)
         except (OSError, EOFError, RuntimeError):
             log.warning("a new query worker could not load the store; it will retry on its first query")
-        self._add(w)
+        self._add(w, started=True)
 
     def close(self) -> None:
         with self._lock:
@@ -227,30 +308,57 @@ class WorkerPool:
 
 class Executor(Protocol):
     def run(self, job: QueryJob) -> Answer: ...
+    def public_graphs(self) -> tuple[str, ...]: ...
     def close(self) -> None: ...
+
+
+def _corpus_graphs(store: Any) -> tuple[str, ...]:
+    from .store import is_corpus_graph  # not at import: the workers import this module
+
+    return tuple(g for g in store.named_graphs() if is_corpus_graph(g))
 
 
 class EmbeddedExecutor:
     """User queries on the embedded store, in killable worker processes."""
 
-    def __init__(self, store: Any, size: int, timeout_s: float) -> None:
-        self.pool = WorkerPool(store, size, timeout_s)
+    def __init__(self, store: Any, size: int, timeout_s: float, extra: int = 0) -> None:
+        self.pool = WorkerPool(store, size, timeout_s, extra)
 
     def run(self, job: QueryJob) -> Answer:
         return self.pool.run("query", job)
+
+    def public_graphs(self) -> tuple[str, ...]:
+        """The corpus graphs: the dataset of /sparql (the registry is not in it)."""
+        return _corpus_graphs(self.pool.store)
 
     def close(self) -> None:
         self.pool.close()
 
 
 class RemoteExecutor:
-    """User queries on a remote SPARQL server, parsed first by pyoxigraph in a worker."""
+    """Public queries on a copy of the corpus in the workers; the curated registry queries on the remote server.
 
-    def __init__(self, store: Any, timeout_s: float) -> None:
+    The public dataset is the corpus only, which every API node has (it loads it into the
+    remote store): answering it here keeps the registry out by construction, time-limits
+    and kills like the embedded store, and avoids Virtuoso's dataset clauses
+    (remote_store.py says why). Queries that read the registry are parsed by a worker
+    first, so that only standard SPARQL 1.1 reaches the remote server.
+    """
+
+    def __init__(self, store: Any, size: int, timeout_s: float, extra: int, corpus_root: Path) -> None:
+        from .store import OxiStore
+
         self.store = store
-        self.pool = WorkerPool(None, 1, timeout_s)
+        self.corpus = OxiStore(None)
+        self.corpus.ensure_corpus(corpus_root)
+        self.pool = WorkerPool(self.corpus, size, timeout_s, extra)
+
+    def public_graphs(self) -> tuple[str, ...]:
+        return _corpus_graphs(self.corpus)
 
     def run(self, job: QueryJob) -> Answer:
+        if job.public_graphs is not None:
+            return self.pool.run("query", job)
         self.pool.run("check", job)
         capped = False
         try:
@@ -266,9 +374,10 @@ class RemoteExecutor:
 
 
 def make_executor(store: Any, settings: Any) -> Executor:
+    size, extra = getattr(settings, "query_workers", 2), getattr(settings, "query_workers_extra", 0)
     if hasattr(store, "run_job"):
-        return RemoteExecutor(store, settings.query_timeout_s)
-    return EmbeddedExecutor(store, getattr(settings, "query_workers", 2), settings.query_timeout_s)
+        return RemoteExecutor(store, size, settings.query_timeout_s, extra, Path(settings.corpus_root))
+    return EmbeddedExecutor(store, size, settings.query_timeout_s, extra)
 
 
 if __name__ == "__main__":  # a query worker: python -m server.sparql_exec FD

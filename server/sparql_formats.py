@@ -11,6 +11,7 @@ pyoxigraph and the error classes (no rdflib, no web framework).
 from __future__ import annotations
 
 import re
+import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -205,16 +206,50 @@ class QueryJob:
     bindings: dict[str, Any] = field(default_factory=dict)  # variable -> NamedNode | Literal
     base_iri: str | None = None
     prefixes: dict[str, str] = field(default_factory=dict)
+    # The graphs the query may read (None: every graph – trusted library queries only). When set,
+    # the dataset is always given to the engine explicitly, so the query's own FROM never widens it.
+    public_graphs: tuple[str, ...] | None = None
+    query_from: tuple[str, ...] = ()  # the query's FROM <g> (read lexically by sparql_guard.inspect)
+    query_from_named: tuple[str, ...] = ()  # its FROM NAMED <g>
 
     @property
     def format(self) -> Format:
         return formats_for(self.form)[self.fmt]
 
 
+def restricted_dataset(job: QueryJob) -> tuple[list[str], list[str]] | None:
+    """(default graphs, named graphs) the query reads when limited to `job.public_graphs`, else None.
+
+    Without a dataset of its own the query reads the union of the public graphs as its
+    default graph and each of them as a named graph; a dataset it names (protocol
+    parameters first, then FROM / FROM NAMED) is cut down to the public graphs, so a
+    graph outside them reads as empty, like a graph the store does not hold.
+    """
+    if job.public_graphs is None:
+        return None
+    public = set(job.public_graphs)
+    if job.protocol_dataset:
+        dg, ng = job.default_graphs, job.named_graphs
+    elif job.query_from or job.query_from_named:
+        dg, ng = job.query_from, job.query_from_named
+    else:
+        return list(job.public_graphs), list(job.public_graphs)
+
+    def cut(graphs: tuple[str, ...]) -> list[str]:
+        resolved = (urllib.parse.urljoin(job.base_iri or "", g) for g in graphs)
+        return list(dict.fromkeys(g for g in resolved if g in public))
+
+    return cut(dg), cut(ng)
+
+
 def evaluate(store: ox.Store, job: QueryJob) -> Answer:
     """Run `job` on a pyoxigraph store. Raises SyntaxError, TooManyRows, or the engine's errors."""
     kw: dict[str, Any] = {"base_iri": job.base_iri, "prefixes": job.prefixes or None}
-    if job.protocol_dataset:
+    limited = restricted_dataset(job)
+    if limited is not None:
+        kw["default_graph"] = [ox.NamedNode(g) for g in limited[0]]  # [] is an empty default graph
+        kw["named_graphs"] = [ox.NamedNode(g) for g in limited[1]]
+    elif job.protocol_dataset:
         # SPARQL 1.1 Protocol §2.1.4: the protocol's dataset replaces the query's FROM clauses.
         kw["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs] or [ox.DefaultGraph()]
         kw["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]

@@ -4,7 +4,10 @@ The library is the folder queries/ (one .rq per question, strict `#+ ` header).
 Running one binds its parameters as typed terms (never spliced) and answers like
 /sparql does: the same engine serialisation, content negotiation (`Accept`, or
 `format=` for browsers), time limit and row cap. A concept parameter must name a
-concept of its scheme (400 otherwise, with the known slugs).
+concept of its scheme (400 otherwise, with the known slugs). A query reads the corpus
+graphs only, as on /sparql, unless its header says `dataset: corpus+registry` (the
+curated registry-*.rq queries): those also read the registry's awards and
+submissions, and say so in their metadata (`"dataset"` in GET /api/queries).
 """
 from __future__ import annotations
 
@@ -74,4 +77,5 @@ async def run_named(request: Request, name: str) -> Response:
         given[k] = v
     bindings = q.bindings(given)
     await run_in_threadpool(_check_concepts, request, q, bindings)
-    return await run_query(request, q.text, bindings=bindings, format_param=request.query_params.get("format"))
+    return await run_query(request, q.text, bindings=bindings, format_param=request.query_params.get("format"),
+                           registry=q.reads_registry)

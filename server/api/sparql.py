@@ -1,20 +1,40 @@
 """GET|POST /sparql: the SPARQL 1.1 Protocol query endpoint (contract.md §3). Read-only.
 
 `query` by GET, by POST form-encoded, or by POST `application/sparql-query`;
-`default-graph-uri` / `named-graph-uri` replace the query's own FROM clauses; the
-default graph is otherwise the union of the store's graphs, and every graph (each
-policy document, the ontology, the shapes, the query library, the registry) can be
-named in FROM / FROM NAMED / GRAPH. Results are serialised by the engine in the
-format negotiated from `Accept` (q-values) or `format=`. Updates, SERVICE and
-extension functions are refused (403); syntax errors are 400 with line and column;
-an impossible Accept is 406; a query past the time limit is stopped (503); an answer
-over the row cap is 413. Answers carry `Access-Control-Allow-Origin: *` so that
-browser tools such as YASGUI can use the endpoint from another origin.
+`default-graph-uri` / `named-graph-uri` replace the query's own FROM clauses.
+
+The dataset is the corpus only: the default graph is the union of the corpus graphs
+(each policy document, the ontology, the shapes, the query library, the corpus
+metadata) and each of them is a named graph that FROM / FROM NAMED / GRAPH /
+default-graph-uri / named-graph-uri can address. The registry (submissions,
+awards, idempotency keys: applicants' credit codes and amounts) is not part of it:
+a registry graph named in FROM, GRAPH or a protocol parameter reads as empty, like
+a graph the store does not hold (no 403, so that a query cannot probe which
+submissions exist). Only the curated library queries whose header says
+`dataset: corpus+registry` (registry-*.rq, run by GET /api/queries/{name}) read it.
+On the embedded store the engine is given this dataset explicitly (the query's own
+FROM never widens it); with a remote store, /sparql is answered from a copy of the
+corpus in the query workers, since Virtuoso's dataset clauses cannot be trusted to
+do it (server/remote_store.py).
+
+Results are serialised by the engine in the format negotiated from `Accept`
+(q-values) or `format=`. Updates, SERVICE and extension functions are refused (403);
+syntax errors are 400 with line and column, and so are brackets nested more than
+64 deep (sparql_guard.MAX_NESTING); an impossible Accept is 406; a query past the
+time limit is stopped (503); an answer over the row cap is 413. A client (by
+address) with `query_max_per_client` queries running gets 503 with Retry-After for
+the next, and so does any request when every query worker stays busy. Answers carry
+`Access-Control-Allow-Origin: *` so that browser tools such as YASGUI can use the
+endpoint from another origin.
 """
 from __future__ import annotations
 
+import math
 import threading
 import urllib.parse
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pyoxigraph as ox
@@ -24,7 +44,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..errors import BadInput, Forbidden, PayloadTooLarge, UnsupportedMediaType
 from ..namespaces import BASE, PREFIXES
-from ..sparql_exec import Executor, make_executor
+from ..sparql_exec import Busy, Executor, make_executor
 from ..sparql_formats import Answer, QueryJob, negotiate
 from ..sparql_guard import inspect
 
@@ -46,6 +66,38 @@ def executor(app: FastAPI) -> Executor:
     return ex
 
 
+class ClientSlots:
+    """How many queries each client address has running; over the cap is a 503 with Retry-After."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: Counter[str] = Counter()
+
+    @contextmanager
+    def hold(self, client: str, cap: int, retry_after: int) -> Iterator[None]:
+        with self._lock:
+            if cap > 0 and self._running[client] >= cap:
+                raise Busy(f"this client already has {cap} queries running; wait for one to finish",
+                           {"maxQueriesPerClient": cap}, retry_after=retry_after)
+            self._running[client] += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._running[client] -= 1
+                if self._running[client] <= 0:
+                    del self._running[client]
+
+
+def _slots(app: FastAPI) -> ClientSlots:
+    slots = getattr(app.state, "sparql_client_slots", None)
+    if slots is None:
+        with _LOCK:
+            slots = getattr(app.state, "sparql_client_slots", None) or ClientSlots()
+            app.state.sparql_client_slots = slots
+    return slots
+
+
 def _iri(value: str, param: str) -> str:
     try:
         return ox.NamedNode(value).value
@@ -55,20 +107,33 @@ def _iri(value: str, param: str) -> str:
 
 async def run_query(request: Request, text: str, *, default_graphs: list[str] | None = None,
                     named_graphs: list[str] | None = None, bindings: dict[str, Any] | None = None,
-                    format_param: str | None = None) -> Response:
-    """Check, negotiate, run in a worker, answer: shared by /sparql and /api/queries/{name}."""
+                    format_param: str | None = None, registry: bool = False) -> Response:
+    """Check, negotiate, run in a worker, answer: shared by /sparql and /api/queries/{name}.
+
+    The query reads the corpus graphs only, unless `registry` (a curated library query
+    whose header says `dataset: corpus+registry`), which reads every graph.
+    """
     settings = request.app.state.settings
-    info = inspect(text, PREFIXES)  # 403 before anything runs
+    info = inspect(text, PREFIXES)  # 403 (and 400 for deep nesting) before anything runs
     fmt = negotiate(info.form, request.headers.get("accept"), format_param)  # 406 before anything runs
     dg = [_iri(g, "default-graph-uri") for g in default_graphs or []]
     ng = [_iri(g, "named-graph-uri") for g in named_graphs or []]
-    job = QueryJob(
-        text=text, fmt=fmt.key, form=info.form, max_rows=settings.max_result_rows,
-        union_default=not info.has_dataset, protocol_dataset=bool(dg or ng),
-        default_graphs=tuple(dg), named_graphs=tuple(ng), bindings=bindings or {},
-        base_iri=BASE, prefixes=dict(PREFIXES),
-    )
-    answer: Answer = await run_in_threadpool(executor(request.app).run, job)
+    ex = await run_in_threadpool(executor, request.app)  # the first call starts the workers
+    retry_after = max(1, math.ceil(settings.query_timeout_s / 2))
+    client = request.client.host if request.client else "?"
+    try:
+        with _slots(request.app).hold(client, settings.query_max_per_client, retry_after):
+            public = None if registry else await run_in_threadpool(ex.public_graphs)
+            job = QueryJob(
+                text=text, fmt=fmt.key, form=info.form, max_rows=settings.max_result_rows,
+                union_default=not info.has_dataset, protocol_dataset=bool(dg or ng),
+                default_graphs=tuple(dg), named_graphs=tuple(ng), bindings=bindings or {},
+                base_iri=BASE, prefixes=dict(PREFIXES), public_graphs=public,
+                query_from=info.from_graphs, query_from_named=info.from_named,
+            )
+            answer: Answer = await run_in_threadpool(ex.run, job)
+    except Busy as e:
+        return JSONResponse(e.to_json(), status_code=e.status, headers={**CORS, "Retry-After": str(e.retry_after)})
     return Response(answer.body, media_type=answer.media_type,
                     headers={**CORS, "X-Result-Count": str(answer.count)})
 

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -55,3 +58,14 @@ def test_a_violation_check_that_finds_rows_exits_1(corpus_copy: Path, capsys: py
 def test_the_list_shows_names_and_params(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["query", "--list"]) == 0
     assert "documents-expiring" in capsys.readouterr().out
+
+
+def test_a_deeply_nested_query_file_exits_2_with_the_limit_not_a_crash(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.rq"
+    deep.write_text("ASK { " + "{" * 3000 + "}" * 3000 + " }", encoding="utf-8")
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-m", "server.cli", "query", str(deep)], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(root)})
+    assert done.returncode == 2  # was 139: the engine's stack overflowed (SIGSEGV)
+    assert done.stderr.strip() == ("policykg query: the query nests brackets more than 64 levels deep "
+                                   "(at line 1, column 70)")

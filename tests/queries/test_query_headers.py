@@ -53,6 +53,8 @@ def test_a_good_header_gives_typed_params(tmp_path: Path) -> None:
     (("#+ tags: [validity]", "#+ tags: validity"), "`tags` must be a list", 3),
     (("#+ tags: [validity]", "#+ tags: [validity]\n#+ clauses: [jfgg/2023/12/2/4/1]"), "`clauses` must be", 4),
     (("#+ description: Documents in force on a date.", "#+ description: [unclosed"), "bad YAML", 2),
+    (("#+ tags: [validity]", "#+ tags: [validity]\n#+ dataset: registry"),
+     "`dataset` must be one of ['corpus', 'corpus+registry']", 4),
 ])
 def test_bad_metadata_is_an_error_with_file_and_line(tmp_path: Path, change: tuple[str, str], message: str,
                                                       line: int) -> None:

@@ -264,3 +264,21 @@ def test_the_library_query_text_runs_unchanged_on_the_endpoint(client, root) -> 
     got = {b["missingLabel"]["value"] for b in r.json()["results"]["bindings"] if "missingLabel" in b}
     assert got == {"第十一条"}
     assert json.loads(r.content)["head"]["vars"][0] == "document"
+
+
+@pytest.mark.parametrize("query", [
+    "ASK { " + "{" * 3000 + "}" * 3000 + " }",  # overflowed the engine's stack: the worker died, a 500
+    "ASK { ?s ?p " + "[ ?p " * 1000 + "1" + " ]" * 1000 + " }",  # ran into the 10 s time limit
+])
+def test_a_deeply_nested_query_is_400_naming_the_limit_before_any_engine_sees_it(client, query: str) -> None:
+    r = client.post("/sparql", content=query.encode(), headers={"Content-Type": "application/sparql-query"})
+    assert r.status_code == 400
+    body = r.json()
+    assert body["error"].startswith("the query nests brackets more than 64 levels deep (at line 1, column ")
+    assert body["detail"]["maxNesting"] == 64 and body["detail"]["line"] == 1
+
+
+def test_a_parameter_value_full_of_brackets_is_bound_not_counted_as_nesting(client) -> None:
+    deep = "(" * 100 + "1" + ")" * 100
+    r = client.get("/api/queries/clause-search", params={"phrase": deep})  # a value is bound, never parsed
+    assert r.status_code == 200

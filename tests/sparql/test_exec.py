@@ -14,6 +14,8 @@ from fastapi.testclient import TestClient
 
 from server.app import create_app
 from server.config import Settings
+from server.sparql_exec import QueryCrashed, WorkerPool
+from server.sparql_formats import QueryJob
 from tests.sparql.support import ROOT, serve
 
 CROSS_JOIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -66,7 +68,8 @@ def test_an_answer_over_the_row_cap_is_refused_and_a_limit_fits(slow_server: str
 
 @pytest.fixture
 def small_client() -> Iterator[TestClient]:
-    app = create_app(Settings(store="memory", corpus_root=ROOT, query_timeout_s=2, query_workers=1))
+    app = create_app(Settings(store="memory", corpus_root=ROOT, query_timeout_s=2, query_workers=1,
+                              query_workers_extra=0))
     with TestClient(app) as c:
         yield c
 
@@ -94,7 +97,7 @@ def test_the_worker_of_a_stopped_query_is_killed_and_replaced(small_client: Test
 
 def test_a_write_to_the_store_is_seen_by_the_next_query(small_client: TestClient) -> None:
     store = small_client.app.state.store
-    g = "https://w3id.org/policykg/graph/test/written"
+    g = "https://w3id.org/policykg/graph/doc/test-written"  # a corpus graph: /sparql reads only those
     ask = "ASK {{ GRAPH <{}> {{ <urn:x:a> <urn:x:p> ?v FILTER(?v = {}) }} }}".format
     assert small_client.get("/sparql", params={"query": ask(g, 1)}).json()["boolean"] is False
     store.replace_graph(g, [ox.Quad(ox.NamedNode("urn:x:a"), ox.NamedNode("urn:x:p"), ox.Literal(1), ox.NamedNode(g))])
@@ -111,3 +114,62 @@ def test_the_workers_stop_with_the_app(tmp_path: Path) -> None:
         pids = [w.proc.pid for w in app.state.sparql_executor.pool._all]
         assert len(pids) == 2 and all(map(_alive, pids))
     assert not any(map(_alive, pids))
+
+
+def test_a_worker_that_dies_under_a_query_is_a_400_and_is_replaced() -> None:
+    pool = WorkerPool(None, 1, 10)
+    try:
+        (before,) = [w.proc.pid for w in pool._all]
+        deep = QueryJob(text="ASK { " + "{" * 3000 + "}" * 3000 + " }", fmt="json", form="ASK")  # past the guard
+        with pytest.raises(QueryCrashed) as e:
+            pool.run("check", deep)  # the engine overflows its stack and the process dies
+        assert e.value.status == 400
+        assert e.value.message.startswith("the query engine stopped on this query (exit status -")
+        assert e.value.detail["exitStatus"] < 0  # killed by a signal
+        assert not _alive(before)
+        assert pool.run("check", QueryJob(text="ASK { FILTER(true) }", fmt="json", form="ASK")) is True
+    finally:
+        pool.close()
+
+
+def _slow(base: str, out: list[httpx.Response]) -> threading.Thread:
+    t = threading.Thread(target=lambda: out.append(httpx.get(base + "/sparql", params={"query": CROSS_JOIN},
+                                                             timeout=30)))
+    t.start()
+    return t
+
+
+def test_a_quick_query_answers_within_a_second_while_three_slow_ones_run(slow_server: str) -> None:
+    slow: list[httpx.Response] = []
+    threads = [_slow(slow_server, slow) for _ in range(3)]  # more than the 2 workers
+    time.sleep(0.8)  # all three are running; extra workers started for them
+    quick_times = []
+    for _ in range(3):
+        t0 = time.monotonic()
+        r = httpx.get(slow_server + "/sparql", params={"query": QUICK}, timeout=30)
+        quick_times.append(time.monotonic() - t0)
+        assert r.status_code == 200
+    for t in threads:
+        t.join()
+    assert [r.status_code for r in slow] == [503, 503, 503]  # each stopped at the 2 s limit
+    assert max(quick_times) < 1.0, quick_times
+
+
+@pytest.fixture(scope="module")
+def capped_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serve(tmp_path_factory.mktemp("data"), query_timeout_s="2", query_max_per_client="2") as base:
+        yield base
+
+
+def test_a_client_over_its_concurrent_query_cap_gets_503_with_retry_after(capped_server: str) -> None:
+    slow: list[httpx.Response] = []
+    threads = [_slow(capped_server, slow) for _ in range(2)]
+    time.sleep(0.5)
+    r = httpx.get(capped_server + "/sparql", params={"query": QUICK}, timeout=30)
+    assert r.status_code == 503
+    assert r.headers["retry-after"] == "1"
+    assert r.json() == {"error": "this client already has 2 queries running; wait for one to finish",
+                        "detail": {"maxQueriesPerClient": 2}}
+    for t in threads:
+        t.join()
+    assert httpx.get(capped_server + "/sparql", params={"query": QUICK}, timeout=30).status_code == 200

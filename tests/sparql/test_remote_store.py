@@ -21,7 +21,7 @@ from server.corpus import corpus_version
 from server.errors import PolicyKGError
 from server.queries import load_library
 from server.remote_store import CHUNK, RemoteStore, RemoteStoreError
-from server.store import OxiStore
+from server.store import OxiStore, is_corpus_graph
 from tests.queries.test_registry_queries import AWARDS
 from tests.sparql.support import ROOT, answer_set, typed_value
 
@@ -202,3 +202,65 @@ def test_an_unreachable_remote_store_is_a_clear_502() -> None:
     with pytest.raises(PolicyKGError) as e:
         dead.select("ASK {}")
     assert e.value.status == 502 and "unreachable" in e.value.message
+
+
+def _bindings(r: Any) -> list[dict[str, Any]]:
+    assert r.status_code == 200, r.text
+    return r.json()["results"]["bindings"]
+
+
+def test_the_registry_is_not_readable_through_sparql_on_the_remote_store(both, remote_client: TestClient) -> None:
+    store = remote_client.app.state.store
+    measure = "https://w3id.org/policykg/doc/jfgg/2023/12/measure/loan-interest-subsidy"
+    for s in (both[0], store):  # the embedded twin keeps the same awards for the comparisons below
+        award, _ = registry.record_award(s, project_key="R1/P1", measure=measure, amount=Decimal("700"),
+                                         when=date(2031, 5, 1), credit_code="REMOTE-CODE-1", body_sha="remote-1",
+                                         idempotency_key="remote-key-1")
+    g = registry.AWARD_GRAPH + award["id"]
+    assert g in store.named_graphs()
+    for params in ({"query": "SELECT ?o WHERE { ?s pkg:creditCode ?o }"},
+                   {"query": f"SELECT * FROM <{g}> WHERE {{ ?s ?p ?o }}"},
+                   {"query": f"SELECT * FROM NAMED <{g}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"},
+                   {"query": f"SELECT * WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}"},
+                   {"query": "SELECT * WHERE { ?s ?p ?o }", "default-graph-uri": g},
+                   {"query": "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", "named-graph-uri": g}):
+        assert _bindings(remote_client.get("/sparql", params=params)) == [], params
+    graphs = _bindings(remote_client.get("/sparql", params={"query": "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }"}))
+    names = {b["g"]["value"] for b in graphs}
+    assert "https://w3id.org/policykg/graph/doc/jfgg-2023-7" in names and all(map(is_corpus_graph, names))
+    q = ("SELECT DISTINCT ?n FROM <https://w3id.org/policykg/graph/doc/jfgg-2023-7> "
+         "WHERE { ?d a eli:LegalResource ; pkg:inCorpus true ; eli:id_local ?n }")
+    assert [b["n"]["value"] for b in _bindings(remote_client.get("/sparql", params={"query": q}))] == ["京发改规〔2023〕7号"]
+    rows = _bindings(remote_client.get("/api/queries/registry-awards-per-enterprise-year", params={"year": "2031"}))
+    assert [(b["creditCode"]["value"], b["total"]["value"]) for b in rows] == [("REMOTE-CODE-1", "700")]
+
+
+@pytest.fixture(scope="module")
+def remote_api(remote_settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(remote_settings)) as c:
+        yield c
+
+
+@pytest.mark.parametrize(("name", "params"), CASES, ids=[f"{n}{'-' if p else ''}{'-'.join(p.values())}"
+                                                         for n, p in CASES])
+def test_every_library_query_answers_the_same_through_the_api_on_both_stores(
+        both, remote_api: TestClient, client, name: str, params: dict[str, str]) -> None:
+    # `both` recorded the same awards in the remote store; the registry queries compare with them
+    if LIB[name].reads_registry:
+        embedded, _ = both
+        q = LIB[name]
+        local = answer_set(embedded.select(q.text, q.bindings(params)))
+        r = remote_api.get(f"/api/queries/{name}", params=params, headers={"Accept": "application/sparql-results+xml"})
+        res = ox.parse_query_results(r.content, format=ox.QueryResultsFormat.XML)
+        names = [v.value for v in res.variables]
+        assert answer_set([{n: row[n] for n in names if row[n] is not None} for row in res]) == local
+        return
+
+    def answers(c: TestClient) -> set[tuple]:
+        r = c.get(f"/api/queries/{name}", params=params, headers={"Accept": "application/sparql-results+xml"})
+        assert r.status_code == 200, r.text
+        res = ox.parse_query_results(r.content, format=ox.QueryResultsFormat.XML)
+        names = [v.value for v in res.variables]
+        return answer_set([{n: row[n] for n in names if row[n] is not None} for row in res])
+
+    assert answers(remote_api) == answers(client)

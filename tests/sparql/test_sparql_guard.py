@@ -4,9 +4,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from server.errors import Forbidden
+from server.errors import BadInput, Forbidden
 from server.sparql_formats import negotiate
-from server.sparql_guard import bind_with_values, inspect
+from server.sparql_guard import MAX_NESTING, bind_with_values, inspect
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -87,3 +87,29 @@ def test_a_value_with_quotes_stays_one_literal_when_bound_by_values() -> None:
 ])
 def test_content_negotiation(accept: str | None, form: str, expected: str) -> None:
     assert negotiate(form, accept).key == expected
+
+
+DEEP_BRACES = "ASK { " + "{" * 3000 + "}" * 3000 + " }"
+
+
+@pytest.mark.parametrize(("text", "column"), [
+    (DEEP_BRACES, 6 + 64),  # the 65th bracket: `{` of ASK, then 63 more, then the one past the limit
+    ("ASK { ?s ?p " + "[ ?p " * 1000 + "1" + " ]" * 1000 + " }", 13 + 5 * 63),
+    ("SELECT * WHERE {\n  FILTER(" + "(" * 200 + "1" + ")" * 200 + ") }", 9 + 63),
+])
+def test_brackets_nested_past_the_limit_are_400_naming_the_limit_and_position(text: str, column: int) -> None:
+    with pytest.raises(BadInput) as e:
+        inspect(text)
+    assert e.value.status == 400
+    line = 2 if text.startswith("SELECT * WHERE {\n") else 1
+    assert e.value.detail == {"maxNesting": MAX_NESTING, "line": line, "column": column,
+                              "offset": e.value.detail["offset"]}
+    assert e.value.message == (f"the query nests brackets more than {MAX_NESTING} levels deep "
+                               f"(at line {line}, column {column})")
+
+
+def test_brackets_inside_strings_iris_and_comments_do_not_count_as_nesting() -> None:
+    deep = "{" * 500
+    text = f'SELECT ?x WHERE {{ BIND("{deep}" AS ?x) ?s <urn:x:{"("* 3}> ?o }} # {deep}'
+    assert inspect(text).form == "SELECT"
+    assert inspect("ASK " + "{" * MAX_NESTING + "}" * MAX_NESTING).form == "ASK"  # at the limit: accepted
