@@ -13,7 +13,8 @@ submission, whatever their bytes (re-indented JSON, the same project in Turtle a
 the JSON form: `graph_hash`, a SHA-256 of the canonical N-Triples), the same (project,
 measure, amount, date) one award. An `Idempotency-Key` is kept in a graph of its own;
 reusing it with another submission (another graph) or award is a 409. Only the store interface is used (select, ask, replace_graph,
-graph_quads), so the remote store serves the registry too.
+graph_quads), so the remote store serves the registry too. The content ids are
+server/registry_hash.py (re-exported here).
 """
 from __future__ import annotations
 
@@ -26,11 +27,12 @@ from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.compare import to_canonical_graph
 from rdflib.namespace import RDF, XSD
 
 from .errors import Conflict, NotFound
 from .namespaces import BASE, PKG, PREFIXES, SH
+from .registry_hash import NUMBERS as NUMBERS  # re-exported
+from .registry_hash import graph_hash, submission_id
 from .submission import to_ox, to_rdflib
 
 PFX = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items())
@@ -47,39 +49,6 @@ PROV_ENTITY = URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")
 
 # One writer at a time in this process: check-then-write must not interleave.
 _WRITE_LOCK = threading.Lock()
-
-
-def submission_id(sha256: str) -> str:
-    return sha256[:32]
-
-
-NUMBERS = {XSD.integer, XSD.decimal, XSD.int, XSD.long, XSD.short, XSD.byte, XSD.nonNegativeInteger,
-           XSD.positiveInteger}
-
-
-def _canonical_term(t: Any) -> Any:
-    """Equal values, equal terms: 8000, 8000.0 and 8000.00 are one xsd:decimal; "1" and "true" one boolean."""
-    if not isinstance(t, Literal) or t.datatype is None or t.ill_typed:
-        return t
-    if t.datatype == XSD.string:  # RDF 1.1: "x"^^xsd:string is "x"
-        return Literal(str(t))
-    if t.datatype in NUMBERS:
-        d = Decimal(str(t).strip()).normalize()
-        text = format(d, "f")
-        return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)
-    if t.datatype == XSD.boolean:
-        return Literal(str(t).strip() in ("true", "1"), datatype=XSD.boolean)
-    return t
-
-
-def graph_hash(g: Graph) -> str:
-    """SHA-256 of the canonical form of `g`: blank nodes named by rdflib.compare, literals by value,
-    N-Triples sorted. Two serialisations of one submission hash alike."""
-    norm = Graph()
-    for s, p, o in g:
-        norm.add((s, p, _canonical_term(o)))
-    lines = sorted(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in to_canonical_graph(norm))
-    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
 def submission_graph_name(sid: str) -> str:

@@ -20,10 +20,12 @@ from ..provenance_measures import list_measures
 from ..queries import load_library
 from . import pictures
 from .eligibility_view import arrange
+from .formspec import build_groups
 from .pages import render
 from .tools import (
     ANY_RESULT,
     FORMATS,
+    REQUEST_ROWS,
     ApiAnswer,
     call_api,
     form_to_submission,
@@ -76,9 +78,8 @@ def _validation_ctx(request: Request) -> dict[str, Any]:
     from ..provenance import catalog
 
     cat = catalog(request.app.state.store)
-    return {"formats": FORMATS, "measures": cat_measures, "types": cat.project_types(),
-            "statuses": [cat.concept(c) for c in sorted(cat.concepts) if "/concept/status/" in c],
-            "categories": [cat.concept(c) for c in sorted(cat.concepts) if "/concept/industry-category/" in c],
+    return {"formats": FORMATS, "measures": cat_measures, "request_rows": REQUEST_ROWS,
+            "field_groups": build_groups(request.app.state.store, cat),
             "available": {"validate": has_route(request, "/api/validate", "POST"),
                           "eligibility": has_route(request, "/api/eligibility", "POST")}}
 

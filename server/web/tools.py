@@ -14,19 +14,15 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 
+from .formspec import FORM_TYPE, bool_value, form_fields
+
 FORMATS = {  # name -> (Content-Type, label)
     "json": ("application/json", "JSON 表单 JSON form"),
     "jsonld": ("application/ld+json", "JSON-LD"),
     "turtle": ("text/turtle", "Turtle"),
     "ntriples": ("application/n-triples", "N-Triples"),
 }
-BOOL_FIELDS = ["withinFifthRing", "inDemoPark", "inOldFactoryLedger", "inHighTechProjectDatabase",
-               "propertyRightsClear", "operationsMechanism", "greenManufacturingListed", "wholeBuildingVacant"]
-NUMBER_FIELDS = ["floorArea", "fixedAssetInvestment", "annualDistrictTaxPerM2", "occupancyRate", "energySavedTce",
-                 "constructionPeriodYears", "srdiAreaShare"]
-INT_FIELDS = ["builtYear"]
-TEXT_FIELDS = ["district", "industryPositioning", "projectCode", "applicationDate", "projectType", "status",
-               "industryCategory"]
+REQUEST_ROWS = 3  # funding-request rows of the form
 
 
 @dataclass
@@ -107,34 +103,48 @@ def guess_format(text: str) -> str:
 
 
 def form_to_submission(form: dict[str, str]) -> dict[str, Any]:
-    """The RenovationProject form as the JSON form of contract.md §2 (empty fields left out)."""
-    sub: dict[str, Any] = {"id": (form.get("id") or "web-project").strip(), "type": "RenovationProject"}
-    for f in TEXT_FIELDS:
-        if form.get(f, "").strip():
-            sub[f] = form[f].strip()
-    for f in NUMBER_FIELDS + INT_FIELDS:
+    """The RenovationProject form as the JSON form of contract.md §2.
+
+    Every field of formspec.form_fields() is read by its kind; empty fields and unset
+    declarations (a tri-state checkbox left alone) are left out, never sent as false.
+    """
+    sub: dict[str, Any] = {"id": (form.get("id") or "web-project").strip(), "type": FORM_TYPE}
+    for f, kind in form_fields().items():
+        if kind == "boolean":
+            b = bool_value(form, f)
+            if b is not None:
+                sub[f] = b
+            continue
         v = form.get(f, "").strip()
-        if v:
+        if not v:
+            continue
+        if kind == "integer":
             try:
-                sub[f] = int(v) if f in INT_FIELDS else float(v)
+                sub[f] = int(v)
             except ValueError:
                 sub[f] = v  # the API names the bad field
-    for f in BOOL_FIELDS:
-        sub[f] = form.get(f) in ("on", "true", "1")
+        elif kind in ("decimal", "share"):
+            sub[f] = _number(v)
+        else:
+            sub[f] = v
     applicant = {k: form[f].strip() for k, f in (("name", "applicantName"), ("creditCode", "creditCode"))
                  if form.get(f, "").strip()}
     if applicant:
         sub["applicant"] = applicant
     requests = []
-    for i in (1, 2):
+    for i in range(1, REQUEST_ROWS + 1):
         m, amount = form.get(f"request{i}", "").strip(), form.get(f"amount{i}", "").strip()
         if m:
             requests.append({"measure": m, "amount": _number(amount)})
     if requests:
         sub["requests"] = requests
-    prior_src, prior_amount = form.get("priorSource", "").strip(), form.get("priorAmount", "").strip()
-    if prior_src:
-        sub["priorMunicipalFunding"] = [{"source": prior_src, "amount": _number(prior_amount)}]
+    prior_src, prior_m = form.get("priorSource", "").strip(), form.get("priorMeasure", "").strip()
+    if prior_src or prior_m:
+        prior: dict[str, Any] = {"measure": prior_m} if prior_m else {}
+        if prior_src:
+            prior["source"] = prior_src
+        prior["amount"] = _number(form.get("priorAmount", "").strip())
+        sub["priorMunicipalFunding"] = [prior]
     return sub
 
 

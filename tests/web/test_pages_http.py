@@ -36,6 +36,22 @@ def test_the_validation_page_offers_paste_upload_and_form(client) -> None:
     assert 'name="projectType"' in html and '<option value="old-factory"' in html
 
 
+
+def test_the_form_sends_each_field_by_its_kind_and_leaves_unset_declarations_out(client) -> None:
+    from server.web.tools import form_to_submission
+
+    sub = form_to_submission({"projectType": "old-factory", "loanAmount": "800", "builtYear": "1990",
+                              "energySavingRate": "0.2", "applicationDate": "2024-06-01",
+                              "propertyRightsClear": "true", "operationsMechanism.no": "true", "inDemoPark": ""})
+    assert sub == {"id": "web-project", "type": "RenovationProject", "projectType": "old-factory",
+                   "loanAmount": 800.0, "builtYear": 1990, "energySavingRate": 0.2, "applicationDate": "2024-06-01",
+                   "propertyRightsClear": True, "operationsMechanism": False}
+    html = client.get("/validate").text
+    for name in ("loanAmount", "financeLeaseAmount", "totalInvestment", "energySavingRate", "ownerConsentAreaShare",
+                 "landLeaseYears", "greenRatioAfter"):
+        assert f'name="{name}"' in html, name
+    assert 'name="industryCategory"' in html and '<option value="high-tech"' in html
+
 def test_the_query_page_lists_the_library_with_parameters_as_fields(client, root) -> None:
     from server.queries import load_library
 
