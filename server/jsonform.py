@@ -46,7 +46,8 @@ RENOVATION = {
     "industryCategory": "concept:industry-category", "energySavedTce": "decimal",
     "greenManufacturingListed": "boolean", "srdiAreaShare": "share", "landLeaseYears": "decimal",
     "energySavingRate": "share", "ownerConsentAreaShare": "share", "ownerConsentHeadcountShare": "share",
-    "financeLeaseAmount": "decimal", "loanAmount": "decimal",
+    "financeLeaseAmount": "decimal", "loanAmount": "decimal", "loanInterestRate": "share", "lprRate": "share",
+    "loanYears": "decimal",
 }
 TYPES: dict[str, dict[str, str]] = {
     "RenovationProject": RENOVATION,

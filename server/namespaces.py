@@ -151,6 +151,9 @@ class PKG(DefinedNamespace):
     landLeaseYears: URIRef
     landLegallyAcquired: URIRef
     loanAmount: URIRef
+    loanInterestRate: URIRef
+    loanYears: URIRef
+    lprRate: URIRef
     machineCheckable: URIRef
     managementEntity: URIRef
     manufacturingRevenueShare: URIRef
@@ -189,7 +192,9 @@ class PKG(DefinedNamespace):
     queryText: URIRef
     rate: URIRef
     rateBase: URIRef
+    rateCeilingProperty: URIRef
     rateIsMaximum: URIRef
+    rateProperty: URIRef
     relativeTo: URIRef
     requests: URIRef
     requiredValue: URIRef
@@ -223,6 +228,7 @@ class PKG(DefinedNamespace):
     validityStatement: URIRef
     wholeBuildingVacant: URIRef
     withinFifthRing: URIRef
+    yearsProperty: URIRef
 
 
 PREFIXES = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 from rdflib import RDF, Literal, URIRef
 
 from . import shapegen_text as T
-from .amounts import PARAMS, formula
+from .amounts import PARAMS, formula, inputs
 from .namespaces import PKG, SH
 from .shapegen_build import Writer, date_literal, requesters, select, shape_iri
 from .shapegen_model import Corpus, Doc
@@ -70,11 +70,18 @@ AMOUNT_Q = """SELECT $this ?value ?max WHERE {{
   $this pkg:requests ?req . ?req pkg:measure <{m}> ; pkg:amount ?value .
   OPTIONAL {{ <{m}> pkg:rate ?rate }}
   OPTIONAL {{ <{m}> pkg:rateBase ?rb . OPTIONAL {{ $this ?rb ?base }} }}
+  OPTIONAL {{ <{m}> pkg:rateProperty ?rp . OPTIONAL {{ $this ?rp ?rv }} }}
+  OPTIONAL {{ <{m}> pkg:rateCeilingProperty ?rcp . OPTIONAL {{ $this ?rcp ?rcv }} }}
+  OPTIONAL {{ <{m}> pkg:yearsProperty ?yp . OPTIONAL {{ $this ?yp ?yv }} }}
+  OPTIONAL {{ <{m}> pkg:maxYears ?my }}
   OPTIONAL {{ <{m}> pkg:perUnitAmount ?pua ; pkg:perUnitBase ?pub . OPTIONAL {{ $this ?pub ?units }} }}
   OPTIONAL {{ <{m}> pkg:floor ?floor }}
   OPTIONAL {{ <{m}> pkg:cap ?cap }}
   OPTIONAL {{ <{m}> pkg:capPerYear ?cpy }}
-  BIND (IF(BOUND(?rb), COALESCE(?rate, 1.0) * ?base, ?none) AS ?byRate)
+  BIND (IF(BOUND(?rcp), IF(?rv < ?rcv, ?rv, ?rcv), ?rv) AS ?rMin)
+  BIND (IF(BOUND(?rp), ?rMin, COALESCE(?rate, 1.0)) AS ?r)
+  BIND (IF(BOUND(?my) && ?yv > ?my, ?my, ?yv) AS ?years)
+  BIND (IF(BOUND(?rb), IF(BOUND(?yp), ?r * ?base * ?years, ?r * ?base), ?none) AS ?byRate)
   BIND (?pua * ?units AS ?byUnit)
   BIND (IF(BOUND(?byRate) && BOUND(?byUnit), IF(?byRate < ?byUnit, ?byRate, ?byUnit),
            COALESCE(?byRate, ?byUnit)) AS ?computed)
@@ -134,9 +141,9 @@ def amount(w: Writer, m: URIRef) -> None:
     w.target(iri, target)
     if "capPerYear" in params and str(c.g.value(m, PKG.capScope) or "") == "per-enterprise":
         per_enterprise_year(w, m, zh, en)
-    for key in ("rateBase", "perUnitBase"):
-        p = params.get(key)
-        if not isinstance(p, URIRef) or (key == "perUnitBase" and "perUnitAmount" not in params):
+    for key in inputs(params):
+        p = params[key]
+        if not isinstance(p, URIRef):
             continue
         pz, pe = c.property_label(p, "zh"), c.property_label(p, "en")
         b = shape_iri(m, f"/amount/{str(p).rsplit('#', 1)[-1]}")

@@ -28,7 +28,8 @@ SELECT ?m ?s ?p ?o WHERE {
   { ?m ?p ?o .
     VALUES ?p { rdf:type rdfs:label pkg:slug pkg:kind pkg:definedIn pkg:rate pkg:rateBase pkg:perUnitAmount
                 pkg:perUnitBase pkg:perUnit pkg:floor pkg:cap pkg:capScope pkg:capPerYear pkg:maxYears
-                pkg:rateIsMaximum pkg:exclusiveWith }
+                pkg:rateIsMaximum pkg:exclusiveWith
+                pkg:rateProperty pkg:rateCeilingProperty pkg:yearsProperty }
     BIND (?m AS ?s) }
   UNION
   { ?doc ?p ?o .

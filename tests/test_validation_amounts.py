@@ -2,7 +2,8 @@
 
 For every monetary measure with an amount shape: a request of exactly max_amount conforms to
 the shape, one of max_amount + 0.01 violates it – with the measure's base values set low
-(so a floor binds), in the middle, and high (so the cap binds).
+(so a floor binds), in the middle, and high (so the cap binds). Rates read from the submission
+are 3.5% (actual) and 3.45% (ceiling), years 3 (above a maxYears of 2).
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from decimal import Decimal
 import pytest
 from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 
-from server.amounts import PARAMS, formula, max_amount
+from server.amounts import PARAMS, formula, inputs, max_amount
 from server.namespaces import BASE, PKG
 from server.shapegen_model import Corpus
 from server.validation import validate
@@ -52,7 +53,8 @@ def test_the_shape_allows_exactly_the_computed_maximum_and_not_a_cent_more(store
     checked = 0
     for iri, params in _measures(root):
         m = URIRef(iri)
-        values = {params[k]: scale for k in ("rateBase", "perUnitBase") if isinstance(params.get(k), URIRef)}
+        given = {"rateProperty": Decimal("0.035"), "rateCeilingProperty": Decimal("0.0345"), "yearsProperty": 3}
+        values = {params[k]: given.get(k, scale) for k in inputs(params) if isinstance(params[k], URIRef)}
         amount, text = max_amount(params, {str(p): v for p, v in values.items()})
         assert amount is not None, (iri, text)
         shape = BASE + "shape/" + iri[len(BASE + "doc/"):] + "/amount"
@@ -89,3 +91,13 @@ def test_max_amount_explains_rate_unit_floor_and_caps() -> None:
     assert max_amount({"capPerYear": "1000", "rate": "0.05"}, {}) == (Decimal("1000"), "每年1000万元")
     assert max_amount({"rate": "0.3", "rateBase": "fixedAssetInvestment"}, {}) == (None, "缺少fixedAssetInvestment")
     assert max_amount({"rate": "0.3"}, {}) == (None, "条款未给出可计算的金额")
+
+
+def test_max_amount_takes_the_lower_of_two_declared_rates_for_at_most_the_maximum_years() -> None:
+    loan = {"rateBase": "loanAmount", "rateProperty": "loanInterestRate", "rateCeilingProperty": "lprRate",
+            "yearsProperty": "loanYears", "maxYears": "2", "cap": "5000"}
+    assert max_amount(loan, {"loanAmount": 10000, "loanInterestRate": "0.03", "lprRate": "0.0345",
+                             "loanYears": 3}) == (
+        Decimal("600.00"), "min(3% × 10000万元 × 2年 = 600万元, 5000万元) = 600万元")
+    assert formula(loan) == "min(min(loanInterestRate, lprRate) × loanAmount × min(loanYears, 2年), 5000万元)"
+    assert max_amount(loan, {"loanAmount": 10000}) == (None, "缺少loanInterestRate, lprRate, loanYears")

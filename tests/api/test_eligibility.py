@@ -116,8 +116,16 @@ def test_the_best_single_option_is_the_largest_computed_eligible_amount(client: 
     computed = [m for m in out["measures"] if m["eligible"] and m["basis"] == "computed"]
     assert out["best"]["maxAmount"] == max(m["maxAmount"] for m in computed) == 2400
     assert out["best"]["slug"] == "jfgg-2023-12-investment-subsidy-old-factory-and-infrastructure"
-    loan = measure(out, "jfgg-2023-12-loan-interest-subsidy")  # a bare ceiling of 5000 does not win
-    assert (loan["eligible"], loan["maxAmount"], loan["basis"]) == (True, 5000, "cap")
+    loan = measure(out, "jfgg-2023-12-loan-interest-subsidy")  # without the loan's figures: no amount
+    assert (loan["eligible"], loan["maxAmount"]) == (False, None)
+    assert sorted(r["sourceShape"].rsplit("/", 1)[-1] for r in loan["reasons"]) == [
+        "loanAmount", "loanInterestRate", "loanYears", "lprRate"]
+
+
+def test_the_loan_interest_maximum_is_computed_at_the_lower_rate_for_at_most_2_years(client: TestClient) -> None:
+    body = project(loanAmount=10000, loanInterestRate=0.04, lprRate=0.0345, loanYears=3)
+    loan = measure(elig(client, body), "jfgg-2023-12-loan-interest-subsidy")
+    assert (loan["eligible"], loan["maxAmount"], loan["basis"]) == (True, 690, "computed")
 
 
 def test_only_measures_in_force_on_the_as_of_date_are_listed(client: TestClient) -> None:
