@@ -59,3 +59,17 @@ def only(values: dict[str, list[str]], key: str) -> str:
 
 def num(values: dict[str, list[str]], key: str) -> Decimal:
     return Decimal(only(values, key))
+
+
+def provision_clauses(store: Any, doc: str) -> list[tuple[str, str]]:
+    """(provision, clause) for every provision IRI under `doc` with its prov:wasDerivedFrom."""
+    rows = store.select(PFX + f"""SELECT DISTINCT ?x ?cl WHERE {{
+        ?x prov:wasDerivedFrom ?cl . FILTER(STRSTARTS(STR(?x), "{doc}/")) }}""")
+    return [(r["x"].value, r["cl"].value) for r in rows]
+
+
+def non_checkable_without_reason(store: Any, doc: str) -> list[str]:
+    """Provisions under `doc` marked not machine-checkable that give no reason (must be none)."""
+    rows = store.select(PFX + f"""SELECT ?x WHERE {{ ?x pkg:machineCheckable false .
+        FILTER(STRSTARTS(STR(?x), "{doc}/")) FILTER NOT EXISTS {{ ?x pkg:notCheckableReason ?r }} }}""")
+    return [r["x"].value for r in rows]

@@ -7,9 +7,9 @@ import pytest
 
 from tests.corpus.kit import PFX as PREFIXES
 from tests.corpus.kit import clause_text as _clause_text
+from tests.corpus.kit import non_checkable_without_reason, part_of, provision_clauses
 from tests.corpus.kit import num as _num
 from tests.corpus.kit import only as _one
-from tests.corpus.kit import part_of
 from tests.corpus.kit import props as _props
 
 B = "https://w3id.org/policykg/"
@@ -243,14 +243,11 @@ def test_the_document_creates_exactly_these_measures(store) -> None:
 
 
 def test_every_provision_of_the_document_comes_from_one_of_its_clauses(store) -> None:
-    rows = store.select(PREFIXES + f"""SELECT DISTINCT ?x ?cl WHERE {{
-        ?x prov:wasDerivedFrom ?cl . FILTER(STRSTARTS(STR(?x), "{DOC}/")) }}""")
-    assert len(rows) > 40
-    for r in rows:
-        assert _part_of_doc(store, r["cl"].value), (r["x"].value, r["cl"].value)
+    pairs = provision_clauses(store, DOC)
+    assert len(pairs) > 40
+    for x, clause in pairs:
+        assert _part_of_doc(store, clause), (x, clause)
 
 
 def test_every_non_checkable_provision_says_why(store) -> None:
-    rows = store.select(PREFIXES + f"""SELECT ?x WHERE {{ ?x pkg:machineCheckable false .
-        FILTER(STRSTARTS(STR(?x), "{DOC}/")) FILTER NOT EXISTS {{ ?x pkg:notCheckableReason ?r }} }}""")
-    assert rows == []
+    assert non_checkable_without_reason(store, DOC) == []
