@@ -73,3 +73,23 @@ def non_checkable_without_reason(store: Any, doc: str) -> list[str]:
     rows = store.select(PFX + f"""SELECT ?x WHERE {{ ?x pkg:machineCheckable false .
         FILTER(STRSTARTS(STR(?x), "{doc}/")) FILTER NOT EXISTS {{ ?x pkg:notCheckableReason ?r }} }}""")
     return [r["x"].value for r in rows]
+
+
+def check_measure_clause(store: Any, doc: str, slug: str, measure: str, path: str, needles: list[str]) -> None:
+    """`measure` derives from clause `doc/path` of `doc`, has slug `slug`, and the clause's text has `needles`."""
+    p = props(store, measure)
+    clause = only(p, "wasDerivedFrom")
+    assert clause == f"{doc}/{path}"
+    assert part_of(store, clause, doc)
+    assert only(p, "definedIn") == doc
+    assert only(p, "slug") == slug
+    text = clause_text(store, clause)
+    for n in needles:
+        assert n in text, (n, text)
+
+
+def measures_of(store: Any, doc: str) -> set[str]:
+    """Every support measure defined in `doc`."""
+    rows = store.select(PFX + f"""SELECT ?m WHERE {{ ?m pkg:definedIn <{doc}> ; a ?cls .
+        ?cls rdfs:subClassOf* pkg:SupportMeasure }}""")
+    return {r["m"].value for r in rows}

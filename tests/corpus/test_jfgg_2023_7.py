@@ -5,9 +5,14 @@ from decimal import Decimal
 
 import pytest
 
-from tests.corpus.kit import PFX as PREFIXES
+from tests.corpus.kit import (
+    check_measure_clause,
+    measures_of,
+    non_checkable_without_reason,
+    part_of,
+    provision_clauses,
+)
 from tests.corpus.kit import clause_text as _clause_text
-from tests.corpus.kit import non_checkable_without_reason, part_of, provision_clauses
 from tests.corpus.kit import num as _num
 from tests.corpus.kit import only as _one
 from tests.corpus.kit import props as _props
@@ -225,21 +230,11 @@ EXPECTED_TEXT = {
 @pytest.mark.parametrize("name", sorted(EXPECTED_TEXT))
 def test_each_measure_is_derived_from_its_clause_of_this_document_whose_text_has_its_numbers(store, name) -> None:
     path, needles = EXPECTED_TEXT[name]
-    p = _props(store, m(name))
-    clause = _one(p, "wasDerivedFrom")
-    assert clause == f"{DOC}/{path}"
-    assert _part_of_doc(store, clause)
-    assert _one(p, "definedIn") == DOC
-    assert _one(p, "slug") == f"jfgg-2023-7-{name}"
-    text = _clause_text(store, clause)
-    for n in needles:
-        assert n in text, (n, text)
+    check_measure_clause(store, DOC, f"jfgg-2023-7-{name}", m(name), path, needles)
 
 
 def test_the_document_creates_exactly_these_measures(store) -> None:
-    rows = store.select(PREFIXES + f"""SELECT ?m WHERE {{ ?m pkg:definedIn <{DOC}> ; a ?cls .
-        ?cls rdfs:subClassOf* pkg:SupportMeasure }}""")
-    assert {r["m"].value for r in rows} == {m(n) for n in EXPECTED_TEXT}
+    assert measures_of(store, DOC) == {m(n) for n in EXPECTED_TEXT}
 
 
 def test_every_provision_of_the_document_comes_from_one_of_its_clauses(store) -> None:
