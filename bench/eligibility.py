@@ -19,7 +19,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from rdflib import RDF, Graph, Literal  # noqa: E402
+from rdflib import Graph  # noqa: E402
 
 from bench.common import ROOT, Row, case_graph, cases, faster, spread, time_each, timed_row  # noqa: E402
 
@@ -29,18 +29,10 @@ NAIVE = "N+1 separate validations (naive)"
 
 
 def requests_of(store: Any, data: Graph, as_of: date | None) -> tuple[Any, date, list[Any]]:
-    """The candidate measures and amounts eligibility() would try (same code, outside the timing)."""
-    from server.eligibility import catalogue, the_subject
-    from server.namespaces import PKG
-    from server.validation_bundle import get_bundle
+    """The candidate measures eligibility() would try (the same function, outside the timing)."""
+    from server.eligibility import candidates
 
-    b = get_bundle(store)
-    s = the_subject(b, data)
-    app = data.value(s, PKG.applicationDate)
-    day = as_of or (app.toPython() if isinstance(app, Literal) and isinstance(app.toPython(), date) else date.today())
-    types = set(data.objects(s, RDF.type))
-    cands = sorted((m for m in catalogue(store, b).values() if m.subtypes & types and m.in_force(day)),
-                   key=lambda m: m.slug)
+    _, s, day, cands = candidates(store, data, as_of)
     return s, day, cands
 
 

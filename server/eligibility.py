@@ -179,10 +179,8 @@ def the_subject(b: Bundle, data: Graph) -> URIRef:
     return subs[0]
 
 
-def eligibility(store: Any, data: Graph, as_of: date | None = None, lang: str = "zh") -> dict[str, Any]:
-    """The answer of POST /api/eligibility (contract.md §3), messages in `lang`."""
-    from .eligibility_fix import fixes, groups
-
+def candidates(store: Any, data: Graph, as_of: date | None) -> tuple[Any, Any, date, list[Any]]:
+    """(bundle, subject, as-of day, measures in force for the submission's type, by slug)."""
     b = get_bundle(store)
     s = the_subject(b, data)
     app = data.value(s, PKG.applicationDate)
@@ -190,6 +188,15 @@ def eligibility(store: Any, data: Graph, as_of: date | None = None, lang: str = 
     types = set(data.objects(s, RDF.type))
     cands = sorted((m for m in catalogue(store, b).values() if m.subtypes & types and m.in_force(day)),
                    key=lambda m: m.slug)
+    return b, s, day, cands
+
+
+def eligibility(store: Any, data: Graph, as_of: date | None = None, lang: str = "zh") -> dict[str, Any]:
+    """The answer of POST /api/eligibility (contract.md §3), messages in `lang`."""
+    from .eligibility_fix import fixes, groups
+
+    b, s, day, cands = candidates(store, data, as_of)
+    types = set(data.objects(s, RDF.type))
     amounts = [amount_for(store, b, data, s, m.iri, day, lang) for m in cands]
     g, subjects, owner = plan(data, s, [(m.iri, a[0]) for m, a in zip(cands, amounts, strict=True)])
     outcome = check(store, g, day)
