@@ -94,9 +94,9 @@ def cases() -> list[Any]:
 
 def case_graph(case: Any, store: Any) -> Any:
     """The submission graph of a case, as the API builds it (JSON form, or Turtle)."""
-    from server.jsonform import json_to_graph
-    from server.submission import parse_rdf
-    from server.validation_index import build_index
+    from policykg.corpus.index import build_index
+    from policykg.submission.jsonform import json_to_graph
+    from policykg.submission.parse import parse_rdf
 
     if case.turtle is not None:
         return parse_rdf(case.turtle, "turtle")

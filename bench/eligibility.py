@@ -1,4 +1,4 @@
-"""Eligibility: ms per request of server.eligibility.eligibility, against N separate validations.
+"""Eligibility: ms per request of policykg.eligibility.evaluate.eligibility, against N separate validations.
 
     .venv/bin/python bench/eligibility.py [--sample N]
 
@@ -30,7 +30,7 @@ NAIVE = "N+1 separate validations (naive)"
 
 def requests_of(store: Any, data: Graph, as_of: date | None) -> tuple[Any, date, list[Any]]:
     """The candidate measures eligibility() would try (the same function, outside the timing)."""
-    from server.eligibility import candidates
+    from policykg.eligibility.evaluate import candidates
 
     _, s, day, cands = candidates(store, data, as_of)
     return s, day, cands
@@ -38,9 +38,9 @@ def requests_of(store: Any, data: Graph, as_of: date | None) -> tuple[Any, date,
 
 def naive(store: Any, data: Graph, as_of: date | None) -> None:
     """One validation of the copy without requests, then one per candidate measure requesting only it."""
-    from server.eligibility import amount_for, plan
-    from server.registry_checks import check
-    from server.validation_bundle import get_bundle
+    from policykg.eligibility.evaluate import amount_for, plan
+    from policykg.registry.checks import check
+    from policykg.validation.bundle import get_bundle
 
     b = get_bundle(store)
     s, day, cands = requests_of(store, data, as_of)
@@ -57,9 +57,9 @@ def naive(store: Any, data: Graph, as_of: date | None) -> None:
 
 def submissions(store: Any, sample: int) -> list[tuple[Any, ...]]:
     """(store, graph, as_of) of `sample` one-project JSON cases, spread over the cases (and so the types)."""
-    from server.errors import PolicyKGError
-    from server.validation import submissions as subjects
-    from server.validation_bundle import get_bundle
+    from policykg.errors import PolicyKGError
+    from policykg.validation.bundle import get_bundle
+    from policykg.validation.engine import submissions as subjects
 
     b = get_bundle(store)
     out = []
@@ -76,8 +76,8 @@ def submissions(store: Any, sample: int) -> list[tuple[Any, ...]]:
 
 
 def measure(sample: int = 12) -> list[Row]:
-    from server.eligibility import eligibility
-    from server.validation_index import corpus_store
+    from policykg.eligibility.evaluate import eligibility
+    from policykg.store import corpus_store
 
     store = corpus_store(ROOT)
     items = submissions(store, sample)

@@ -64,8 +64,8 @@ def hammer(srv: Any, path: str, total: int, threads: int = 2) -> tuple[list[floa
 
 def in_process(n_ox: int, n_rdflib: int, library_text: str, library_bindings: dict) -> dict[str, list[float]]:
     """ms per query (with JSON serialisation) on pyoxigraph and on rdflib, in this process."""
-    from server.store import OxiStore
-    from server.submission import to_rdflib
+    from policykg.store import OxiStore
+    from policykg.submission.parse import to_rdflib
 
     store = OxiStore(None)
     store.ensure_corpus(ROOT)
@@ -89,7 +89,7 @@ def in_process(n_ox: int, n_rdflib: int, library_text: str, library_bindings: di
 
 
 def measure(requests: int = 500, library_requests: int = 50, rdflib_queries: int = 100) -> list[Row]:
-    from server.queries import load_library
+    from policykg.sparql.library import load_library
 
     lib = load_library(ROOT)[LIBRARY_QUERY]
     bindings = lib.bindings({})

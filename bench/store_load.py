@@ -28,7 +28,7 @@ BENCH = "store load"
 
 def snapshot(dest: Path) -> Path:
     """A copy of the corpus files, so that edits made meanwhile in the checkout do not change the version mid-run."""
-    from server.corpus import CORPUS_DIRS
+    from policykg.corpus.files import CORPUS_DIRS
 
     for d in CORPUS_DIRS:
         if (ROOT / d).is_dir():
@@ -42,8 +42,8 @@ def measure(repeat: int = 5) -> list[Row]:
 
 
 def _measure(root: Path, repeat: int) -> list[Row]:
-    from server.corpus import corpus_files, corpus_version
-    from server.store import OxiStore
+    from policykg.corpus.files import corpus_files, corpus_version
+    from policykg.store import OxiStore
 
     ttl = [f for f in corpus_files(root) if f.suffix == ".ttl"]
     fresh, noop, reopen, hashing, parse = [], [], [], [], []

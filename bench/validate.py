@@ -2,13 +2,13 @@
 
     .venv/bin/python bench/validate.py [--sample N] [--reference N] [--differential]
 
-Engines (server.validation.validate): pySHACL natively on the pre-parsed shapes (SHACL-AF on for
+Engines (policykg.validation.engine.validate): pySHACL natively on the pre-parsed shapes (SHACL-AF on for
 the sh:SPARQLTarget selects, engine="pyshacl-native"); pySHACL on the shapes that apply with their
 targets computed on pyoxigraph (engine="pyshacl", the reference of the tests); the fast path
 (targets and SHACL-SPARQL on pyoxigraph, core shapes with pySHACL, engine="fast", what the API uses).
 Baselines: pySHACL with the shapes parsed from the files on every call (the naive use, SHACL-AF on),
 and pySHACL with pre-parsed shapes but the whole corpus merged into each data graph (the design's
-anti-pattern, design.md §2). The slow paths run on a common sample of `--sample` cases spread
+anti-pattern, docs/architecture.md (engines)). The slow paths run on a common sample of `--sample` cases spread
 over the cases' cost (sorted by the fast engine's time); each ratio is the median over that sample
 of the per-case ratio (the same submission through both paths). --differential compares the results of the native
 and the fast engine on every case.
@@ -41,8 +41,8 @@ NOT_POLICY = ("/graph/shapes", "/graph/queries", "/graph/meta")
 
 def naive(store, data, as_of, registry) -> None:
     """The shapes parsed from the files on every call, SHACL-AF on, the submission's context slice."""
-    from server.validation import prepare
-    from server.validation_bundle import get_bundle
+    from policykg.validation.bundle import get_bundle
+    from policykg.validation.engine import prepare
 
     dg, _ = prepare(get_bundle(store), data, as_of, registry)
     shapes = rdflib.Graph()
@@ -54,7 +54,7 @@ def naive(store, data, as_of, registry) -> None:
 
 def policy_graph(store) -> rdflib.Graph:
     """The whole corpus but the shapes and the query metadata: ontology, every document, the other policies."""
-    from server.submission import to_rdflib
+    from policykg.submission.parse import to_rdflib
 
     g = rdflib.Graph()
     for name in store.named_graphs():
@@ -66,8 +66,8 @@ def policy_graph(store) -> rdflib.Graph:
 
 def merged(corpus: rdflib.Graph):
     """Pre-parsed shapes, but each data graph is the submission plus the whole corpus (the anti-pattern)."""
-    from server.validation import prepare
-    from server.validation_bundle import get_bundle
+    from policykg.validation.bundle import get_bundle
+    from policykg.validation.engine import prepare
 
     def run(store, data, as_of, registry) -> None:
         b = get_bundle(store)
@@ -80,7 +80,7 @@ def merged(corpus: rdflib.Graph):
 
 
 def engine(name: str):
-    from server.validation import validate
+    from policykg.validation.engine import validate
 
     return lambda s, d, a, r: validate(s, d, as_of=a, registry_context=r, engine=name)
 
@@ -89,7 +89,7 @@ def items_of(store) -> tuple[list, list]:
     """(cases, [(store, graph, as_of, registry)]) for every case of tests/cases/."""
     from shapes.caseload import registry_graph
 
-    from server.validation_index import build_index
+    from policykg.corpus.index import build_index
 
     index = build_index(store)
     cs = cases()
@@ -98,7 +98,7 @@ def items_of(store) -> tuple[list, list]:
 
 def measure(sample: int = 5, reference: int = 40, fast: int | None = None) -> list[Row]:
     """Rows for the naive and merged baselines and each engine; ratios on the common sample."""
-    from server.validation_index import corpus_store
+    from policykg.store import corpus_store
 
     store = corpus_store(ROOT)
     _cs, items = items_of(store)
@@ -140,8 +140,8 @@ def measure(sample: int = 5, reference: int = 40, fast: int | None = None) -> li
 def differential() -> int:
     from shapes.test_cases import _key
 
-    from server.validation import validate
-    from server.validation_index import corpus_store
+    from policykg.store import corpus_store
+    from policykg.validation.engine import validate
 
     store = corpus_store(ROOT)
     cs, items = items_of(store)

@@ -10,9 +10,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from .config import Settings, get_settings
-from .errors import PolicyKGError
-from .store import open_store
+from policykg.config import Settings, get_settings
+from policykg.errors import PolicyKGError
+from policykg.store import open_store
 
 log = logging.getLogger(__name__)
 
@@ -61,10 +61,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     from fastapi.staticfiles import StaticFiles
 
-    from . import plugins
-    from .web import pages
+    from policykg.api import (
+        context,
+        documents,
+        eligibility,
+        health,
+        provenance,
+        queries,
+        registry,
+        sparql,
+        validate,
+    )
+    from policykg.web import pages, pages_more
 
     app.mount("/static", StaticFiles(directory=Path(pages.__file__).parent / "static"), name="static")
-    for mod in plugins.load(plugins.ROUTER_MODULES):
+    for mod in (health, documents, provenance, validate, eligibility, registry, sparql, queries, context,
+                pages, pages_more):
         app.include_router(mod.router)
     return app

@@ -1,4 +1,4 @@
-"""Settings: flags, then POLICYKG_* environment variables, then defaults (contract.md §4)."""
+"""Settings: flags, then POLICYKG_* environment variables, then defaults (docs/api.md (CLI))."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -25,10 +25,10 @@ class Settings(BaseSettings):
     remote_password: str | None = None
     # Where the corpus files live (ontology/, policies/, shapes/, queries/).
     corpus_root: Path = ROOT
-    # Limits on untrusted input (design.md §3).
+    # Limits on untrusted input (docs/architecture.md (security)).
     max_body_bytes: int = 2 * 1024 * 1024
     query_timeout_s: float = 10.0
-    query_workers: int = 2  # processes that run user SPARQL (killable; server/sparql_exec.py)
+    query_workers: int = 2  # processes that run user SPARQL (killable; server/endpoint/executor.py)
     query_workers_extra: int = 4  # more of them while all are busy (~40 MB each with the corpus)
     query_max_per_client: int = 4  # queries of one client address running at once; beyond: 503 + Retry-After
     max_result_rows: int = 10_000

@@ -1,4 +1,4 @@
-"""One error hierarchy (design.md §4.7), mapped to HTTP by one handler in app.py."""
+"""One error hierarchy (docs/architecture.md (house style)), mapped to HTTP by one handler in app.py."""
 from __future__ import annotations
 
 from typing import Any

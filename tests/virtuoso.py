@@ -1,6 +1,6 @@
 """Start and stop a private Virtuoso (Debian's virtuoso-opensource) on 127.0.0.1 for the remote-store tests.
 
-The recipe of design.md §5: the packaged virtuoso.ini is copied into a temp dir, its
+The recipe of docs/architecture.md (machine notes): the packaged virtuoso.ini is copied into a temp dir, its
 database, log, lock and transaction files are pointed into that dir, both ports are
 bound to 127.0.0.1 on free ports, and `virtuoso-t +foreground` is started there. The
 SPARQL user is granted SPARQL_UPDATE through isql-vt. The server is stopped by its pid.

@@ -1,10 +1,10 @@
-"""GET /context.jsonld: the JSON-LD context of the JSON submission form (contract.md §2)."""
+"""GET /context.jsonld: the JSON-LD context of the JSON submission form (docs/submission.md)."""
 from __future__ import annotations
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from ..jsonform import CONTEXT
+from policykg.submission import CONTEXT
 
 router = APIRouter(tags=["context"])
 

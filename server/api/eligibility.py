@@ -1,4 +1,4 @@
-"""POST /api/eligibility (contract.md §3): every measure in force for the submission, eligible or not, how much.
+"""POST /api/eligibility (docs/api.md): every measure in force for the submission, eligible or not, how much.
 
 The body is any submission format POST /api/validate accepts. The answer:
 `{project, measures: [{measure, slug, documentNumber, clause, eligible, maxAmount, computation,
@@ -13,10 +13,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from ..eligibility import eligibility
-from ..receipt import receipt
-from ..submission import parse_submission
-from .validate import as_of_param, pick_lang, read_body
+from policykg.api.validate import as_of_param, pick_lang, read_body
+from policykg.eligibility import eligibility
+from policykg.submission import parse_submission
+from policykg.validation import receipt
 
 router = APIRouter(prefix="/api", tags=["eligibility"])
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from ..store import VERSION_Q
+from policykg.store import VERSION_Q
 
 router = APIRouter(tags=["health"])
 

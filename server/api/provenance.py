@@ -1,4 +1,4 @@
-"""Documents, clauses and measures one by one (contract.md §3): JSON, or HTML for browsers.
+"""Documents, clauses and measures one by one (docs/api.md): JSON, or HTML for browsers.
 
 Ids: a document slug (`jfgg-2023-12`), an IRI path (`doc/jfgg/2023/12`, `doc/jfgg/2023/12/2/4/1`),
 a slug followed by a clause path (`jfgg-2023-12/2/4/1`), a measure slug, or `?iri=` a full IRI.
@@ -8,15 +8,24 @@ JSON; a browser (`Accept: text/html…`) gets the page.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from ..errors import BadInput
-from ..provenance import BASE, catalog, kind_of, kinds, resolve
-from ..provenance_detail import clause_detail, document_detail, search_clauses, trace
-from ..provenance_measures import list_measures, measure_detail
+from policykg.errors import BadInput
+from policykg.provenance import (
+    catalog,
+    clause_detail,
+    document_detail,
+    kind_of,
+    kinds,
+    list_measures,
+    measure_detail,
+    resolve,
+    search_clauses,
+    trace,
+)
+from policykg.web import page_url
 
 router = APIRouter(prefix="/api", tags=["provenance"])
 
@@ -32,20 +41,6 @@ def wants_html(request: Request) -> bool:
     return json_at < 0 or accept.find("text/html") < json_at
 
 
-def page_url(iri: str, kind: str | None = None) -> str:
-    """Where a resource of the corpus is shown (the same URL serves its JSON)."""
-    path = iri[len(BASE):] if iri.startswith(BASE) else None
-    if kind == "document" and path:
-        return f"/api/documents/{quote(path)}"
-    if kind == "clause" and path:
-        return f"/api/clauses/{quote(path)}"
-    if kind == "measure" and path:
-        return f"/api/measures/{quote(path)}"
-    if kind == "query":
-        return f"/query?name={quote(iri.rsplit('/', 1)[-1])}"
-    return f"/api/resolve?iri={quote(iri, safe='')}"
-
-
 def _id(ident: str | None, iri: str | None) -> str:
     if iri:
         return iri
@@ -56,7 +51,7 @@ def _id(ident: str | None, iri: str | None) -> str:
 
 def _respond(request: Request, data: Any, template: str, **ctx: Any) -> Response:
     if wants_html(request):
-        from ..web.pages import render
+        from policykg.web import render
 
         return render(template, request=request, data=data, **ctx)
     return JSONResponse(data)

@@ -1,4 +1,4 @@
-"""GET /api/queries and GET /api/queries/{name}?param=…: the named query library (contract.md §3).
+"""GET /api/queries and GET /api/queries/{name}?param=…: the named query library (docs/api.md).
 
 The library is the folder queries/ (one .rq per question, strict `#+ ` header).
 Running one binds its parameters as typed terms (never spliced) and answers like
@@ -19,9 +19,9 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from ..errors import BadInput, NotFound
-from ..queries import NamedQuery, load_library
-from .sparql import run_query
+from policykg.api.sparql import run_query
+from policykg.errors import BadInput, NotFound
+from policykg.sparql import NamedQuery, load_library
 
 router = APIRouter(prefix="/api", tags=["queries"])
 RESERVED = {"format"}  # query-string keys that are not query parameters

@@ -1,4 +1,4 @@
-"""The registry (contract.md §3): POST /api/submissions, GET /api/submissions/{id}, POST and GET /api/awards.
+"""The registry (docs/api.md): POST /api/submissions, GET /api/submissions/{id}, POST and GET /api/awards.
 
 Writes are idempotent (content-addressed ids: a submission's id is the hash of its canonical
 graph, so the same project re-indented or in another RDF syntax is one record; `Idempotency-Key`
@@ -17,16 +17,14 @@ from fastapi.responses import JSONResponse, Response
 from rdflib import RDF, Graph, Literal, URIRef
 from starlette.concurrency import run_in_threadpool
 
-from .. import registry
-from ..errors import UnprocessableInput
-from ..namespaces import PKG, PROV, SH
-from ..provenance import catalog
-from ..submission import load_json, parse_submission
-from ..validation import project_key, submissions
-from ..validation_bundle import get_bundle
-from ..validation_index import build_index
-from ..validation_messages import SEVERITY, term_json
-from .validate import as_of_param, checked, pick_lang, read_body, turtle, wants_turtle
+from policykg.api.validate import as_of_param, checked, pick_lang, read_body, turtle, wants_turtle
+from policykg.corpus import build_index
+from policykg.errors import UnprocessableInput
+from policykg.namespaces import PKG, PROV, SH
+from policykg.provenance import catalog
+from policykg.registry import records as registry
+from policykg.submission import load_json, parse_submission
+from policykg.validation import SEVERITY, get_bundle, project_key, submissions, term_json
 
 router = APIRouter(prefix="/api", tags=["registry"])
 
@@ -189,7 +187,7 @@ async def post_award(request: Request) -> Response:
     store = request.app.state.store
 
     def work() -> tuple[dict[str, Any], bool]:
-        from ..submission import check_bytes
+        from policykg.submission import check_bytes
 
         fields = award_fields(store, load_json(check_bytes(body, "json")))
         same = registry.award_id(fields["project_key"], fields["measure"], fields["amount"], fields["when"])

@@ -1,4 +1,4 @@
-"""GET|POST /sparql: the SPARQL 1.1 Protocol query endpoint (contract.md §3). Read-only.
+"""GET|POST /sparql: the SPARQL 1.1 Protocol query endpoint (docs/api.md). Read-only.
 
 `query` by GET, by POST form-encoded, or by POST `application/sparql-query`;
 `default-graph-uri` / `named-graph-uri` replace the query's own FROM clauses.
@@ -15,7 +15,7 @@ submissions exist). Only the curated library queries whose header says
 On the embedded store the engine is given this dataset explicitly (the query's own
 FROM never widens it); with a remote store, /sparql is answered from a copy of the
 corpus in the query workers, since Virtuoso's dataset clauses cannot be trusted to
-do it (server/remote_store.py).
+do it (server/store/remote.py).
 
 Results are serialised by the engine in the format negotiated from `Accept`
 (q-values) or `format=`. Updates, SERVICE and extension functions are refused (403);
@@ -42,11 +42,10 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from ..errors import BadInput, Forbidden, PayloadTooLarge, UnsupportedMediaType
-from ..namespaces import BASE, PREFIXES
-from ..sparql_exec import Busy, Executor, make_executor
-from ..sparql_formats import Answer, QueryJob, negotiate
-from ..sparql_guard import inspect
+from policykg.endpoint import Busy, Executor, make_executor
+from policykg.errors import BadInput, Forbidden, PayloadTooLarge, UnsupportedMediaType
+from policykg.namespaces import BASE, PREFIXES
+from policykg.sparql import Answer, QueryJob, inspect, negotiate
 
 router = APIRouter(tags=["sparql"])
 _LOCK = threading.Lock()

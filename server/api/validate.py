@@ -1,11 +1,11 @@
-"""POST /api/validate and POST /api/validate/batch (contract.md §3).
+"""POST /api/validate and POST /api/validate/batch (docs/api.md).
 
 The body is the JSON form, JSON-LD, Turtle, N-Triples or RDF/XML by Content-Type; the
 answer is the JSON report (messages in the language of Accept-Language, zh by default)
 with a reproducibility receipt, or with `Accept: text/turtle` the enriched SHACL
 report graph. `?asOf=YYYY-MM-DD` evaluates against the policies in force that day
 (default: each submission's application date, else today). Validation also reads the
-registry (server/registry_checks.py). Bad input is a 4xx `{error, detail}`, never a 500.
+registry (server/registry/checks.py). Bad input is a 4xx `{error, detail}`, never a 500.
 """
 from __future__ import annotations
 
@@ -17,13 +17,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from ..errors import BadInput, PayloadTooLarge, PolicyKGError, UnprocessableInput
-from ..namespaces import PREFIXES
-from ..receipt import parse_as_of, receipt
-from ..registry_checks import check
-from ..submission import MEDIA_TYPES, Parsed, batch_items, media_format, parse_submission
-from ..validation import Outcome, submissions
-from ..validation_bundle import get_bundle
+from policykg.errors import BadInput, PayloadTooLarge, PolicyKGError, UnprocessableInput
+from policykg.namespaces import PREFIXES
+from policykg.registry import check
+from policykg.submission import MEDIA_TYPES, Parsed, batch_items, media_format, parse_submission
+from policykg.validation import Outcome, get_bundle, parse_as_of, receipt, submissions
 
 router = APIRouter(prefix="/api", tags=["validation"])
 MAX_BATCH = 1000

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..jsonform import COMMON, RENOVATION
+from policykg.submission import COMMON, RENOVATION
 
 FORM_TYPE = "RenovationProject"
 NESTED_FIELDS = {"applicant", "requests", "priorMunicipalFunding"}  # drawn by the template itself

@@ -15,7 +15,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, Undefined, select_autoescape
 
-from ..provenance import list_documents
+from policykg.provenance import list_documents
+from policykg.web import urls
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True,
@@ -55,9 +56,7 @@ def comparator(c: str | None) -> str:
 
 
 def page_url(iri: str | None, kind: str | None = None) -> str:
-    from ..api.provenance import page_url as url
-
-    return url(iri or "", kind)
+    return urls.page_url(iri or "", kind)
 
 
 env.filters.update(money=money, pct=pct, num=num, comparator=comparator)

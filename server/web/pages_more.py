@@ -13,16 +13,15 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from ..errors import BadInput, NotFound
-from ..namespaces import BASE
-from ..provenance import PFX
-from ..provenance_measures import list_measures
-from ..queries import load_library
-from . import pictures
-from .eligibility_view import arrange
-from .formspec import build_groups
-from .pages import render
-from .tools import (
+from policykg.errors import BadInput, NotFound
+from policykg.namespaces import BASE
+from policykg.provenance import PFX, list_measures
+from policykg.sparql import load_library
+from policykg.web import pictures
+from policykg.web.eligibility_view import arrange
+from policykg.web.formspec import build_groups
+from policykg.web.pages import render
+from policykg.web.tools import (
     ANY_RESULT,
     FORMATS,
     REQUEST_ROWS,
@@ -59,7 +58,7 @@ def source(request: Request, name: str, start: int | None = Query(None, alias="f
         raise NotFound(f"no source file {name!r}", {"file": name, "known": sorted(files)})
     lines = files[name].read_text(encoding="utf-8").split("\n")
     starts: dict[int, str] = {}
-    from ..provenance import pyval
+    from policykg.provenance import pyval
 
     for r in request.app.state.store.select(LINES_Q, {"f": _lit(name)}):
         starts.setdefault(int(pyval(r["line"])), r["c"].value)
@@ -75,7 +74,7 @@ def _lit(s: str) -> Any:
 # -- validation ----------------------------------------------------------------------------
 def _validation_ctx(request: Request) -> dict[str, Any]:
     cat_measures = [m for m in list_measures(request.app.state.store) if m["projectTypes"]]
-    from ..provenance import catalog
+    from policykg.provenance import catalog
 
     cat = catalog(request.app.state.store)
     return {"formats": FORMATS, "measures": cat_measures, "request_rows": REQUEST_ROWS,
@@ -138,7 +137,7 @@ async def validate_submit(request: Request) -> HTMLResponse:
 
 
 def _enrich_eligibility(request: Request, elig: dict[str, Any]) -> None:
-    from ..provenance import catalog
+    from policykg.provenance import catalog
 
     arrange(elig, catalog(request.app.state.store))
 
@@ -187,7 +186,7 @@ async def query_page(request: Request, name: str | None = None, run: int = 0) ->
 
 def _choices(request: Request) -> dict[str, list[tuple[str, str]]]:
     """Values a parameter field can offer: concepts by scheme, and the documents (as IRI paths)."""
-    from ..provenance import catalog
+    from policykg.provenance import catalog
 
     cat = catalog(request.app.state.store)
     out: dict[str, list[tuple[str, str]]] = {}

@@ -12,8 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ..provenance import PFX, catalog, list_documents
-from ..provenance_measures import list_measures
+from policykg.provenance import PFX, catalog, list_documents, list_measures
 
 CITES_Q = PFX + "SELECT ?a ?b WHERE { ?a eli:cites ?b }"
 ROW, NODE_W, NODE_H = 46, 330, 36

@@ -1,6 +1,6 @@
 """Helpers of the tool pages: call our own HTTP API in-process, build a submission from a form.
 
-The validation and SPARQL pages use the public API (contract.md §3) exactly as any
+The validation and SPARQL pages use the public API (docs/api.md) exactly as any
 client would — POST /api/validate, /api/eligibility, /sparql, /api/queries — but
 in-process through ASGI, so the page renders the answer server-side with Jinja
 autoescaping (no user text is ever put into the page by script).
@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 
-from .formspec import FORM_TYPE, bool_value, form_fields
+from policykg.web.formspec import FORM_TYPE, bool_value, form_fields
 
 FORMATS = {  # name -> (Content-Type, label)
     "json": ("application/json", "JSON 表单 JSON form"),
@@ -103,7 +103,7 @@ def guess_format(text: str) -> str:
 
 
 def form_to_submission(form: dict[str, str]) -> dict[str, Any]:
-    """The RenovationProject form as the JSON form of contract.md §2.
+    """The RenovationProject form as the JSON form of docs/submission.md.
 
     Every field of formspec.form_fields() is read by its kind; empty fields and unset
     declarations (a tri-state checkbox left alone) are left out, never sent as false.

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from server.app import create_app
-from server.config import Settings
+from policykg.app import create_app
+from policykg.config import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 64 * 1024

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from server.app import create_app
-from server.config import Settings
+from policykg.app import create_app
+from policykg.config import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 M12 = "https://w3id.org/policykg/doc/jfgg/2023/12/measure/"

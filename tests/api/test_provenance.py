@@ -1,4 +1,4 @@
-"""GET /api/documents/{id}, /api/clauses/{id}, /api/measures (contract.md §3) on the real corpus.
+"""GET /api/documents/{id}, /api/clauses/{id}, /api/measures (docs/api.md) on the real corpus.
 
 Facts asserted here are read off policies/sources/*.txt by hand (line numbers in comments).
 """

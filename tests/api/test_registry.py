@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph
 
-from server.app import create_app
-from server.config import Settings
+from policykg.app import create_app
+from policykg.config import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 LEASE = "jjxj-2022-old-factory-finance-lease-subsidy"

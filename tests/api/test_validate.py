@@ -9,7 +9,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from server.namespaces import PROV, SH
+from policykg.namespaces import PROV, SH
 
 OLD_FACTORY = "jfgg-2023-12-investment-subsidy-old-factory-and-infrastructure"
 OLD_FACTORY_IRI = "https://w3id.org/policykg/doc/jfgg/2023/12/measure/investment-subsidy-old-factory-and-infrastructure"

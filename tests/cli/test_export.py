@@ -3,7 +3,7 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from server.cli import main
+from policykg.cli.main import main
 
 
 @pytest.mark.parametrize("fmt,parse_fmt", [("turtle", ox.RdfFormat.TURTLE), ("nquads", ox.RdfFormat.N_QUADS),

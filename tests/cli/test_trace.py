@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from server.cli import main
+from policykg.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[2]
 MEASURE = "jfgg-2023-12-investment-subsidy-low-efficiency-building"
@@ -49,7 +49,7 @@ def test_trace_as_json_gives_the_same_chain(capsys) -> None:
 
 
 def test_an_unknown_id_exits_2_with_a_message() -> None:
-    r = subprocess.run([sys.executable, "-m", "server.cli", "trace", "jfgg-2023-12/9/9"], cwd=ROOT,
+    r = subprocess.run([sys.executable, "-m", "policykg.cli", "trace", "jfgg-2023-12/9/9"], cwd=ROOT,
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 2
     assert r.stdout == ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from server.cli import main
+from policykg.cli.main import main
 
 GOOD = {
     "id": "cli-1", "type": "RenovationProject", "projectType": "old-factory", "floorArea": 5000,
@@ -126,7 +126,7 @@ def test_eligibility_as_turtle_is_one_shacl_report_per_measure_with_its_amount(t
     from rdflib import RDF, Graph, Literal, URIRef
     from rdflib.namespace import SH
 
-    from server.namespaces import PKG
+    from policykg.namespaces import PKG
 
     good = tmp_path / "good.json"
     good.write_text(json.dumps(GOOD, ensure_ascii=False), encoding="utf-8")

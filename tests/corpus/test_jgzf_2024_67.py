@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from server.store import OxiStore
+from policykg.store import OxiStore
 from tests.corpus.kit import PFX as P
 from tests.corpus.kit import clause_text, objs, one
 

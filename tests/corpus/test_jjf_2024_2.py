@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from server.store import OxiStore
+from policykg.store import OxiStore
 from tests.corpus.kit import PFX as P
 from tests.corpus.kit import clause_text, objs, one
 

@@ -13,8 +13,8 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from server.namespaces import BASE
-from server.queries import load_library
+from policykg.namespaces import BASE
+from policykg.sparql.library import load_library
 
 ROOT = Path(__file__).resolve().parents[2]
 LIB = load_library(ROOT)

@@ -6,8 +6,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from server.namespaces import BASE
-from server.queries import QUERY_BASE, load_library
+from policykg.namespaces import BASE
+from policykg.sparql.library import QUERY_BASE, load_library
 
 ROOT = Path(__file__).resolve().parents[2]
 LIB = load_library(ROOT)

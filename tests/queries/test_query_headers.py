@@ -6,8 +6,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from server.errors import BadInput, CorpusError
-from server.queries import load_library, parse_query_file
+from policykg.errors import BadInput, CorpusError
+from policykg.sparql.library import load_library, parse_query_file
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = """#+ summary: Documents in force

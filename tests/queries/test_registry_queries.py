@@ -1,4 +1,4 @@
-"""The registry queries on awards recorded through server.registry (the code POST /api/awards runs)."""
+"""The registry queries on awards recorded through policykg.registry.records (the code POST /api/awards runs)."""
 from __future__ import annotations
 
 from datetime import date
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from server.registry import record_award
-from server.store import OxiStore
+from policykg.registry.records import record_award
+from policykg.store import OxiStore
 from tests.queries.test_library import D000, D7, D12, col, run
 
 ROOT = Path(__file__).resolve().parents[2]

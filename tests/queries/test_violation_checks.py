@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from server.check import run_checks
-from server.queries import load_library
-from server.store import OxiStore
+from policykg.check.runner import run_checks
+from policykg.sparql.library import load_library
+from policykg.store import OxiStore
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECKS = sorted(n for n, q in load_library(ROOT).items() if q.is_violation_check)

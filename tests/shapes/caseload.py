@@ -20,7 +20,7 @@ import yaml
 from rdflib import XSD, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from server.namespaces import BASE, PKG
+from policykg.namespaces import BASE, PKG
 
 CASES = Path(__file__).resolve().parent.parent / "cases"
 SHAPE = BASE + "shape/"

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from server.jsonform import json_to_graph
-from server.submission import parse_rdf
-from server.validation import top_level_count, validate
-from server.validation_index import build_index
+from policykg.corpus.index import build_index
+from policykg.submission.jsonform import json_to_graph
+from policykg.submission.parse import parse_rdf
+from policykg.validation.engine import top_level_count, validate
 
 from .caseload import case_files, load, registry_graph
 

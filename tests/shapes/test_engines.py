@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from server.validation import validate
+from policykg.validation.engine import validate
 
 from .caseload import CASES, load, registry_graph
 from .test_cases import _graph, _key
@@ -18,7 +18,7 @@ SAMPLE = sorted(next(iter(sorted(p for p in d.glob("*.yaml") if not p.name.start
 
 @pytest.mark.parametrize("path", SAMPLE, ids=[f"{p.parent.name}/{p.stem}" for p in SAMPLE])
 def test_native_sparql_targets_give_the_same_results(path: Path, store) -> None:
-    from server.validation_index import build_index
+    from policykg.corpus.index import build_index
 
     case = load(path)
     data = _graph(case, store)

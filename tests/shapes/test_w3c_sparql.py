@@ -1,6 +1,6 @@
 """The W3C SHACL-SPARQL tests (tests/w3c/shacl-tests/sparql, a copy of the W3C suite) on our SPARQL engine.
 
-The fast path runs SHACL-SPARQL constraints on pyoxigraph (server.validation_sparql) instead of
+The fast path runs SHACL-SPARQL constraints on pyoxigraph (policykg.validation.sparql) instead of
 pySHACL, so it must pass the W3C tests of the features it supports: node-shape SELECT constraints
 with $this pre-bound, sh:prefixes, messages, and the refusal of queries SHACL §5.3.1 forbids.
 The tests of what it does not support are listed with the reason (the corpus shapes use none of it).
@@ -15,9 +15,9 @@ import pytest
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import Namespace
 
-from server.namespaces import SH
-from server.submission import to_ox
-from server.validation_sparql import UnsupportedSparql, evaluate
+from policykg.namespaces import SH
+from policykg.submission.parse import to_ox
+from policykg.validation.sparql import UnsupportedSparql, evaluate
 
 SUITE = Path(__file__).resolve().parent.parent / "w3c" / "shacl-tests" / "sparql"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
@@ -27,7 +27,7 @@ UNSUPPORTED = {
     "pre-binding/shapesGraph-001": "$shapesGraph and $currentShape are not bound: the shapes graph is not in the store",
     **{f"pre-binding/pre-binding-00{n}": "$this used in a group before any pattern binds it (a lone FILTER or BIND): "
                                          "pyoxigraph joins substitutions as an initial solution, and $this is never "
-                                         "spliced into the query text (design.md §3)" for n in (3, 4, 5)},
+                                         "spliced into the query text (docs/architecture.md (security))" for n in (3, 4, 5)},
     "pre-binding/unsupported-sparql-006": "SPARQL-based constraint components (sh:validator ASK) are not supported",
     "component/nodeValidator-001": "SPARQL-based constraint components (sh:ConstraintComponent) are not supported",
     "component/optional-001": "SPARQL-based constraint components are not supported",

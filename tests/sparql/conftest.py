@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from server.config import Settings
+from policykg.config import Settings
 from tests import virtuoso as vt
 from tests.sparql.support import ROOT, serve
 
@@ -29,7 +29,7 @@ def remote_settings(virtuoso: vt.Virtuoso) -> Settings:
 
 @pytest.fixture(scope="session")
 def remote_store(remote_settings: Settings) -> Any:
-    from server.remote_store import RemoteStore
+    from policykg.store.remote import RemoteStore
 
     store = RemoteStore(remote_settings)
     store.ensure_corpus(ROOT)

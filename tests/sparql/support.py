@@ -53,7 +53,7 @@ def serve(data_dir: Path, **settings: str) -> Iterator[str]:
     env = {**os.environ, "POLICYKG_STORE": "memory", "POLICYKG_CORPUS_ROOT": str(ROOT),
            "POLICYKG_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT),
            **{f"POLICYKG_{k.upper()}": v for k, v in settings.items()}}
-    proc = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "policykg.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:

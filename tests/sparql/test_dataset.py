@@ -9,10 +9,10 @@ import pytest
 import rdflib
 from fastapi.testclient import TestClient
 
-from server import registry
-from server.app import create_app
-from server.config import Settings
-from server.store import is_corpus_graph
+from policykg.app import create_app
+from policykg.config import Settings
+from policykg.registry import records as registry
+from policykg.store import is_corpus_graph
 from tests.sparql.support import ROOT
 
 P = "https://w3id.org/policykg/"

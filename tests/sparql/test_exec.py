@@ -12,10 +12,10 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from server.app import create_app
-from server.config import Settings
-from server.sparql_exec import QueryCrashed, WorkerPool
-from server.sparql_formats import QueryJob
+from policykg.app import create_app
+from policykg.config import Settings
+from policykg.endpoint.executor import QueryCrashed, WorkerPool
+from policykg.sparql.formats import QueryJob
 from tests.sparql.support import ROOT, serve
 
 CROSS_JOIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"

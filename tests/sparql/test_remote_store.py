@@ -14,14 +14,14 @@ import yaml
 from fastapi.testclient import TestClient
 from rdflib.compare import isomorphic
 
-from server import registry
-from server.app import create_app
-from server.config import Settings
-from server.corpus import corpus_version
-from server.errors import PolicyKGError
-from server.queries import load_library
-from server.remote_store import CHUNK, RemoteStore, RemoteStoreError
-from server.store import OxiStore, is_corpus_graph
+from policykg.app import create_app
+from policykg.config import Settings
+from policykg.corpus.files import corpus_version
+from policykg.errors import PolicyKGError
+from policykg.registry import records as registry
+from policykg.sparql.library import load_library
+from policykg.store import OxiStore, is_corpus_graph
+from policykg.store.remote import CHUNK, RemoteStore, RemoteStoreError
 from tests.queries.test_registry_queries import AWARDS
 from tests.sparql.support import ROOT, answer_set, typed_value
 
@@ -137,7 +137,7 @@ def test_a_submission_written_through_the_api_is_read_back_whole(remote_client: 
     assert again.status_code == 200
     assert {k: again.json()[k] for k in ("conforms", "results", "projectKey")} == \
         {k: posted.json()[k] for k in ("conforms", "results", "projectKey")}
-    from server.submission import parse_submission
+    from policykg.submission.parse import parse_submission
 
     sent = parse_submission(body, "application/json", 2_000_000, store).graph
     stored = registry.load_submission(remote_client.app.state.store, sid)

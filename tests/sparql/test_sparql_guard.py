@@ -4,9 +4,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from server.errors import BadInput, Forbidden
-from server.sparql_formats import negotiate
-from server.sparql_guard import MAX_NESTING, bind_with_values, inspect
+from policykg.errors import BadInput, Forbidden
+from policykg.sparql.formats import negotiate
+from policykg.sparql.guard import MAX_NESTING, bind_with_values, inspect
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 

@@ -38,7 +38,7 @@ def test_the_validation_page_offers_paste_upload_and_form(client) -> None:
 
 
 def test_the_form_sends_each_field_by_its_kind_and_leaves_unset_declarations_out(client) -> None:
-    from server.web.tools import form_to_submission
+    from policykg.web.tools import form_to_submission
 
     sub = form_to_submission({"projectType": "old-factory", "loanAmount": "800", "builtYear": "1990",
                               "energySavingRate": "0.2", "applicationDate": "2024-06-01",
@@ -53,7 +53,7 @@ def test_the_form_sends_each_field_by_its_kind_and_leaves_unset_declarations_out
     assert 'name="industryCategory"' in html and '<option value="high-tech"' in html
 
 def test_the_query_page_lists_the_library_with_parameters_as_fields(client, root) -> None:
-    from server.queries import load_library
+    from policykg.sparql.library import load_library
 
     library = load_library(root)
     html = client.get("/query").text

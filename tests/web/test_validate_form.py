@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from server.web.formspec import form_fields
+from policykg.web.formspec import form_fields
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from server.queries import load_library
+from policykg.sparql.library import load_library
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -212,7 +212,7 @@ def test_a_library_query_runs_from_the_page_and_shows_its_rows(page, api, shot) 
     page.locator("#library-form button").click()
     page.wait_for_selector("#results")
     rows = page.locator("table.result-table tbody tr")
-    from server.web.pages_more import table
+    from policykg.web.pages_more import table
 
     status, answer = api(f"/api/queries/{q.name}")
     assert status == 200

@@ -1,0 +1,4 @@
+"""`python -m policykg.cli` is the `policykg` command."""
+from policykg.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,129 @@
+"""`policykg validate FILE…`: the report of each file, every result with its clause.
+
+Formats by extension (.ttl Turtle, .nt N-Triples, .jsonld JSON-LD, .json the JSON form) or
+--input-format. Exit codes (docs/architecture.md (house style)): 0 every file conforms, 1 one does not, 2 bad
+input (a file that cannot be read or parsed: file, line and column).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from policykg.config import ROOT, get_settings
+from policykg.errors import PolicyKGError
+
+CONTENT_TYPES = {"turtle": "text/turtle", "ntriples": "application/n-triples", "jsonld": "application/ld+json",
+                 "json": "application/json"}
+EXTENSIONS = {".ttl": "turtle", ".nt": "ntriples", ".jsonld": "jsonld", ".json": "json"}
+WORDS = {
+    "zh": {"ok": "符合", "bad": "不符合", "input": "输入错误", "v": "违规", "w": "警告", "i": "提示"},
+    "en": {"ok": "conforms", "bad": "does not conform", "input": "bad input", "v": "violations",
+           "w": "warnings", "i": "infos"},
+}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("validate", help="validate submissions (Turtle, N-Triples, JSON-LD or the JSON form)")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--as-of", dest="as_of", type=date.fromisoformat, help="evaluate the policies in force on "
+                   "this date (YYYY-MM-DD; default: each submission's application date, else today)")
+    p.add_argument("--format", choices=["text", "json", "turtle"], default="text", help="output format")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the messages")
+    p.add_argument("--input-format", dest="input_format", choices=sorted(CONTENT_TYPES),
+                   help="format of the files (default: by extension)")
+    p.add_argument("--engine", choices=["fast", "pyshacl"], default="fast",
+                   help="fast (default) or pySHACL for everything (the reference, slower)")
+    p.add_argument("--root", help="corpus root (default: this checkout)")
+    p.set_defaults(fn=cmd_validate)
+
+
+def _input_format(path: Path, forced: str | None) -> str:
+    if forced:
+        return forced
+    fmt = EXTENSIONS.get(path.suffix.lower())
+    if fmt is None:
+        raise PolicyKGError(f"unknown file extension {path.suffix!r}: use --input-format", {"file": str(path)})
+    return fmt
+
+
+def validate_file(store: Any, path: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """One file's outcome as JSON-able data (raises PolicyKGError for bad input)."""
+    from policykg.submission import parse_submission
+    from policykg.validation import validate
+
+    try:
+        body = path.read_bytes()
+    except OSError as e:
+        raise PolicyKGError(f"cannot read {path}: {e.strerror}", {"file": str(path)}) from None
+    fmt = _input_format(path, args.input_format)
+    parsed = parse_submission(body, CONTENT_TYPES[fmt], get_settings().max_body_bytes, store)
+    outcome = validate(store, parsed.graph, as_of=args.as_of, engine=args.engine)
+    return {"file": str(path), "outcome": outcome}
+
+
+def _text(entry: dict[str, Any], lang: str) -> str:
+    w = WORDS[lang]
+    if "error" in entry:
+        return f"{w['input']}: {entry['error']}"
+    o = entry["outcome"]
+    counts = {s: sum(1 for r in o.results if r["severity"] == s) for s in ("Violation", "Warning", "Info")}
+    head = (f"{entry['file']}: {w['ok'] if o.conforms else w['bad']} ({counts['Violation']} {w['v']}, "
+            f"{counts['Warning']} {w['w']}, {counts['Info']} {w['i']})")
+    lines = [head]
+    for r in o.results:
+        lines.append(f"  [{r['severity']}] {r['message'][lang]}")
+        c = r.get("clause") or {}
+        where = " ".join(x for x in (c.get("documentNumber"), c.get("label")) if x)
+        lines.append(f"      {where} <{c.get('iri', '')}>" if c else "      (no clause)")
+        if c.get("text"):
+            lines.append(f"      “{c['text']}”")
+    return "\n".join(lines)
+
+
+def _error_text(path: Path, e: PolicyKGError) -> str:
+    d = e.detail if isinstance(e.detail, dict) else {}
+    where = f"{path}:{d['line']}:{d.get('column') or 0}" if d.get("line") else str(path)
+    return f"{where}: {e.message}"
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from policykg.store import corpus_store
+
+    store = corpus_store(Path(args.root) if args.root else ROOT)
+    entries: list[dict[str, Any]] = []
+    files = [Path(f) for f in args.files]
+    tty = sys.stderr.isatty() and len(files) > 1
+    for i, path in enumerate(files, 1):
+        if tty:
+            print(f"\r[{i}/{len(files)}] {path.name[:60]:<60}", end="", file=sys.stderr, flush=True)
+        try:
+            entries.append(validate_file(store, path, args))
+        except PolicyKGError as e:
+            entries.append({"file": str(path), "error": _error_text(path, e), "detail": e.detail})
+    if tty:
+        print(file=sys.stderr)
+    _print(entries, args)
+    if any("error" in e for e in entries):
+        return 2
+    return 0 if all(e["outcome"].conforms for e in entries) else 1
+
+
+def _print(entries: list[dict[str, Any]], args: argparse.Namespace) -> None:
+    if args.format == "json":
+        out = [{"file": e["file"], "error": e["error"], "detail": e.get("detail")} if "error" in e else
+               {"file": e["file"], **e["outcome"].to_json(args.lang), "asOf": e["outcome"].as_of}
+               for e in entries]
+        print(json.dumps(out[0] if len(out) == 1 else out, ensure_ascii=False, indent=2, default=str))
+    elif args.format == "turtle":
+        for e in entries:
+            if "error" in e:
+                print(f"# {e['error']}", file=sys.stderr)
+                continue
+            print(f"# {e['file']}")
+            print(e["outcome"].report_graph.serialize(format="turtle"))
+    else:
+        print("\n\n".join(_text(e, args.lang) for e in entries))

@@ -1,0 +1,256 @@
+"""Eligibility: for every measure in force that applies to the submission, can the project get it, and how much.
+
+Derived from the same shapes and the same amounts module as validation, so the two
+cannot disagree: for each candidate measure M the submission is copied with its own
+requests replaced by one request for M at the maximum amount (server/validation/amounts.py, less
+what the registry already holds against a per-year cap), and the copies and a baseline
+copy with no request are validated together (one run, registry included). M's reasons
+are the Violations of M's copy that the baseline does not have; M is eligible when there
+are none. Baseline Violations (rules that apply whatever is requested) are reported
+once, as `generalFindings`. Each failed criterion says what would satisfy it
+(eligibility_fix.py).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from policykg.errors import UnprocessableInput
+from policykg.namespaces import PKG, PREFIXES
+from policykg.registry import check, used_in_year, yearly
+from policykg.validation import PARAMS, Bundle, get_bundle, max_amount, project_key, submissions
+
+PFX = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items())
+MEASURES_Q = PFX + """
+SELECT ?m ?slug ?kind ?doc ?number ?from ?until ?clause ?st ?pt WHERE {
+  ?m pkg:slug ?slug ; pkg:kind ?kind ; pkg:definedIn ?doc .
+  OPTIONAL { ?m prov:wasDerivedFrom ?clause }
+  OPTIONAL { ?m pkg:appliesToSubmissionType ?st }
+  OPTIONAL { ?m pkg:appliesToProjectType ?pt }
+  OPTIONAL { ?doc eli:id_local ?number }
+  OPTIONAL { ?doc eli:first_date_entry_in_force ?from }
+  OPTIONAL { ?doc eli:date_no_longer_in_force ?until }
+}"""
+
+
+@dataclass
+class Measure:
+    iri: URIRef
+    slug: str
+    kind: str
+    doc: str
+    number: str | None
+    start: date | None
+    end: date | None
+    clause: str | None
+    subtypes: set[URIRef] = field(default_factory=set)
+    ptypes: set[URIRef] = field(default_factory=set)
+
+    def in_force(self, d: date) -> bool:
+        return (self.start is None or self.start <= d) and (self.end is None or d <= self.end)
+
+
+def catalogue(store: Any, b: Bundle) -> dict[URIRef, Measure]:
+    """The measures with what eligibility needs of them (cached in the bundle, per corpus version)."""
+    cached = b.cache.get("eligibility-measures")
+    if cached is not None:
+        return cached
+    out: dict[URIRef, Measure] = {}
+    for r in store.select(MEASURES_Q):
+        iri = URIRef(r["m"].value)
+        m = out.get(iri)
+        if m is None:
+            d = {k: date.fromisoformat(r[k].value[:10]) if k in r else None for k in ("from", "until")}
+            m = out[iri] = Measure(iri, r["slug"].value, r["kind"].value, r["doc"].value,
+                                   r["number"].value if "number" in r else None, d["from"], d["until"],
+                                   r["clause"].value if "clause" in r else None)
+        if "st" in r:
+            m.subtypes.add(URIRef(r["st"].value))
+        if "pt" in r:
+            m.ptypes.add(URIRef(r["pt"].value))
+    b.cache["eligibility-measures"] = out
+    return out
+
+
+def params(b: Bundle, m: URIRef) -> dict[str, Node]:
+    keys = {v: k for k, v in PARAMS.items()}
+    return {keys[p]: o for s, p, o in b.context.get(m, ()) if s == m and p in keys}
+
+
+def values(data: Graph, s: URIRef) -> dict[str, Any]:
+    return {str(p).rsplit("#", 1)[-1]: o for p, o in data.predicate_objects(s)
+            if isinstance(o, Literal) and o.datatype in (XSD.decimal, XSD.integer, XSD.double)}
+
+
+def amount_for(store: Any, b: Bundle, data: Graph, s: URIRef, m: URIRef, as_of: date,
+               lang: str) -> tuple[Decimal | None, str | None, dict[str, Any] | None]:
+    """(maximum, computation, what the registry holds) for measure m: the amounts module, then the yearly cap."""
+    p = params(b, m)
+    if not p:
+        return None, None, None
+    value, text = max_amount(p, values(data, s), lang, lambda x, lg: b.label(x, lg) or str(x).rsplit("#", 1)[-1])
+    y = yearly(b, m)
+    if y is None or y.cap_per_year is None:
+        return value, text, None
+    cc = next((str(o) for a in data.objects(s, PKG.applicant) for o in data.objects(a, PKG.creditCode)), None)
+    used, years, parts = used_in_year(store, key=project_key(data, s), credit_code=cc, measure=str(m),
+                                      year=as_of.year, per_enterprise=y.per_enterprise)
+    held = {"year": as_of.year, "used": float(used), "yearsPaid": years, "items": parts}
+    if not used:
+        return value, text, held
+    left = max(y.cap_per_year - used, Decimal(0))
+    best = left if value is None else min(value, left)
+    n = lambda d: format(d.normalize(), "f")  # noqa: E731
+    word = ("本年度已获或已申请" if lang == "zh" else "already held or requested this year: ")
+    return best, f"{text}; {word}{n(used)}万元 → min({n(value) if value is not None else '—'}万元, " \
+                  f"{n(y.cap_per_year)}万元 − {n(used)}万元) = {n(best)}万元", held
+
+
+def basis(b: Bundle, m: URIRef, amount: Decimal | None) -> str | None:
+    """"computed" from the project's figures (rate × base, per-unit × units), or "cap": only a ceiling is stated."""
+    if amount is None:
+        return None
+    p = params(b, m)
+    return "computed" if "rateBase" in p or ("perUnitAmount" in p and "perUnitBase" in p) else "cap"
+
+
+def plan(data: Graph, s: URIRef, requests: list[tuple[URIRef, Decimal | None]]) -> tuple[Graph, list[URIRef],
+                                                                                        dict[Node, int]]:
+    """The hypothetical graph: copy 0 without requests, copy i+1 requesting requests[i]; node -> copy."""
+    drop = set(data.objects(s, PKG.requests))
+    closure: list[tuple[Node, Node, Node]] = []
+    seen, todo = {s}, [s]
+    while todo:
+        n = todo.pop()
+        for p, o in data.predicate_objects(n):
+            if n == s and p == PKG.requests:
+                continue
+            closure.append((n, p, o))
+            if isinstance(o, BNode) and o not in seen and o not in drop:
+                seen.add(o)
+                todo.append(o)
+    g = Graph()
+    for t in data:
+        if t[0] not in seen and not _under(data, t[0], drop):
+            g.add(t)
+    subjects: list[URIRef] = []
+    owner: dict[Node, int] = {}
+    for i, req in enumerate([None, *requests]):
+        si = URIRef(f"{s}--eligibility-{i}")
+        subjects.append(si)
+        owner[si] = i
+        fresh: dict[Node, Node] = {s: si}
+        for n in seen:
+            if isinstance(n, BNode):
+                fresh[n] = BNode()
+                owner[fresh[n]] = i
+        for a, p, o in closure:
+            g.add((fresh.get(a, a), p, fresh.get(o, o)))
+        if req is not None:
+            r = BNode()
+            owner[r] = i
+            g.add((si, PKG.requests, r))
+            g.add((r, RDF.type, PKG.FundingRequest))
+            g.add((r, PKG.measure, req[0]))
+            if req[1] is not None:
+                g.add((r, PKG.amount, Literal(format(req[1], "f"), datatype=XSD.decimal)))
+    return g, subjects, owner
+
+
+def _under(data: Graph, n: Node, roots: set[Node]) -> bool:
+    """n is a request node of the submission or a blank node hanging from one."""
+    if n in roots:
+        return True
+    return isinstance(n, BNode) and any(_under(data, p, roots) for p in data.subjects(None, n) if p != n)
+
+
+def the_subject(b: Bundle, data: Graph) -> URIRef:
+    subs = submissions(b, data)
+    if len(subs) != 1:
+        raise UnprocessableInput(f"eligibility is computed for one project; the data holds {len(subs)}",
+                                 {"field": "id", "subjects": [str(x) for x in subs]})
+    return subs[0]
+
+
+def candidates(store: Any, data: Graph, as_of: date | None) -> tuple[Any, Any, date, list[Any]]:
+    """(bundle, subject, as-of day, measures in force for the submission's type, by slug)."""
+    b = get_bundle(store)
+    s = the_subject(b, data)
+    app = data.value(s, PKG.applicationDate)
+    day = as_of or (app.toPython() if isinstance(app, Literal) and isinstance(app.toPython(), date) else date.today())
+    types = set(data.objects(s, RDF.type))
+    cands = sorted((m for m in catalogue(store, b).values() if m.subtypes & types and m.in_force(day)),
+                   key=lambda m: m.slug)
+    return b, s, day, cands
+
+
+def eligibility(store: Any, data: Graph, as_of: date | None = None, lang: str = "zh") -> dict[str, Any]:
+    """The answer of POST /api/eligibility (docs/api.md), messages in `lang`."""
+    from policykg.eligibility.fixes import fixes, groups
+
+    b, s, day, cands = candidates(store, data, as_of)
+    types = set(data.objects(s, RDF.type))
+    amounts = [amount_for(store, b, data, s, m.iri, day, lang) for m in cands]
+    g, subjects, owner = plan(data, s, [(m.iri, a[0]) for m, a in zip(cands, amounts, strict=True)])
+    outcome = check(store, g, day)
+    by_copy: list[list[dict[str, Any]]] = [[] for _ in subjects]
+    for r in outcome.results:
+        i = owner.get(URIRef(r["focusNode"])) if r["focusNode"] else None
+        if i is None:
+            i = owner.get(BNode(r["focusNode"]), 0)
+        by_copy[i].append(_restore(r, subjects, s, lang))
+    base_keys = {_key(r, owner) for r in by_copy[0]}
+    measures, pt = [], data.value(s, PKG.projectType)
+    for i, (m, (amount, computation, held)) in enumerate(zip(cands, amounts, strict=True), 1):
+        new = [r for r in by_copy[i] if _key(r, owner) not in base_keys]
+        reasons = [r for r in new if r["severity"] == "Violation"]
+        warnings = [r for r in new if r["severity"] != "Violation"]
+        measures.append({
+            "measure": str(m.iri), "slug": m.slug, "label": b.label(m.iri, lang), "kind": m.kind,
+            "documentNumber": m.number, "document": m.doc, "clause": m.clause,
+            "appliesToProjectType": not m.ptypes or pt in m.ptypes,
+            "eligible": not reasons, "maxAmount": float(amount) if amount is not None else None,
+            "computation": computation, "basis": basis(b, m.iri, amount), "registry": held,
+            "reasons": [{"message": r["message"], "clause": r["clause"], "sourceShape": r["sourceShape"],
+                         "fix": fixes(store, b, r, data, s, day, lang)} for r in reasons],
+            "warnings": [{"message": r["message"], "clause": r["clause"], "sourceShape": r["sourceShape"],
+                          "fix": fixes(store, b, r, data, s, day, lang)} for r in warnings],
+        })
+    ok = [x for x in measures if x["eligible"] and x["maxAmount"] is not None]
+    # an amount computed from the project's figures beats a bare ceiling the clause states (e.g. 贴息 ≤ 5000万)
+    best = min(ok, key=lambda x: (x["basis"] != "computed", -x["maxAmount"], x["slug"])) if ok else None
+    return {
+        "project": {"iri": str(s), "projectKey": project_key(data, s), "asOf": day.isoformat(),
+                    "types": sorted(str(t) for t in types), "projectType": str(pt) if pt else None},
+        "measures": measures,
+        "exclusiveGroups": groups(store, b, [m.iri for m in cands], lang),
+        "best": {"measure": best["measure"], "slug": best["slug"], "maxAmount": best["maxAmount"],
+                 "computation": best["computation"], "basis": best["basis"]} if best else None,
+        "generalFindings": [{"severity": r["severity"], "message": r["message"], "clause": r["clause"],
+                             "sourceShape": r["sourceShape"]} for r in by_copy[0]],
+        "corpusVersion": outcome.shapes_version,
+        "engine": outcome.engine,
+    }
+
+
+def _restore(r: dict[str, Any], subjects: list[URIRef], s: URIRef, lang: str) -> dict[str, Any]:
+    """A result of a copy as a result of the submission itself (its IRI and message in `lang`)."""
+    out = dict(r)
+    msg = r["message"][lang] if isinstance(r["message"], dict) else r["message"]
+    for si in subjects:
+        msg = msg.replace(str(si), str(s))
+    out["message"] = msg
+    return out
+
+
+def _key(r: dict[str, Any], owner: dict[Node, int]) -> tuple[str, str, str]:
+    """What makes two results the same finding across copies (a copy's own nodes compare equal)."""
+    v = r.get("value")
+    if isinstance(v, str) and (URIRef(v) in owner or BNode(v) in owner):
+        v = "(copy)"
+    return r["sourceShape"], r.get("path") or "", str(v)

@@ -1,0 +1,6 @@
+"""The registry of submissions and awards (one named graph per record, content-addressed ids)
+and the checks that need it: double funding across submissions, per-enterprise yearly caps.
+"""
+from policykg.registry.checks import check, used_in_year, yearly
+
+__all__ = ["check", "used_in_year", "yearly"]

@@ -1,0 +1,275 @@
+"""The registry of submissions and awards, on the store interface (server/store/embedded.py).
+
+Each stored submission is one named graph, `graph/submission/<id>`, holding the
+submission's triples, its record (content hash, project key, shapes version,
+as-of date, timestamp, receipt) and its enriched SHACL report. Each award is
+one named graph, `graph/registry/award/<id>`. Every write is a single
+`replace_graph` of a graph that does not exist yet: one transaction (pyoxigraph
+`Store.extend`, flushed; one INSERT DATA on a remote store), so a record is
+whole or absent, and the write is acknowledged only after it returns.
+
+Ids are content hashes, so writes are idempotent: equal submission graphs are one
+submission, whatever their bytes (re-indented JSON, the same project in Turtle and in
+the JSON form: `graph_hash`, a SHA-256 of the canonical N-Triples), the same (project,
+measure, amount, date) one award. An `Idempotency-Key` is kept in a graph of its own;
+reusing it with another submission (another graph) or award is a 409. Only the store interface is used (select, ask, replace_graph,
+graph_quads), so the remote store serves the registry too. The content ids are
+server/registry/hashing.py (re-exported here).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+from policykg.errors import Conflict, NotFound
+from policykg.namespaces import BASE, PKG, PREFIXES, SH
+from policykg.registry.hashing import NUMBERS as NUMBERS  # re-exported
+from policykg.registry.hashing import graph_hash, submission_id
+from policykg.submission import to_ox, to_rdflib
+
+PFX = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items())
+SUBMISSION_GRAPH = BASE + "graph/submission/"
+AWARD_GRAPH = BASE + "graph/registry/award/"
+KEY_GRAPH = BASE + "graph/registry/idempotency/"
+RECORD = BASE + "registry/submission/"
+AWARD = BASE + "registry/award/"
+KEY = BASE + "registry/idempotency/"
+FOAF_TOPIC = URIRef("http://xmlns.com/foaf/0.1/primaryTopic")
+DCT_FORMAT = URIRef("http://purl.org/dc/terms/format")
+RDF_JSON = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON")
+PROV_ENTITY = URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")
+
+# One writer at a time in this process: check-then-write must not interleave.
+_WRITE_LOCK = threading.Lock()
+
+
+def submission_graph_name(sid: str) -> str:
+    return SUBMISSION_GRAPH + sid
+
+
+def _exists(store: Any, graph: str, node: str, cls: URIRef) -> bool:
+    """A record exists when its type triple (written last) is in its graph."""
+    return store.ask("ASK WHERE { GRAPH ?g { ?n a ?c } }", {"g": ox.NamedNode(graph), "n": ox.NamedNode(node),
+                                                       "c": ox.NamedNode(str(cls))})
+
+
+def _key_exists(store: Any, graph: str, node: str) -> bool:
+    return store.ask(PFX + "ASK WHERE { GRAPH ?g { ?n pkg:idempotencyKey ?k } }",
+                     {"g": ox.NamedNode(graph), "n": ox.NamedNode(node)})
+
+
+def _write_new(store: Any, graph: str, g: Graph, node: str, cls: URIRef | None) -> None:
+    """One replace_graph of ground triples (blank nodes skolemised under the record), the record's type last.
+
+    On pyoxigraph this is one transaction; on a remote store written in chunks, the type
+    triple is in the last chunk, so a record that exists is whole.
+    """
+    gen = node + "/genid/"
+
+    def sk(t: Any) -> Any:
+        return to_ox(URIRef(gen + str(t)) if isinstance(t, BNode) else t)
+
+    gname = ox.NamedNode(graph)
+    marker = (URIRef(node), RDF.type, cls) if cls is not None else None
+    quads = [ox.Quad(sk(s), sk(p), sk(o), gname) for s, p, o in g if (s, p, o) != marker]
+    if marker is not None:
+        quads.append(ox.Quad(sk(marker[0]), sk(marker[1]), sk(marker[2]), gname))
+    store.replace_graph(graph, quads)
+
+
+def _unskolem(term: Any, gen: str) -> Any:
+    t = to_rdflib(term)
+    return BNode(str(t)[len(gen):]) if isinstance(t, URIRef) and str(t).startswith(gen) else t
+
+
+# -- idempotency keys ------------------------------------------------------
+def _key_node(scope: str, key: str) -> tuple[str, str]:
+    h = hashlib.sha256(f"{scope}\0{key}".encode()).hexdigest()[:32]
+    return KEY_GRAPH + h, KEY + h
+
+
+def _check_key(store: Any, scope: str, key: str | None, body_sha: str) -> None:
+    if not key:
+        return
+    graph, _ = _key_node(scope, key)
+    rows = store.select(PFX + "SELECT ?g ?h WHERE { GRAPH ?g { ?k pkg:contentHash ?h } }", {"g": ox.NamedNode(graph)})
+    if rows and rows[0]["h"].value != body_sha:
+        raise Conflict("Idempotency-Key already used with a different body",
+                       {"field": "Idempotency-Key", "value": key})
+
+
+def _save_key(store: Any, scope: str, key: str | None, body_sha: str, target: str) -> None:
+    if not key:
+        return
+    graph, node = _key_node(scope, key)
+    if _key_exists(store, graph, node):
+        return
+    g = Graph()
+    n = URIRef(node)
+    g.add((n, PKG.idempotencyKey, Literal(key)))
+    g.add((n, PKG.contentHash, Literal(body_sha)))
+    g.add((n, PROV_ENTITY, URIRef(target)))
+    _write_new(store, graph, g, node, None)
+
+
+def claim_key(store: Any, scope: str, key: str | None, body_sha: str, target: str | None = None) -> None:
+    """409 if `key` was used with another body; with `target`, remember the key for it."""
+    with _WRITE_LOCK:
+        _check_key(store, scope, key, body_sha)
+        if target is not None:
+            _save_key(store, scope, key, body_sha, target)
+
+
+# -- submissions -----------------------------------------------------------
+def exists(store: Any, sid: str) -> bool:
+    return _exists(store, submission_graph_name(sid), RECORD + sid, PKG.SubmissionRecord)
+
+
+def store_submission(store: Any, *, sha256: str, fmt: str, data: Graph, subject: str | None,
+                     project_key: str, report: Graph, receipt: dict[str, Any],
+                     idempotency_key: str | None = None, graph_sha256: str | None = None) -> tuple[str, bool]:
+    """Store one submission with its report; (id, created). Idempotent by graph and by key.
+
+    `sha256` is the hash of the submitted bytes (kept as pkg:contentHash); the id is the
+    hash of the graph (`graph_hash(data)` unless given)."""
+    ghash = graph_sha256 or graph_hash(data)
+    sid = submission_id(ghash)
+    graph = submission_graph_name(sid)
+    with _WRITE_LOCK:
+        _check_key(store, "submission", idempotency_key, ghash)
+        rec = URIRef(RECORD + sid)
+        created = not _exists(store, graph, str(rec), PKG.SubmissionRecord)
+        if created:
+            g = Graph()
+            for t in data:
+                g.add(t)
+            for t in report:
+                g.add(t)
+            g.add((rec, RDF.type, PKG.SubmissionRecord))
+            g.add((rec, PKG.contentHash, Literal(sha256)))
+            g.add((rec, PKG.projectKey, Literal(project_key)))
+            g.add((rec, PKG.submittedAt, Literal(receipt["timestamp"], datatype=XSD.dateTime)))
+            g.add((rec, PKG.shapesVersion, Literal(receipt.get("corpusVersion") or "")))
+            if receipt.get("asOf"):
+                g.add((rec, PKG.asOf, Literal(receipt["asOf"], datatype=XSD.date)))
+            g.add((rec, DCT_FORMAT, Literal(fmt)))
+            g.add((rec, RDF.value, Literal(json.dumps(receipt, sort_keys=True), datatype=RDF_JSON)))
+            if subject:
+                g.add((rec, FOAF_TOPIC, URIRef(subject)))
+            _write_new(store, graph, g, str(rec), PKG.SubmissionRecord)
+        _save_key(store, "submission", idempotency_key, ghash, RECORD + sid)
+    return sid, created
+
+
+def load_submission(store: Any, sid: str) -> dict[str, Any]:
+    """The stored record, split into submission graph, report graph and record fields; 404 if absent."""
+    if not sid.isalnum() or len(sid) > 64:
+        raise NotFound(f"no submission {sid}")
+    graph = submission_graph_name(sid)
+    rec = URIRef(RECORD + sid)
+    if not _exists(store, graph, str(rec), PKG.SubmissionRecord):
+        raise NotFound(f"no submission {sid}", {"id": sid})
+    gen = str(rec) + "/genid/"
+    g = Graph()
+    for q in store.graph_quads(graph):
+        g.add((_unskolem(q.subject, gen), _unskolem(q.predicate, gen), _unskolem(q.object, gen)))
+    report = _report_part(g)
+    data = Graph()
+    for t in g:
+        if t[0] != rec and t not in report:
+            data.add(t)
+    fields = {str(p).rsplit("#", 1)[-1].rsplit("/", 1)[-1]: o for p, o in g.predicate_objects(rec)}
+    receipt = json.loads(str(fields["value"])) if "value" in fields else None
+    return {
+        "id": sid, "iri": str(rec), "graph": graph,
+        "projectKey": str(fields.get("projectKey", "")),
+        "submittedAt": str(fields.get("submittedAt", "")),
+        "corpusVersion": str(fields.get("shapesVersion", "")),
+        "asOf": str(fields["asOf"]) if "asOf" in fields else None,
+        "format": str(fields.get("format", "")),
+        "subject": str(fields["primaryTopic"]) if "primaryTopic" in fields else None,
+        "receipt": receipt, "data": data, "report": report, "all": g,
+    }
+
+
+def _report_part(g: Graph) -> Graph:
+    """The SHACL report: the report node and the blank nodes hanging from it (not the focus nodes/values)."""
+    out = Graph()
+    skip = {SH.focusNode, SH.value}
+    todo = list(g.subjects(RDF.type, SH.ValidationReport))
+    seen = set(todo)
+    while todo:
+        n = todo.pop()
+        for p, o in g.predicate_objects(n):
+            out.add((n, p, o))
+            if isinstance(o, BNode) and p not in skip and o not in seen:
+                seen.add(o)
+                todo.append(o)
+    return out
+
+
+# -- awards ----------------------------------------------------------------
+def award_id(project_key: str, measure: str, amount: Decimal, when: date) -> str:
+    canon = json.dumps([project_key, measure, format(amount.normalize(), "f"), when.isoformat()])
+    return hashlib.sha256(canon.encode()).hexdigest()[:32]
+
+
+def record_award(store: Any, *, project_key: str, measure: str, amount: Decimal, when: date,
+                 credit_code: str | None, body_sha: str, idempotency_key: str | None = None
+                 ) -> tuple[dict[str, Any], bool]:
+    aid = award_id(project_key, measure, amount, when)
+    graph = AWARD_GRAPH + aid
+    with _WRITE_LOCK:
+        _check_key(store, "award", idempotency_key, body_sha)
+        a = URIRef(AWARD + aid)
+        created = not _exists(store, graph, str(a), PKG.AwardRecord)
+        if created:
+            g = Graph()
+            g.add((a, RDF.type, PKG.AwardRecord))
+            g.add((a, PKG.projectKey, Literal(project_key)))
+            g.add((a, PKG.measure, URIRef(measure)))
+            g.add((a, PKG.amount, Literal(format(amount, "f"), datatype=XSD.decimal)))
+            g.add((a, PKG.awardDate, Literal(when.isoformat(), datatype=XSD.date)))
+            if credit_code:
+                g.add((a, PKG.creditCode, Literal(credit_code)))
+            g.add((a, PKG.submittedAt, Literal(_now(), datatype=XSD.dateTime)))
+            _write_new(store, graph, g, str(a), PKG.AwardRecord)
+        _save_key(store, "award", idempotency_key, body_sha, AWARD + aid)
+    award = {"id": aid, "iri": AWARD + aid, "project": project_key, "measure": measure,
+             "amount": float(amount), "date": when.isoformat(), "creditCode": credit_code}
+    return award, created
+
+
+AWARDS_Q = PFX + """
+SELECT ?a ?key ?m ?amount ?date ?cc WHERE {
+  ?a a pkg:AwardRecord ; pkg:projectKey ?key ; pkg:measure ?m ; pkg:amount ?amount ; pkg:awardDate ?date .
+  OPTIONAL { ?a pkg:creditCode ?cc }
+  FILTER (STRSTARTS(STR(?a), "AWARD_BASE"))
+} ORDER BY ?date ?a""".replace("AWARD_BASE", AWARD)  # the registry's own award records, never a submission's triples
+
+
+def _award_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"id": r["a"].value.rsplit("/", 1)[-1], "iri": r["a"].value, "project": r["key"].value,
+             "measure": r["m"].value, "amount": Decimal(r["amount"].value), "date": r["date"].value,
+             "creditCode": r["cc"].value if "cc" in r else None} for r in rows]
+
+
+def awards_for_project(store: Any, project_key: str) -> list[dict[str, Any]]:
+    return _award_rows(store.select(AWARDS_Q, {"key": ox.Literal(project_key)}))
+
+
+def awards_for_enterprise(store: Any, credit_code: str) -> list[dict[str, Any]]:
+    q = AWARDS_Q.replace("OPTIONAL { ?a pkg:creditCode ?cc }", "?a pkg:creditCode ?cc .")
+    return _award_rows(store.select(q, {"cc": ox.Literal(credit_code)}))
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat().replace("+00:00", "Z")

@@ -1,0 +1,19 @@
+"""SPARQL as text: the guard that reads a query before any engine does (forms, SERVICE, nesting),
+result formats and content negotiation, and the named query library (queries/*.rq).
+
+Pure functions over strings and pyoxigraph terms: no store, no processes (those are endpoint/).
+"""
+from policykg.sparql.formats import (
+    Answer,
+    QueryJob,
+    TooManyRows,
+    evaluate,
+    negotiate,
+    serialize,
+    serialize_ntriples,
+    syntax_detail,
+)
+from policykg.sparql.guard import bind_with_values, inspect
+from policykg.sparql.library import NamedQuery, load_library, metadata_quads, parse_query_file
+
+__all__ = ["Answer", "NamedQuery", "QueryJob", "TooManyRows", "bind_with_values", "evaluate", "inspect", "load_library", "metadata_quads", "negotiate", "parse_query_file", "serialize", "serialize_ntriples", "syntax_detail"]

@@ -1,0 +1,39 @@
+"""What every store is: the Store protocol, the corpus version query, which named graphs are the corpus."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, Protocol
+
+import pyoxigraph as ox
+
+from policykg.corpus import CORPUS_NODE, META_GRAPH
+
+VERSION_Q = f"""SELECT ?v WHERE {{ GRAPH <{META_GRAPH}> {{ <{CORPUS_NODE}>
+  <https://w3id.org/policykg/ontology#corpusVersion> ?v }} }}"""
+CORPUS_GRAPH_PREFIXES = (
+    "https://w3id.org/policykg/graph/doc/",
+    "https://w3id.org/policykg/graph/policies/",
+)
+CORPUS_GRAPHS = {
+    "https://w3id.org/policykg/graph/ontology",
+    "https://w3id.org/policykg/graph/shapes",
+    "https://w3id.org/policykg/graph/queries",
+    str(META_GRAPH),
+}
+
+
+def is_corpus_graph(name: str) -> bool:
+    return name in CORPUS_GRAPHS or name.startswith(CORPUS_GRAPH_PREFIXES)
+
+
+class Store(Protocol):
+    """What the rest of the server needs of a store (embedded or remote)."""
+
+    def ensure_corpus(self, root: Path) -> bool: ...
+    def select(self, query: str, bindings: dict[str, Any] | None = None) -> list[dict[str, Any]]: ...
+    def ask(self, query: str, bindings: dict[str, Any] | None = None) -> bool: ...
+    def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> None: ...
+    def graph_quads(self, graph: str) -> list[ox.Quad]: ...
+    def named_graphs(self) -> list[str]: ...
+    def close(self) -> None: ...

@@ -1,0 +1,111 @@
+"""The store: pyoxigraph on disk by default, in memory for tests (docs/architecture.md (engines)).
+
+The corpus is loaded as named graphs; the corpus version (a hash of the source
+files) is recorded in the meta graph so that a stale store is rebuilt, not
+served. Reloading is idempotent: the corpus graphs are dropped and written
+again, and the version triple is written in the same transaction as the data,
+so a crash mid-load leaves a store that is reloaded at the next start.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from policykg.corpus import META_GRAPH, corpus_version, iter_corpus_quads
+from policykg.store.base import VERSION_Q, is_corpus_graph
+
+log = logging.getLogger(__name__)
+
+class OxiStore:
+    """pyoxigraph, on disk under data_dir/store or in memory."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        # Called with the graph name after each write (None: everything changed), e.g. by the
+        # SPARQL query workers (server/endpoint/executor.py) that keep copies of the store in step.
+        self.listeners: list[Callable[[str | None], None]] = []
+        if path is not None:
+            path.mkdir(parents=True, exist_ok=True)
+            self.ox = ox.Store(str(path))
+        else:
+            self.ox = ox.Store()
+
+    # -- corpus -----------------------------------------------------------
+    def stored_version(self) -> str | None:
+        rows = list(self.ox.query(VERSION_Q))
+        return rows[0]["v"].value if rows else None
+
+    def ensure_corpus(self, root: Path) -> bool:
+        """Load the corpus if the store lacks it or holds another version; True if it (re)loaded."""
+        version = corpus_version(root)
+        if self.stored_version() == version:
+            return False
+        quads = list(iter_corpus_quads(root))  # parse everything before touching the store
+        self.ox.remove_graph(ox.NamedNode(str(META_GRAPH))) if self._has(str(META_GRAPH)) else None
+        for g in self.named_graphs():
+            if is_corpus_graph(g):
+                self.ox.remove_graph(ox.NamedNode(g))
+        self.ox.extend(quads)  # one transaction, version triple included
+        self.ox.flush() if self.path else None
+        log.info("corpus %s loaded: %d quads", version[:12], len(quads))
+        self._changed(None)
+        return True
+
+    def _changed(self, graph: str | None) -> None:
+        for fn in list(self.listeners):
+            fn(graph)
+
+    def _has(self, g: str) -> bool:
+        return self.ox.contains_named_graph(ox.NamedNode(g))
+
+    # -- queries ----------------------------------------------------------
+    def raw_query(self, query: str, **kw: Any) -> Any:
+        kw.setdefault("use_default_graph_as_union", True)
+        return self.ox.query(query, **kw)
+
+    def select(self, query: str, bindings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        res = self.raw_query(query, substitutions=_subs(bindings))
+        names = [v.value for v in res.variables]
+        return [{n: row[n] for n in names if row[n] is not None} for row in res]
+
+    def ask(self, query: str, bindings: dict[str, Any] | None = None) -> bool:
+        return bool(self.raw_query(query, substitutions=_subs(bindings)))
+
+    # -- graphs -----------------------------------------------------------
+    def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> None:
+        g = ox.NamedNode(graph)
+        quads = [ox.Quad(q.subject, q.predicate, q.object, g) for q in quads]
+        if self._has(graph):
+            self.ox.remove_graph(g)
+        self.ox.extend(quads)
+        if self.path:
+            self.ox.flush()
+        self._changed(graph)
+
+    def graph_quads(self, graph: str) -> list[ox.Quad]:
+        return list(self.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def close(self) -> None:
+        if self.path:
+            self.ox.flush()
+        del self.ox
+
+
+def _subs(bindings: dict[str, Any] | None) -> dict[ox.Variable, Any] | None:
+    """Values from users go in as substitutions, never spliced as text (docs/architecture.md (security))."""
+    if not bindings:
+        return None
+    out = {}
+    for k, v in bindings.items():
+        if isinstance(v, (ox.NamedNode, ox.Literal, ox.BlankNode)):
+            out[ox.Variable(k)] = v
+        else:
+            out[ox.Variable(k)] = ox.Literal(str(v))
+    return out

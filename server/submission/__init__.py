@@ -1,0 +1,18 @@
+"""Untrusted bytes -> an rdflib graph of one submission: the size and syntax checks before parsing,
+the JSON form (its fields, its @context) and plain JSON-LD/Turtle/N-Triples/RDF-XML, and the
+ontology-range checks of every literal.
+"""
+from policykg.submission.jsonform import COMMON, CONTEXT, RENOVATION
+from policykg.submission.parse import (
+    MEDIA_TYPES,
+    Parsed,
+    batch_items,
+    check_bytes,
+    load_json,
+    media_format,
+    parse_submission,
+    to_ox,
+    to_rdflib,
+)
+
+__all__ = ["COMMON", "CONTEXT", "MEDIA_TYPES", "Parsed", "RENOVATION", "batch_items", "check_bytes", "load_json", "media_format", "parse_submission", "to_ox", "to_rdflib"]

@@ -1,0 +1,140 @@
+"""Validate a submission graph against the shapes, with every result traced to its clause.
+
+    outcome = validate(store, data, as_of=None, registry_context=None)
+
+pySHACL is the reference engine (docs/architecture.md (engines)): the shapes are parsed once per corpus
+version (validation_bundle), each submission gets only the policy context it names
+(its measures with their parameters and their documents' dates), the as-of date as
+`pkg:asOf` on every submission node (the `as_of` argument, else the node's application
+date, else today), and the awards of the registry for the same project as prior
+funding. No OWL imports, no inference, no meta-SHACL, only parsed graphs.
+
+`conforms` is true when no result is a Violation: Warnings (原则上, 一般, 宜, 鼓励) and Info
+(post-delivery targets) are reported but do not fail a submission.
+
+engine="fast" (validation_fast) computes the same results with the targets and the
+SHACL-SPARQL constraints on pyoxigraph; tests/shapes/test_engines.py proves both agree.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from typing import Literal as Lit
+
+import pyshacl
+from rdflib import RDF, XSD, Graph, Literal, URIRef
+
+from policykg.errors import UnprocessableInput
+from policykg.namespaces import BASE, PKG, SH
+from policykg.validation.bundle import Bundle, context_graph, get_bundle
+from policykg.validation.messages import enrich, results
+
+RESERVED = tuple(BASE + p for p in ("doc/", "shape/", "concept/", "query/", "graph/", "org/", "pub/", "ontology"))
+Engine = Lit["pyshacl", "pyshacl-native", "fast"]
+
+
+@dataclass
+class Outcome:
+    conforms: bool
+    results: list[dict[str, Any]]
+    report_graph: Graph
+    as_of: dict[str, str] = field(default_factory=dict)  # submission IRI -> as-of date used
+    shapes_version: str = ""
+    engine: str = "pyshacl"
+
+    def to_json(self, lang: str | None = None) -> dict[str, Any]:
+        """The contract's JSON report; with `lang`, each message is the text in that language only."""
+        res = [dict(r, message=r["message"][lang]) if lang else r for r in self.results]
+        return {"conforms": self.conforms, "results": res}
+
+
+def submissions(b: Bundle, data: Graph) -> list[URIRef]:
+    return sorted({s for s, o in data.subject_objects(RDF.type) if o in b.submission_classes
+                   and isinstance(s, (URIRef,))} | {s for s in data.subjects(PKG.requests, None)
+                                                    if isinstance(s, URIRef)}, key=str)
+
+
+def project_key(data: Graph, s: URIRef) -> str:
+    """creditCode/projectCode of the applicant, else the subject IRI (the registry's key)."""
+    cc = next((o for a in data.objects(s, PKG.applicant) for o in data.objects(a, PKG.creditCode)), None)
+    code = data.value(s, PKG.projectCode)
+    return f"{cc}/{code}" if cc is not None and code is not None else str(s)
+
+
+def prepare(b: Bundle, data: Graph, as_of: date | None, registry_context: Graph | None) -> tuple[Graph, dict]:
+    """A copy of `data` with the as-of dates, the policy context and the registry's awards for it."""
+    for s in data.subjects(unique=True):
+        if isinstance(s, URIRef) and str(s).startswith(RESERVED):
+            raise UnprocessableInput(f"a submission may not make statements about corpus resource <{s}>",
+                                     {"field": "@id", "value": str(s)})
+    dg = Graph()
+    for t in data:
+        if t[1] != PKG.asOf:
+            dg.add(t)
+    dates = {}
+    for s in submissions(b, data):
+        app = data.value(s, PKG.applicationDate)
+        d = as_of or (app.toPython() if isinstance(app, Literal) and isinstance(app.toPython(), date) else None) \
+            or date.today()
+        dg.add((s, PKG.asOf, Literal(d.isoformat(), datatype=XSD.date)))
+        dates[str(s)] = d.isoformat()
+    if registry_context is not None:
+        link_awards(dg, registry_context)
+    for t in context_graph(b, dg):
+        dg.add(t)
+    return dg, dates
+
+
+def link_awards(dg: Graph, registry: Graph) -> None:
+    """Awards of the registry become prior municipal funding of the submission with the same project key, and
+    stay in the graph for the per-enterprise, per-year caps."""
+    keyed: dict[str, list[URIRef]] = {}
+    for a in registry.subjects(RDF.type, PKG.AwardRecord):
+        keyed.setdefault(str(registry.value(a, PKG.projectKey)), []).append(a)
+        for t in registry.triples((a, None, None)):
+            dg.add(t)
+    for s in {s for s in dg.subjects(PKG.requests, None) if isinstance(s, URIRef)}:
+        for a in keyed.get(project_key(dg, s), []):
+            dg.add((s, PKG.priorMunicipalFunding, a))
+
+
+def run_pyshacl(b: Bundle, dg: Graph, native: bool = False) -> Graph:
+    """pySHACL on the shapes that apply (targets from validation_targets), or natively on all shapes with
+    SHACL-AF enabled for the sh:SPARQLTarget selects (the slow reference the differential tests use)."""
+    from policykg.validation.targets import applicable_shapes
+
+    shapes = b.shapes if native else applicable_shapes(b, dg)
+    _conforms, report, _text = pyshacl.validate(
+        dg, shacl_graph=shapes, advanced=native, inference="none", abort_on_first=False,
+        allow_infos=True, allow_warnings=True, meta_shacl=False, do_owl_imports=False, js=False, debug=False)
+    return report
+
+
+def validate(store: Any, data: Graph, *, as_of: date | None = None, registry_context: Graph | None = None,
+             engine: Engine = "pyshacl") -> Outcome:
+    """Validate `data` (a parsed graph, never a string) against the corpus shapes of `store`."""
+    if not isinstance(data, Graph):
+        raise TypeError("validate() takes a parsed rdflib.Graph")
+    b = get_bundle(store)
+    dg, dates = prepare(b, data, as_of, registry_context)
+    if engine == "fast":
+        from policykg.validation.fast import run_fast
+
+        report = run_fast(b, dg)
+    else:
+        report = run_pyshacl(b, dg, native=engine == "pyshacl-native")
+    res = results(b, store, b.shapes, report, dg)
+    enrich(report, res)
+    conforms = not any(r["severity"] == "Violation" for r in res)
+    top = next(iter(report.subjects(RDF.type, SH.ValidationReport)), None)
+    if top is not None:
+        report.set((top, SH.conforms, Literal(conforms)))
+        report.add((top, PKG.shapesVersion, Literal(b.version)))
+    return Outcome(conforms, res, report, dates, b.version, engine)
+
+
+def top_level_count(report: Graph) -> int:
+    """The number of top-level sh:result of a report (nested sh:detail not counted)."""
+    top = next(iter(report.subjects(RDF.type, SH.ValidationReport)), None)
+    return len(list(report.objects(top, SH.result))) if top is not None else 0

@@ -1,0 +1,57 @@
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from policykg.corpus.files import corpus_version
+from policykg.store import OxiStore
+
+
+def _count(s: OxiStore) -> int:
+    return len(list(s.ox.quads_for_pattern(None, None, None)))
+
+
+def test_loading_the_corpus_twice_gives_the_same_quads(root: Path) -> None:
+    s = OxiStore(None)
+    assert s.ensure_corpus(root) is True
+    first = sorted(map(str, s.ox.quads_for_pattern(None, None, None)))
+    assert s.ensure_corpus(root) is False  # same version: nothing to do
+    s.ox.remove_graph(ox.NamedNode("https://w3id.org/policykg/graph/meta"))
+    assert s.ensure_corpus(root) is True  # forced reload
+    assert sorted(map(str, s.ox.quads_for_pattern(None, None, None))) == first
+
+
+def test_the_store_records_the_corpus_version(root: Path, store: OxiStore) -> None:
+    assert store.stored_version() == corpus_version(root)
+
+
+def test_a_stale_on_disk_store_is_rebuilt_not_served(corpus_copy: Path, tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    s = OxiStore(path)
+    s.ensure_corpus(corpus_copy)
+    n = _count(s)
+    s.close()
+    onto = corpus_copy / "ontology" / "policykg.ttl"
+    onto.write_text(onto.read_text(encoding="utf-8") + "\npkg:Extra a owl:Class .\n", encoding="utf-8")
+    s2 = OxiStore(path)
+    assert s2.stored_version() != corpus_version(corpus_copy)
+    assert s2.ensure_corpus(corpus_copy) is True
+    assert s2.stored_version() == corpus_version(corpus_copy)
+    assert _count(s2) == n + 1
+    s2.close()
+
+
+def test_the_on_disk_store_keeps_its_data_across_reopening(root: Path, tmp_path: Path) -> None:
+    s = OxiStore(tmp_path / "store")
+    s.ensure_corpus(root)
+    n = _count(s)
+    s.close()
+    s2 = OxiStore(tmp_path / "store")
+    assert _count(s2) == n
+    assert s2.ensure_corpus(root) is False
+    s2.close()
+
+
+def test_user_values_are_bound_not_spliced(store: OxiStore) -> None:
+    # pyoxigraph substitutes variables of the projection: parameters are always projected
+    rows = store.select('SELECT ?x ?v WHERE { BIND(CONCAT(?v, "!") AS ?x) }', {"v": '" } ; DROP ALL #'})
+    assert rows[0]["x"].value == '" } ; DROP ALL #!'

@@ -1,0 +1,103 @@
+"""The amount shapes and policykg.validation.amounts.max_amount agree, measure by measure (one source of truth).
+
+For every monetary measure with an amount shape: a request of exactly max_amount conforms to
+the shape, one of max_amount + 0.01 violates it – with the measure's base values set low
+(so a floor binds), in the middle, and high (so the cap binds). Rates read from the submission
+are 3.5% (actual) and 3.45% (ceiling), years 3 (above a maxYears of 2).
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
+
+from policykg.namespaces import BASE, PKG
+from policykg.shapes.model import Corpus
+from policykg.validation.amounts import PARAMS, formula, inputs, max_amount
+from policykg.validation.engine import validate
+
+
+def _measures(root) -> list[tuple[str, dict]]:
+    c = Corpus(root)
+    out = []
+    for m in c.measures():
+        if not c.is_monetary(m):
+            continue
+        params = {k: c.g.value(m, p) for k, p in PARAMS.items() if c.g.value(m, p) is not None}
+        if formula(params) is not None:
+            out.append((str(m), params))
+    return out
+
+
+def _submission(c: Corpus, m: URIRef, values: dict, amount: Decimal) -> Graph:
+    g = Graph()
+    s = URIRef(BASE + "data/amount-test")
+    g.add((s, RDF.type, c.objs(m, PKG.appliesToSubmissionType)[0] if c.objs(m, PKG.appliesToSubmissionType)
+           else PKG.RenovationProject))
+    for t in c.objs(m, PKG.appliesToProjectType)[:1]:
+        g.add((s, PKG.projectType, t))
+    g.add((s, PKG.applicationDate, Literal("2024-06-01", datatype=XSD.date)))
+    for p, v in values.items():
+        g.add((s, p, Literal(str(v), datatype=XSD.decimal)))
+    r = BNode()
+    g.add((s, PKG.requests, r))
+    g.add((r, PKG.measure, m))
+    g.add((r, PKG.amount, Literal(str(amount), datatype=XSD.decimal)))
+    return g
+
+
+@pytest.mark.parametrize("scale", [Decimal("0.5"), Decimal("700"), Decimal("90000")])
+def test_the_shape_allows_exactly_the_computed_maximum_and_not_a_cent_more(store, root, scale) -> None:
+    c = Corpus(root)
+    checked = 0
+    for iri, params in _measures(root):
+        m = URIRef(iri)
+        given = {"rateProperty": Decimal("0.035"), "rateCeilingProperty": Decimal("0.0345"), "yearsProperty": 3}
+        values = {params[k]: given.get(k, scale) for k in inputs(params) if isinstance(params[k], URIRef)}
+        amount, text = max_amount(params, {str(p): v for p, v in values.items()})
+        assert amount is not None, (iri, text)
+        shape = BASE + "shape/" + iri[len(BASE + "doc/"):] + "/amount"
+        at = validate(store, _submission(c, m, values, amount), engine="fast")
+        assert [r for r in at.results if r["sourceShape"] == shape] == [], (iri, text)
+        over = validate(store, _submission(c, m, values, amount + Decimal("0.01")), engine="fast")
+        assert [r["sourceShape"] for r in over.results if r["sourceShape"] == shape] == [shape], (iri, text)
+        checked += 1
+    assert checked >= 15
+
+
+def test_the_reference_engine_agrees_at_the_cap(store, root) -> None:
+    c = Corpus(root)
+    m = URIRef(BASE + "doc/jfgg/2023/12/measure/investment-subsidy-old-factory-and-infrastructure")
+    params = {k: c.g.value(m, p) for k, p in PARAMS.items() if c.g.value(m, p) is not None}
+    amount, text = max_amount(params, {"fixedAssetInvestment": 20000})
+    assert (amount, text) == (Decimal("5000"), "min(30% × 20000万元 = 6000万元, 5000万元) = 5000万元")
+    values = {PKG.fixedAssetInvestment: Decimal(20000)}
+    ok = validate(store, _submission(c, m, values, amount), engine="pyshacl")
+    assert not [r for r in ok.results if r["sourceShape"].endswith("/amount")]
+    over = validate(store, _submission(c, m, values, amount + Decimal("0.01")), engine="pyshacl")
+    assert [r["message"]["zh"] for r in over.results if r["sourceShape"].endswith("/amount")] == [
+        "申请“老旧厂房改造和配套基础设施改造项目投资补助”5000.01万元，超过按条款计算的上限5000万元"
+        "（上限 = min(30% × 固定资产投资, 5000万元)）"]
+
+
+def test_max_amount_explains_rate_unit_floor_and_caps() -> None:
+    per_unit = {"perUnitAmount": "0.12", "perUnitBase": "energySavedTce", "rate": "0.25",
+                "rateBase": "totalInvestment", "cap": "3000"}
+    assert max_amount(per_unit, {"energySavedTce": 5000, "totalInvestment": 4000}) == (
+        Decimal("600.00"), "min(min(25% × 4000万元 = 1000万元, 5000 × 0.12万元 = 600万元) = 600万元, 3000万元) = 600万元")
+    floor = {"rate": "0.25", "rateBase": "totalInvestment", "floor": "10", "cap": "3000"}
+    assert max_amount(floor, {"totalInvestment": 20})[0] == Decimal("10")
+    assert max_amount({"capPerYear": "1000", "rate": "0.05"}, {}) == (Decimal("1000"), "每年1000万元")
+    assert max_amount({"rate": "0.3", "rateBase": "fixedAssetInvestment"}, {}) == (None, "缺少fixedAssetInvestment")
+    assert max_amount({"rate": "0.3"}, {}) == (None, "条款未给出可计算的金额")
+
+
+def test_max_amount_takes_the_lower_of_two_declared_rates_for_at_most_the_maximum_years() -> None:
+    loan = {"rateBase": "loanAmount", "rateProperty": "loanInterestRate", "rateCeilingProperty": "lprRate",
+            "yearsProperty": "loanYears", "maxYears": "2", "cap": "5000"}
+    assert max_amount(loan, {"loanAmount": 10000, "loanInterestRate": "0.03", "lprRate": "0.0345",
+                             "loanYears": 3}) == (
+        Decimal("600.00"), "min(3% × 10000万元 × 2年 = 600万元, 5000万元) = 600万元")
+    assert formula(loan) == "min(min(loanInterestRate, lprRate) × loanAmount × min(loanYears, 2年), 5000万元)"
+    assert max_amount(loan, {"loanAmount": 10000}) == (None, "缺少loanInterestRate, lprRate, loanYears")
