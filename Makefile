@@ -1,19 +1,27 @@
 # The two commands of the README. Each sets up what it needs on first use.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
+RUN_STAMP := $(VENV)/.run-stamp
 STAMP  := $(VENV)/.installed-stamp
+PORT   ?= 8000
 
 .PHONY: run test system check lint bench
 
-$(STAMP): pyproject.toml
+# what running needs (make run)
+$(RUN_STAMP): pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e .
+	touch $(RUN_STAMP)
+
+# what the tests need as well (make test)
+$(STAMP): $(RUN_STAMP)
 	$(VENV)/bin/pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-## make run: start the server on 127.0.0.1:8000, embedded store under ./data, whole corpus loaded
-run: $(STAMP)
-	$(VENV)/bin/policykg serve
+## make run [PORT=8001]: start the server on 127.0.0.1:$(PORT), embedded store under ./data, whole corpus loaded
+run: $(RUN_STAMP)
+	$(VENV)/bin/policykg serve --port $(PORT)
 
 ## make test: install what the tests need (Python packages, Debian Virtuoso and Chromium), run them all
 test: $(STAMP) system
@@ -23,7 +31,7 @@ test: $(STAMP) system
 system:
 	bash scripts/setup-system.sh
 
-check: $(STAMP)
+check: $(RUN_STAMP)
 	$(VENV)/bin/policykg check
 
 lint: $(STAMP)

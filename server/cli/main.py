@@ -28,6 +28,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from policykg.app import create_app
 
     settings = _settings(args)
+    if settings.store == "oxigraph":
+        from policykg.errors import StoreInUse
+        from policykg.store import OxiStore
+
+        try:  # say plainly that another server holds the directory, before uvicorn starts
+            OxiStore(settings.data_dir / "store").close()
+        except StoreInUse as e:
+            print(f"policykg serve: {e.message}", file=sys.stderr)
+            return 2
     print(f"policykg: serving on http://{settings.host}:{settings.port}/ (store: {settings.store}, "
           f"data: {settings.data_dir})", flush=True)
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
@@ -115,7 +124,12 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as e:  # argparse: bad usage exits 2 already
         return int(e.code or 0)
-    return int(args.fn(args) or 0)
+    try:
+        return int(args.fn(args) or 0)
+    except BrokenPipeError:  # `policykg query --list | head`: the reader left; no traceback
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":
