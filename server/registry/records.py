@@ -33,6 +33,7 @@ from policykg.errors import Conflict, NotFound
 from policykg.namespaces import BASE, PKG, PREFIXES, SH
 from policykg.registry.hashing import NUMBERS as NUMBERS  # re-exported
 from policykg.registry.hashing import graph_hash, submission_id
+from policykg.sparql.guard import bind_with_values
 from policykg.submission import to_ox, to_rdflib
 
 PFX = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items())
@@ -51,19 +52,27 @@ PROV_ENTITY = URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")
 _WRITE_LOCK = threading.Lock()
 
 
+def bound(query: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
+    """`query` with its parameters in a VALUES block, each term written by pyoxigraph (str(term) escapes).
+
+    pyoxigraph does not use `substitutions` to choose an index (a project's awards among
+    30,000: 64 ms bound that way, 0.3 ms with VALUES); a value is never spliced as raw text."""
+    return bind_with_values(query, bindings)
+
+
 def submission_graph_name(sid: str) -> str:
     return SUBMISSION_GRAPH + sid
 
 
 def _exists(store: Any, graph: str, node: str, cls: URIRef) -> bool:
     """A record exists when its type triple (written last) is in its graph."""
-    return store.ask("ASK WHERE { GRAPH ?g { ?n a ?c } }", {"g": ox.NamedNode(graph), "n": ox.NamedNode(node),
-                                                       "c": ox.NamedNode(str(cls))})
+    return store.ask(bound("ASK WHERE { GRAPH ?g { ?n a ?c } }", {"g": ox.NamedNode(graph), "n": ox.NamedNode(node),
+                                                             "c": ox.NamedNode(str(cls))}))
 
 
 def _key_exists(store: Any, graph: str, node: str) -> bool:
-    return store.ask(PFX + "ASK WHERE { GRAPH ?g { ?n pkg:idempotencyKey ?k } }",
-                     {"g": ox.NamedNode(graph), "n": ox.NamedNode(node)})
+    return store.ask(bound(PFX + "ASK WHERE { GRAPH ?g { ?n pkg:idempotencyKey ?k } }",
+                           {"g": ox.NamedNode(graph), "n": ox.NamedNode(node)}))
 
 
 def _write_new(store: Any, graph: str, g: Graph, node: str, cls: URIRef | None) -> None:
@@ -100,7 +109,8 @@ def _check_key(store: Any, scope: str, key: str | None, body_sha: str) -> None:
     if not key:
         return
     graph, _ = _key_node(scope, key)
-    rows = store.select(PFX + "SELECT ?g ?h WHERE { GRAPH ?g { ?k pkg:contentHash ?h } }", {"g": ox.NamedNode(graph)})
+    rows = store.select(bound(PFX + "SELECT ?g ?h WHERE { GRAPH ?g { ?k pkg:contentHash ?h } }",
+                              {"g": ox.NamedNode(graph)}))
     if rows and rows[0]["h"].value != body_sha:
         raise Conflict("Idempotency-Key already used with a different body",
                        {"field": "Idempotency-Key", "value": key})
@@ -263,12 +273,12 @@ def _award_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def awards_for_project(store: Any, project_key: str) -> list[dict[str, Any]]:
-    return _award_rows(store.select(AWARDS_Q, {"key": ox.Literal(project_key)}))
+    return _award_rows(store.select(bound(AWARDS_Q, {"key": ox.Literal(project_key)})))
 
 
 def awards_for_enterprise(store: Any, credit_code: str) -> list[dict[str, Any]]:
     q = AWARDS_Q.replace("OPTIONAL { ?a pkg:creditCode ?cc }", "?a pkg:creditCode ?cc .")
-    return _award_rows(store.select(q, {"cc": ox.Literal(credit_code)}))
+    return _award_rows(store.select(bound(q, {"cc": ox.Literal(credit_code)})))
 
 
 def _now() -> str:
