@@ -3,7 +3,8 @@
 A worker is a fresh interpreter (`python -m policykg.endpoint.workers FD`) holding an
 in-memory copy of the store, fed over a socket pair by server/endpoint/pool.py: "load"
 (the whole store, N-Quads), "patch" (graphs replaced, N-Triples), "check" (parse
-only), "query" (evaluate, serialised and capped by the engine). Every answer is a
+only), "query" (evaluate, serialised and capped by the engine; a public query's default graph
+is the merge of its graphs, server/endpoint/merged.py). Every answer is a
 (status, detail) pair; the engine's own errors go back to the request, never up.
 """
 from __future__ import annotations
@@ -17,11 +18,13 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from policykg.endpoint.merged import PublicView
 from policykg.sparql import TooManyRows, evaluate
 
 
 def _worker_main(conn: Connection) -> None:
     store = ox.Store()
+    public = PublicView()  # public queries: each triple of the default graph answers once (endpoint/merged.py)
     while True:
         try:
             op, arg = conn.recv()
@@ -30,11 +33,13 @@ def _worker_main(conn: Connection) -> None:
         try:
             if op == "load":
                 store = ox.Store()
+                public.reset()
                 store.load(arg, format=ox.RdfFormat.N_QUADS)
                 conn.send(("ok", None))
             elif op == "patch":
                 for graph, data in arg:
                     g = ox.NamedNode(graph)
+                    public.changed(graph)
                     store.remove_graph(g)
                     if data:
                         store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=g)
@@ -43,7 +48,7 @@ def _worker_main(conn: Connection) -> None:
                 res = ox.Store().query(arg.text, base_iri=arg.base_iri, prefixes=arg.prefixes or None)
                 conn.send(("ok", bool(res) if isinstance(res, ox.QueryBoolean) else None))
             else:
-                conn.send(("ok", evaluate(store, arg)))
+                conn.send(("ok", evaluate(*public.prepare(store, arg))))
         except SyntaxError as e:
             conn.send(("syntax", str(e)))
         except TooManyRows:

@@ -1,0 +1,80 @@
+"""The default graph of a public query as the RDF merge of its graphs: each triple answers once.
+
+SPARQL 1.1 §13.1: the default graph of a dataset given as several graphs is their RDF
+merge, a set of triples. pyoxigraph, given `default_graph=[g1, g2, …]`, evaluates the
+union of the graphs as a bag: a triple held by several corpus graphs (a document
+described in 2–5 of them) answers once per graph, and COUNTs are wrong. A query worker
+therefore keeps, beside its copy of the store, a second store holding the public graphs
+(as named graphs, for GRAPH ?g) and the deduplicated merge of each set of graphs a
+query reads as its default graph, under a reserved name that no query can name (the
+named graphs a public query sees are given explicitly). The merges are built on first
+use and dropped when one of their graphs changes; the registry's graphs never enter.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+
+import pyoxigraph as ox
+
+from policykg.sparql import QueryJob
+from policykg.sparql.formats import restricted_dataset
+
+MERGE = "urn:x-policykg:merge:"  # not an http(s) IRI: never a corpus graph, never public
+MAX_MERGES = 8
+
+
+class PublicView:
+    """The public graphs of the worker's store and their merges, in a store of their own."""
+
+    def __init__(self) -> None:
+        self.store = ox.Store()
+        self.graphs: set[str] = set()  # the graphs copied into self.store
+        self.merges: dict[frozenset[str], str] = {}
+
+    def reset(self) -> None:
+        self.__init__()  # type: ignore[misc]
+
+    def changed(self, graph: str) -> None:
+        """A graph of the worker's store was replaced: forget the copies that depended on it."""
+        if graph in self.graphs:
+            self.reset()
+
+    def prepare(self, source: ox.Store, job: QueryJob) -> tuple[ox.Store, QueryJob]:
+        """(the store to run `job` on, the job): a public job whose default graph spans several graphs is
+        answered here, its default graph the merge; any other job runs on `source` unchanged."""
+        limited = restricted_dataset(job)
+        if limited is None or len(set(limited[0])) < 2:
+            return source, job
+        default, named = limited
+        self._copy(source, set(default) | set(named))
+        merge = self._merge(frozenset(default))
+        return self.store, dataclasses.replace(job, public_graphs=None, protocol_dataset=True,
+                                               default_graphs=(merge,), named_graphs=tuple(named))
+
+    def _copy(self, source: ox.Store, graphs: set[str]) -> None:
+        missing = graphs - self.graphs
+        if not missing:
+            return
+        quads = []
+        for g in missing:
+            name = ox.NamedNode(g)
+            quads.extend(source.quads_for_pattern(None, None, None, name))
+        self.store.extend(quads)
+        self.graphs |= missing
+
+    def _merge(self, graphs: frozenset[str]) -> str:
+        name = self.merges.get(graphs)
+        if name is not None:
+            return name
+        if len(self.merges) >= MAX_MERGES:
+            for old in self.merges.values():
+                self.store.remove_graph(ox.NamedNode(old))
+            self.merges.clear()
+        name = MERGE + hashlib.sha256("\n".join(sorted(graphs)).encode()).hexdigest()[:32]
+        target = ox.NamedNode(name)
+        triples = {(q.subject, q.predicate, q.object) for g in graphs
+                   for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(g))}
+        self.store.extend(ox.Quad(s, p, o, target) for s, p, o in triples)
+        self.merges[graphs] = name
+        return name
