@@ -31,7 +31,7 @@ from policykg.validation.bundle import Bundle, context_graph, get_bundle
 from policykg.validation.messages import enrich, results
 
 RESERVED = tuple(BASE + p for p in ("doc/", "shape/", "concept/", "query/", "graph/", "org/", "pub/", "ontology"))
-Engine = Lit["pyshacl", "pyshacl-native", "fast"]
+Engine = Lit["pyshacl", "pyshacl-native", "fast", "compiled"]
 
 
 @dataclass
@@ -117,6 +117,13 @@ def validate(store: Any, data: Graph, *, as_of: date | None = None, registry_con
     if not isinstance(data, Graph):
         raise TypeError("validate() takes a parsed rdflib.Graph")
     b = get_bundle(store)
+    if engine == "compiled":  # server/validation/compiled/: falls back to "fast" for what does not compile
+        from policykg.validation.compiled import run_compiled
+
+        compiled = run_compiled(store, b, data, as_of, registry_context)
+        if compiled is not None:
+            return compiled
+        engine = "fast"
     dg, dates = prepare(b, data, as_of, registry_context)
     if engine == "fast":
         from policykg.validation.fast import run_fast

@@ -1,0 +1,112 @@
+"""The prepared submission as plain Python: its triples indexed by subject, built as engine.prepare builds its graph.
+
+engine.prepare copies the submission into an rdflib Graph (as-of dates, the registry's awards
+as prior funding, the policy context of the measures named); here the same triples go into a
+set and a subject -> predicate -> objects index, a few dozen of them, which the compiled
+targets and constraints read directly. `objects()` has rdflib's signature, so the messages
+module fills placeholders from it as from a graph; a pyoxigraph store of the same triples is
+built only when a SHACL-SPARQL constraint has to run.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import RDF, XSD, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from policykg.errors import UnprocessableInput
+from policykg.namespaces import PKG
+from policykg.submission import to_ox
+from policykg.validation.bundle import Bundle
+
+Triple = tuple[Node, Node, Node]
+EMPTY: tuple[Node, ...] = ()
+
+
+class Facts:
+    """A set of triples with a subject index (duplicates dropped, as a graph drops them)."""
+
+    __slots__ = ("_store", "spo", "triples")
+
+    def __init__(self) -> None:
+        self.triples: set[Triple] = set()
+        self.spo: dict[Node, dict[Node, list[Node]]] = {}
+        self._store: ox.Store | None = None
+
+    def add(self, t: Triple) -> None:
+        if t in self.triples:
+            return
+        self.triples.add(t)
+        self.spo.setdefault(t[0], {}).setdefault(t[1], []).append(t[2])
+
+    def objects(self, s: Node | None = None, p: Node | None = None) -> Any:
+        if s is None:
+            return [o for po in self.spo.values() for o in po.get(p, EMPTY)] if p is not None else \
+                [t[2] for t in self.triples]
+        return self.spo.get(s, {}).get(p, EMPTY) if p is not None else \
+            [o for os in self.spo.get(s, {}).values() for o in os]
+
+    def value(self, s: Node, p: Node) -> Node | None:
+        os = self.spo.get(s, {}).get(p)
+        return os[0] if os else None
+
+    def store(self) -> ox.Store:
+        """The triples in a pyoxigraph store's default graph (for the SHACL-SPARQL constraints)."""
+        if self._store is None:
+            self._store = ox.Store()
+            dg = ox.DefaultGraph()
+            self._store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), dg) for s, p, o in self.triples)
+        return self._store
+
+    def graph(self) -> Graph:
+        g = Graph()
+        for t in self.triples:
+            g.add(t)
+        return g
+
+
+def _as_of_date(app: Node | None) -> date | None:
+    if isinstance(app, Literal):
+        v = app.toPython()
+        return v if isinstance(v, date) else None
+    return None
+
+
+def project_key(f: Facts, s: Node) -> str:
+    """creditCode/projectCode of the applicant, else the subject IRI (as engine.project_key)."""
+    cc = next((o for a in f.objects(s, PKG.applicant) for o in f.objects(a, PKG.creditCode)), None)
+    code = f.value(s, PKG.projectCode)
+    return f"{cc}/{code}" if cc is not None and code is not None else str(s)
+
+
+def prepare(b: Bundle, data: Graph, subjects: list[URIRef], as_of: date | None, registry: Graph | None,
+            reserved: tuple[str, ...]) -> tuple[Facts, dict[str, str]]:
+    """The same triples as engine.prepare's graph, and the as-of date used for each submission."""
+    f = Facts()
+    for t in data:
+        s = t[0]
+        if isinstance(s, URIRef) and str(s).startswith(reserved):
+            raise UnprocessableInput(f"a submission may not make statements about corpus resource <{s}>",
+                                     {"field": "@id", "value": str(s)})
+        if t[1] != PKG.asOf:
+            f.add(t)
+    dates = {}
+    for s in subjects:
+        d = as_of or _as_of_date(data.value(s, PKG.applicationDate)) or date.today()
+        f.add((s, PKG.asOf, Literal(d.isoformat(), datatype=XSD.date)))
+        dates[str(s)] = d.isoformat()
+    if registry is not None:
+        keyed: dict[str, list[Node]] = {}
+        for a in registry.subjects(RDF.type, PKG.AwardRecord):
+            keyed.setdefault(str(registry.value(a, PKG.projectKey)), []).append(a)
+            for t in registry.triples((a, None, None)):
+                f.add(t)
+        for s in [s for s, po in f.spo.items() if PKG.requests in po and isinstance(s, URIRef)]:
+            for a in keyed.get(project_key(f, s), []):
+                f.add((s, PKG.priorMunicipalFunding, a))
+    for m in set(f.objects(None, PKG.measure)):
+        for t in b.context.get(m, ()):  # type: ignore[call-overload]
+            f.add(t)
+    return f, dates

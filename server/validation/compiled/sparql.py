@@ -1,0 +1,69 @@
+"""The generated SHACL-SPARQL constraints, prepared once (prefixes, checks, messages) and run per focus node
+on a pyoxigraph store of the submission's triples, with results as plain data.
+
+The same semantics as server/validation/sparql.py (the fast engine's, itself checked against
+pySHACL): $this pre-bound as a substitution, ?value / ?path / ?this from the solution, the
+messages' {?var} filled from it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal
+from rdflib.term import Node
+
+from policykg.namespaces import SH
+from policykg.submission import to_ox, to_rdflib
+from policykg.validation.compiled.core import Shape
+from policykg.validation.compiled.facts import Facts
+from policykg.validation.sparql import check, prefixes
+
+
+@dataclass
+class Constraint:
+    node: Node
+    query: str
+    messages: list[Literal]  # the constraint's then the shape's sh:message templates
+    deactivated: bool
+
+
+@dataclass
+class SparqlResult:
+    focus: Node
+    value: Node | None
+    path: Node | None
+    constraint: Node
+    messages: list[Literal]
+
+
+def compile_constraint(g: Graph, shape: Shape, c: Node) -> Constraint:
+    query = prefixes(g, c) + str(g.value(c, SH.select))
+    check(query)  # UnsupportedSparql for what SHACL §5.3.1 refuses
+    msgs = [m for m in g.objects(c, SH.message) if isinstance(m, Literal)] + shape.messages
+    return Constraint(c, query, msgs, g.value(c, SH.deactivated) == Literal(True))
+
+
+def run(f: Facts, shape: Shape, c: Constraint, focus: Node) -> list[SparqlResult]:
+    if c.deactivated:
+        return []
+    res = f.store().query(c.query, substitutions={ox.Variable("this"): to_ox(focus)})
+    names = [v.value for v in res.variables]  # type: ignore[union-attr]
+    out = []
+    for row in res:
+        bound = {k: to_rdflib(row[k]) for k in names if row[k] is not None}
+        this = bound.get("this", focus)
+        value = bound.get("value", None if shape.steps is not None else this)
+        subs = {k: str(v) for k, v in bound.items()}
+        subs.setdefault("this", str(this))
+        if value is not None:
+            subs.setdefault("value", str(value))
+        texts = []
+        for m in c.messages:
+            text = str(m)
+            for var, val in subs.items():
+                text = re.sub(r"\{[?$]" + re.escape(var) + r"\}", lambda _m, v=val: v, text)
+            texts.append(Literal(text, lang=m.language))
+        out.append(SparqlResult(this, value, bound.get("path", shape.path), c.node, texts))
+    return out

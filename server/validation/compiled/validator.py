@@ -1,0 +1,111 @@
+"""The compiled validator of a corpus version: target index, compiled shapes, prepared SPARQL constraints.
+
+Built once per bundle (cached in `Bundle.cache`), then each submission is a look-up of its
+focus nodes and a run of the shapes found. `None` from `compiled()` (core targets in the
+shapes) or from `Validator.run()` (a shape or target that did not compile applies) sends the
+submission to the engine that runs pySHACL.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from rdflib import RDF, Literal, URIRef
+from rdflib.term import Node
+
+from policykg.namespaces import SH
+from policykg.submission import to_rdflib
+from policykg.validation.bundle import Bundle
+from policykg.validation.compiled.core import Shape, Unsupported, compile_shape
+from policykg.validation.compiled.facts import Facts
+from policykg.validation.compiled.sparql import Constraint, compile_constraint, run
+from policykg.validation.compiled.targets import TargetIndex, parse
+from policykg.validation.sparql import UnsupportedSparql
+
+CORE_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+
+
+@dataclass
+class Raw:
+    """One top-level result, as pySHACL would write it in the report."""
+
+    shape: Node
+    focus: Node
+    path: Node | None
+    value: Node | None
+    component: URIRef
+    severity: URIRef
+    constraint: Node | None
+    messages: list[Literal]
+
+
+@dataclass
+class Validator:
+    index: TargetIndex
+    shapes: dict[Node, Shape]
+    constraints: dict[Node, Constraint]
+    unsupported: set[Node]  # shapes that did not compile
+    selects: dict[Node, str]  # shapes whose target select did not compile: run on pyoxigraph
+    clauses: dict[Node, object] = field(default_factory=dict)  # shape -> clause_ref, filled on use
+
+    def focus_nodes(self, f: Facts) -> dict[Node, list[Node]]:
+        out: dict[Node, list[Node]] = dict(self.index.focus_nodes(f))  # type: ignore[arg-type]
+        for shape, q in self.selects.items():
+            for row in f.store().query(q):
+                out.setdefault(shape, []).append(to_rdflib(row["this"]))
+        return out
+
+    def run(self, f: Facts) -> list[Raw] | None:
+        focus = self.focus_nodes(f)
+        if any(s in self.unsupported for s in focus):
+            return None
+        out: list[Raw] = []
+        for iri, nodes in focus.items():
+            shape = self.shapes[iri]
+            if shape.deactivated:
+                continue
+            path = shape.path if shape.steps is not None else None
+            for n in dict.fromkeys(nodes):
+                for component, value in shape.evaluate(f, n):
+                    out.append(Raw(iri, n, path, value, component, shape.severity, None, shape.messages))
+                for c in shape.sparql:
+                    for r in run(f, shape, self.constraints[c], n):
+                        out.append(Raw(iri, r.focus, r.path, r.value, SH.SPARQLConstraintComponent, shape.severity,
+                                       c, r.messages))
+        return out
+
+
+_LOCK = threading.Lock()
+
+
+def compiled(b: Bundle) -> Validator | None:
+    """The bundle's compiled validator (built on first use); None when its shapes use core targets."""
+    with _LOCK:
+        if "compiled" not in b.cache:
+            b.cache["compiled"] = build(b)
+        return b.cache["compiled"]
+
+
+def build(b: Bundle) -> Validator | None:
+    g = b.shapes
+    if any((None, p, None) in g for p in CORE_TARGETS):
+        return None
+    cache: dict[Node, Shape] = {}
+    targets, selects, unsupported = {}, {}, set()
+    constraints: dict[Node, Constraint] = {}
+    for s, t in g.subject_objects(SH.target):
+        if (t, RDF.type, SH.SPARQLTarget) not in g:
+            return None
+        q = str(g.value(t, SH.select))
+        parsed = parse(q)
+        if parsed is None:
+            selects[s] = q
+        else:
+            targets[s] = parsed
+        try:
+            shape = compile_shape(g, s, cache)
+            for c in shape.sparql:
+                constraints[c] = compile_constraint(g, shape, c)
+        except (Unsupported, UnsupportedSparql):
+            unsupported.add(s)
+    return Validator(TargetIndex(targets), cache, constraints, unsupported, selects)
