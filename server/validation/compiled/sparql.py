@@ -18,6 +18,7 @@ from policykg.namespaces import SH
 from policykg.submission import to_ox, to_rdflib
 from policykg.validation.compiled.core import Shape
 from policykg.validation.compiled.facts import Facts
+from policykg.validation.compiled.templates import Template, template
 from policykg.validation.sparql import check, prefixes
 
 
@@ -27,6 +28,7 @@ class Constraint:
     query: str
     messages: list[Literal]  # the constraint's then the shape's sh:message templates
     deactivated: bool
+    compiled: Template | None = None  # the generated template in Python (compiled/templates.py), if it is one
 
 
 @dataclass
@@ -42,17 +44,22 @@ def compile_constraint(g: Graph, shape: Shape, c: Node) -> Constraint:
     query = prefixes(g, c) + str(g.value(c, SH.select))
     check(query)  # UnsupportedSparql for what SHACL §5.3.1 refuses
     msgs = [m for m in g.objects(c, SH.message) if isinstance(m, Literal)] + shape.messages
-    return Constraint(c, query, msgs, g.value(c, SH.deactivated) == Literal(True))
+    return Constraint(c, query, msgs, g.value(c, SH.deactivated) == Literal(True), template(query))
 
 
 def run(f: Facts, shape: Shape, c: Constraint, focus: Node) -> list[SparqlResult]:
     if c.deactivated:
         return []
+    if c.compiled is not None:
+        return results(shape, c, focus, c.compiled(f, focus))
     res = f.store().query(c.query, substitutions={ox.Variable("this"): to_ox(focus)})
     names = [v.value for v in res.variables]  # type: ignore[union-attr]
+    return results(shape, c, focus, [{k: to_rdflib(row[k]) for k in names if row[k] is not None} for row in res])
+
+
+def results(shape: Shape, c: Constraint, focus: Node, solutions: list[dict[str, Node]]) -> list[SparqlResult]:
     out = []
-    for row in res:
-        bound = {k: to_rdflib(row[k]) for k in names if row[k] is not None}
+    for bound in solutions:
         this = bound.get("this", focus)
         value = bound.get("value", None if shape.steps is not None else this)
         subs = {k: str(v) for k, v in bound.items()}
@@ -62,8 +69,9 @@ def run(f: Facts, shape: Shape, c: Constraint, focus: Node) -> list[SparqlResult
         texts = []
         for m in c.messages:
             text = str(m)
-            for var, val in subs.items():
-                text = re.sub(r"\{[?$]" + re.escape(var) + r"\}", lambda _m, v=val: v, text)
+            if "{" in text:
+                for var, val in subs.items():
+                    text = re.sub(r"\{[?$]" + re.escape(var) + r"\}", lambda _m, v=val: v, text)
             texts.append(Literal(text, lang=m.language))
         out.append(SparqlResult(this, value, bound.get("path", shape.path), c.node, texts))
     return out

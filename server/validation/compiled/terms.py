@@ -52,10 +52,10 @@ def compare(a: Node, op: str, b: Node) -> bool:
     """The effective boolean value of `a op b` (an error is false)."""
     va, vb = _value(a), _value(b)
     if va is None or vb is None or va[0] != vb[0]:
-        if op == "=":
+        if op == "=":  # RDFterm-equal (two different literals it cannot compare: an error, false)
             return a == b
         if op == "!=":
-            return a != b and va is not None and vb is not None
+            return False if isinstance(a, Literal) and isinstance(b, Literal) else a != b
         return False
     x, y = va[1], vb[1]
     if va[0] == "boolean" and op not in ("=", "!="):
