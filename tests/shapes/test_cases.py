@@ -4,7 +4,7 @@ One parametrised test per case file (the id is <document>/<case>): the multiset 
 (sourceShape, clause, severity) of the top-level results and `conforms` are exactly those
 written in the case, derived from the clause text; the JSON results agree in number with the
 pySHACL report's top-level sh:result; the fast path (pyoxigraph for targets and SHACL-SPARQL)
-gives the same results, messages included.
+and the compiled validator (server/validation/compiled/) give the same results, messages included.
 """
 from __future__ import annotations
 
@@ -29,6 +29,12 @@ def _graph(case, store):
     return json_to_graph(case.submission, build_index(store))
 
 
+def full_key(r: dict) -> tuple:
+    """Everything a result says: focus node, path, source shape, constraint component, value, severity, messages,
+    clause (the engines must agree on all of it)."""
+    return _key(r) + (r["path"], r["sourceConstraintComponent"])
+
+
 def _key(r: dict) -> tuple:
     return (r["sourceShape"], r["focusNode"], str(r["value"]), r["severity"], r["message"]["zh"],
             r["message"]["en"], (r["clause"] or {}).get("iri"))
@@ -46,6 +52,9 @@ def test_case(path: Path, store) -> None:
     assert top_level_count(ref.report_graph) == len(ref.results)
     fast = validate(store, data, as_of=case.as_of, registry_context=registry, engine="fast")
     assert sorted(map(_key, fast.results)) == sorted(map(_key, ref.results))
+    comp = validate(store, data, as_of=case.as_of, registry_context=registry, engine="compiled")
+    assert comp.engine == "compiled" and comp.conforms is ref.conforms
+    assert sorted(map(full_key, comp.results)) == sorted(map(full_key, ref.results))
     for r in ref.results:
         assert "{" not in r["message"]["zh"] and "{" not in r["message"]["en"], r["message"]
 
