@@ -8,7 +8,9 @@ targets computed on pyoxigraph (engine="pyshacl", the reference of the tests); t
 (targets and SHACL-SPARQL on pyoxigraph, core shapes with pySHACL, engine="fast", what the API uses).
 Baselines: pySHACL with the shapes parsed from the files on every call (the naive use, SHACL-AF on),
 and pySHACL with pre-parsed shapes but the whole corpus merged into each data graph (the design's
-anti-pattern, docs/architecture.md (engines)). The slow paths run on a common sample of `--sample` cases spread
+anti-pattern, docs/architecture.md (engines)), and pyshacl-turbo (Rust) on the applicable shapes when it
+is installed. engine="compiled" (server/validation/compiled/) is compared with the reference, fast and turbo
+on the same cases. The slow paths run on a common sample of `--sample` cases spread
 over the cases' cost (sorted by the fast engine's time); each ratio is the median over that sample
 of the per-case ratio (the same submission through both paths). --differential compares the results of the native
 and the fast engine on every case.
@@ -34,8 +36,10 @@ ENGINES = {
     "pyshacl-native": "engine=pyshacl-native (pre-parsed, SHACL-AF)",
     "pyshacl": "engine=pyshacl (reference: applicable shapes)",
     "fast": "engine=fast (pyoxigraph targets + SPARQL)",
+    "compiled": "engine=compiled (target index, compiled shapes)",
 }
-KEYS = {NAIVE: "naive", MERGED: "merged"}
+TURBO = "pyshacl-turbo (Rust), applicable shapes"
+KEYS = {NAIVE: "naive", MERGED: "merged", ENGINES["pyshacl"]: "reference", ENGINES["fast"]: "fast", TURBO: "turbo"}
 NOT_POLICY = ("/graph/shapes", "/graph/queries", "/graph/meta")
 
 
@@ -79,6 +83,25 @@ def merged(corpus: rdflib.Graph):
     return run
 
 
+def turbo():
+    """pyshacl-turbo (optional: `pip install pyshacl-turbo`) on the shapes that apply, as the reference engine gets
+    them; None when it is not installed."""
+    try:
+        import pyshacl_turbo
+    except ImportError:
+        return None
+    from policykg.validation.bundle import get_bundle
+    from policykg.validation.engine import prepare
+    from policykg.validation.targets import applicable_shapes
+
+    def run(store, data, as_of, registry) -> None:
+        b = get_bundle(store)
+        dg, _ = prepare(b, data, as_of, registry)
+        pyshacl_turbo.validate(dg, shacl_graph=applicable_shapes(b, dg), advanced=False, inference="none",
+                               allow_infos=True, allow_warnings=True, do_owl_imports=False)
+    return run
+
+
 def engine(name: str):
     from policykg.validation.engine import validate
 
@@ -108,7 +131,8 @@ def measure(sample: int = 5, reference: int = 40, fast: int | None = None) -> li
     idx = list(range(len(items)))
     fast_set = spread(idx, fast if fast is not None else len(idx))
     times: dict[str, dict[int, float]] = {}
-    times[ENGINES["fast"]] = dict(zip(fast_set, time_each(engine("fast"), [items[i] for i in fast_set]), strict=True))
+    for e in ("fast", "compiled"):
+        times[ENGINES[e]] = dict(zip(fast_set, time_each(engine(e), [items[i] for i in fast_set]), strict=True))
     # the common sample spans the cases' cost: spread over them sorted by the fast engine's time
     common = sorted(spread(sorted(fast_set, key=times[ENGINES["fast"]].__getitem__), sample))
     ref_set = sorted(set(spread(idx, reference)) | set(common))
@@ -118,27 +142,42 @@ def measure(sample: int = 5, reference: int = 40, fast: int | None = None) -> li
         ENGINES["pyshacl-native"]: (engine("pyshacl-native"), common),
         ENGINES["pyshacl"]: (engine("pyshacl"), ref_set),
     }
+    if turbo() is not None:
+        runs[TURBO] = (turbo(), fast_set)
     for name, (fn, which) in runs.items():
         times[name] = dict(zip(which, time_each(fn, [items[i] for i in which]), strict=True))
 
-    def paired(base: str, name: str) -> tuple[str, float]:
+    def paired(base: str, name: str, on: list[int] | None = None) -> tuple[str, float]:
         """The median over the common cases of (baseline's time / this path's time) on the same case."""
-        return KEYS[base], statistics.median(times[base][i] / times[name][i] for i in common)
+        both = [i for i in (on or common) if i in times[base] and i in times[name]]
+        return KEYS[base], statistics.median(times[base][i] / times[name][i] for i in both)
 
     rows = []
-    for name in (NAIVE, MERGED, ENGINES["pyshacl-native"], ENGINES["pyshacl"], ENGINES["fast"]):
+    for name in (NAIVE, MERGED, ENGINES["pyshacl-native"], ENGINES["pyshacl"], TURBO, ENGINES["fast"],
+                 ENGINES["compiled"]):
+        if name not in times:
+            continue
         t = times[name]
         med, p95 = stats(list(t.values()))
         vs = [] if name == NAIVE else [paired(NAIVE, name)] if name == MERGED else \
             [paired(NAIVE, name), paired(MERGED, name)]
+        if name in (ENGINES["fast"], ENGINES["compiled"], TURBO):
+            vs.append(paired(ENGINES["pyshacl"], name, ref_set))
+        if name == ENGINES["compiled"]:
+            vs.append(paired(ENGINES["fast"], name, fast_set))
+            if TURBO in times:
+                vs.append(paired(TURBO, name, fast_set))
         on_common = statistics.median(t[i] for i in common)
         rows.append(Row(BENCH, name, len(t), med, p95, vs=vs, key=KEYS.get(name, ""),
                         note=f"median on the {len(common)} common cases {on_common:.1f} ms"))
     return rows
 
 
-def differential() -> int:
-    from shapes.test_cases import _key
+def differential(generated: int = 0) -> int:
+    """Native pySHACL against the fast and the compiled engines on every case; with `generated`, the compiled engine
+    against the reference (engine=pyshacl) on that many seeded generated submissions (tests/shapes/generated.py)."""
+    from shapes.generated import generate
+    from shapes.test_cases import full_key
 
     from policykg.store import corpus_store
     from policykg.validation.engine import validate
@@ -148,11 +187,23 @@ def differential() -> int:
     bad = 0
     for c, (s, d, a, r) in zip(cs, items, strict=True):
         n = validate(s, d, as_of=a, registry_context=r, engine="pyshacl-native")
-        f = validate(s, d, as_of=a, registry_context=r, engine="fast")
-        if sorted(map(_key, n.results)) != sorted(map(_key, f.results)):
-            bad += 1
-            print(f"  DIFFERENT: {c.id}")
-    print(f"differential: {len(items) - bad}/{len(items)} cases identical")
+        for e in ("fast", "compiled"):
+            f = validate(s, d, as_of=a, registry_context=r, engine=e)
+            if sorted(map(full_key, n.results)) != sorted(map(full_key, f.results)) or n.conforms != f.conforms:
+                bad += 1
+                print(f"  DIFFERENT ({e}): {c.id}")
+    print(f"differential: {len(items) * 2 - bad}/{len(items) * 2} (case, engine) pairs identical to native pySHACL")
+    if generated:
+        gbad = fell = 0
+        for label, g, a, r in generate(store, generated):
+            ref = validate(store, g, as_of=a, registry_context=r, engine="pyshacl")
+            got = validate(store, g, as_of=a, registry_context=r, engine="compiled")
+            fell += got.engine != "compiled"
+            if sorted(map(full_key, ref.results)) != sorted(map(full_key, got.results)) or ref.conforms != got.conforms:
+                gbad += 1
+                print(f"  DIFFERENT: {label}")
+        print(f"generated: {generated - gbad}/{generated} identical to engine=pyshacl ({fell} routed to engine=fast)")
+        bad += gbad
     return 1 if bad else 0
 
 
@@ -162,10 +213,13 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sample", type=int, default=5, help="cases for the slow paths and the ratios (default 5)")
     ap.add_argument("--reference", type=int, default=40, help="cases for engine=pyshacl (default 40)")
-    ap.add_argument("--differential", action="store_true", help="compare native pySHACL and fast on every case")
+    ap.add_argument("--differential", action="store_true",
+                    help="compare native pySHACL with fast and compiled on every case")
+    ap.add_argument("--generated", type=int, default=1000,
+                    help="with --differential: generated submissions compared with the reference (default 1000)")
     args = ap.parse_args()
     if args.differential:
-        return differential()
+        return differential(args.generated)
     print_rows(measure(args.sample, args.reference))
     return 0
 
