@@ -4,7 +4,8 @@ Derived from the same shapes and the same amounts module as validation, so the t
 cannot disagree: for each candidate measure M the submission is copied with its own
 requests replaced by one request for M at the maximum amount (server/validation/amounts.py, less
 what the registry already holds against a per-year cap), and the copies and a baseline
-copy with no request are validated together (one run, registry included). M's reasons
+copy with no request are evaluated together on the compiled validator, registry included
+(eligibility/hypothetical.py: what applies whatever is requested runs on the baseline copy only). M's reasons
 are the Violations of M's copy that the baseline does not have; M is eligible when there
 are none. Baseline Violations (rules that apply whatever is requested) are reported
 once, as `generalFindings`. Each failed criterion says what would satisfy it
@@ -22,7 +23,7 @@ from rdflib.term import Node
 
 from policykg.errors import UnprocessableInput
 from policykg.namespaces import PKG, PREFIXES
-from policykg.registry import check, used_in_year, yearly
+from policykg.registry import used_in_year, yearly
 from policykg.validation import PARAMS, Bundle, get_bundle, max_amount, project_key, submissions
 
 PFX = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items())
@@ -192,12 +193,13 @@ def candidates(store: Any, data: Graph, as_of: date | None) -> tuple[Any, Any, d
 def eligibility(store: Any, data: Graph, as_of: date | None = None, lang: str = "zh") -> dict[str, Any]:
     """The answer of POST /api/eligibility (docs/api.md), messages in `lang`."""
     from policykg.eligibility.fixes import fixes, groups
+    from policykg.eligibility.hypothetical import evaluate
 
     b, s, day, cands = candidates(store, data, as_of)
     types = set(data.objects(s, RDF.type))
     amounts = [amount_for(store, b, data, s, m.iri, day, lang) for m in cands]
     g, subjects, owner = plan(data, s, [(m.iri, a[0]) for m, a in zip(cands, amounts, strict=True)])
-    outcome = check(store, g, day)
+    outcome = evaluate(store, g, day, owner)  # the compiled validator, copy 0's shapes run once (hypothetical.py)
     by_copy: list[list[dict[str, Any]]] = [[] for _ in subjects]
     for r in outcome.results:
         i = owner.get(URIRef(r["focusNode"])) if r["focusNode"] else None

@@ -81,8 +81,8 @@ def registry_context(store: Any, b: Bundle, data: Graph) -> Graph:
     """The awards of the projects in `data`, as AwardRecord triples (the cross-policy shapes do not count an
     earlier instalment of a measure paid by year as other funding for that measure)."""
     g = Graph()
-    for s in submissions(b, data):
-        for a in registry.awards_for_project(store, project_key(data, s)):
+    for key in sorted({project_key(data, s) for s in submissions(b, data)}):  # once per project (eligibility's copies)
+        for a in registry.awards_for_project(store, key):
             node = URIRef(a["iri"])
             g.add((node, RDF.type, PKG.AwardRecord))
             g.add((node, PKG.projectKey, Literal(a["project"])))

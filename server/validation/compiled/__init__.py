@@ -19,8 +19,10 @@ from policykg.validation.compiled.facts import Facts, prepare
 from policykg.validation.compiled.validator import Raw, Validator, compiled
 
 
-def run_compiled(store: Any, b: Bundle, data: Graph, as_of: date | None, registry: Graph | None) -> Any:
-    """The Outcome of engine="compiled", or None when a shape that applies did not compile."""
+def run_compiled(store: Any, b: Bundle, data: Graph, as_of: date | None, registry: Graph | None,
+                 copies: dict[Any, int] | None = None) -> Any:
+    """The Outcome of engine="compiled", or None when a shape that applies did not compile (`copies`:
+    Validator.run)."""
     from policykg.validation.compiled.report import CompiledOutcome, report_graph, results
     from policykg.validation.engine import RESERVED, submissions
 
@@ -28,7 +30,7 @@ def run_compiled(store: Any, b: Bundle, data: Graph, as_of: date | None, registr
     if v is None:
         return None
     f, dates = prepare(b, data, submissions(b, data), as_of, registry, RESERVED)
-    raw = v.run(f)
+    raw = v.run(f, copies)
     if raw is None:
         return None
     pairs = results(b, store, v, f, raw)

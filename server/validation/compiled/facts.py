@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import RDF, XSD, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from policykg.errors import UnprocessableInput
@@ -22,6 +22,21 @@ from policykg.submission import to_ox
 from policykg.validation.bundle import Bundle
 
 Triple = tuple[Node, Node, Node]
+
+
+class Terms:
+    """A namespace whose terms are looked up once (rdflib's Namespace builds a URIRef on every attribute access)."""
+
+    def __init__(self, ns: Any) -> None:
+        self._ns = ns
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = getattr(self._ns, name)
+        setattr(self, name, term)
+        return term
+
+
+P, R, RS = Terms(PKG), Terms(RDF), Terms(RDFS)
 EMPTY: tuple[Node, ...] = ()
 
 
@@ -57,7 +72,14 @@ class Facts:
         if self._store is None:
             self._store = ox.Store()
             dg = ox.DefaultGraph()
-            self._store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), dg) for s, p, o in self.triples)
+            terms: dict[Node, Any] = {}
+
+            def term(t: Node) -> Any:
+                x = terms.get(t)
+                if x is None:
+                    x = terms[t] = to_ox(t)
+                return x
+            self._store.extend(ox.Quad(term(s), term(p), term(o), dg) for s, p, o in self.triples)
         return self._store
 
     def graph(self) -> Graph:
@@ -76,8 +98,8 @@ def _as_of_date(app: Node | None) -> date | None:
 
 def project_key(f: Facts, s: Node) -> str:
     """creditCode/projectCode of the applicant, else the subject IRI (as engine.project_key)."""
-    cc = next((o for a in f.objects(s, PKG.applicant) for o in f.objects(a, PKG.creditCode)), None)
-    code = f.value(s, PKG.projectCode)
+    cc = next((o for a in f.objects(s, P.applicant) for o in f.objects(a, P.creditCode)), None)
+    code = f.value(s, P.projectCode)
     return f"{cc}/{code}" if cc is not None and code is not None else str(s)
 
 
@@ -90,23 +112,23 @@ def prepare(b: Bundle, data: Graph, subjects: list[URIRef], as_of: date | None, 
         if isinstance(s, URIRef) and str(s).startswith(reserved):
             raise UnprocessableInput(f"a submission may not make statements about corpus resource <{s}>",
                                      {"field": "@id", "value": str(s)})
-        if t[1] != PKG.asOf:
+        if t[1] != P.asOf:
             f.add(t)
     dates = {}
     for s in subjects:
-        d = as_of or _as_of_date(data.value(s, PKG.applicationDate)) or date.today()
-        f.add((s, PKG.asOf, Literal(d.isoformat(), datatype=XSD.date)))
+        d = as_of or _as_of_date(data.value(s, P.applicationDate)) or date.today()
+        f.add((s, P.asOf, Literal(d.isoformat(), datatype=XSD.date)))
         dates[str(s)] = d.isoformat()
     if registry is not None:
         keyed: dict[str, list[Node]] = {}
-        for a in registry.subjects(RDF.type, PKG.AwardRecord):
-            keyed.setdefault(str(registry.value(a, PKG.projectKey)), []).append(a)
+        for a in registry.subjects(R.type, P.AwardRecord):
+            keyed.setdefault(str(registry.value(a, P.projectKey)), []).append(a)
             for t in registry.triples((a, None, None)):
                 f.add(t)
-        for s in [s for s, po in f.spo.items() if PKG.requests in po and isinstance(s, URIRef)]:
+        for s in [s for s, po in f.spo.items() if P.requests in po and isinstance(s, URIRef)]:
             for a in keyed.get(project_key(f, s), []):
-                f.add((s, PKG.priorMunicipalFunding, a))
-    for m in set(f.objects(None, PKG.measure)):
+                f.add((s, P.priorMunicipalFunding, a))
+    for m in set(f.objects(None, P.measure)):
         for t in b.context.get(m, ()):  # type: ignore[call-overload]
             f.add(t)
     return f, dates

@@ -18,12 +18,11 @@ import re
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from rdflib import RDF, XSD, URIRef
+from rdflib import XSD, URIRef
 from rdflib.term import Node
 
-from policykg.namespaces import PKG
 from policykg.submission import to_rdflib
-from policykg.validation.compiled.facts import Facts
+from policykg.validation.compiled.facts import Facts, P, R
 from policykg.validation.compiled.terms import compare, in_list
 
 PREFIX_LINE = re.compile(r"^\s*PREFIX\s+\S+\s*<[^>]*>\s*$", re.IGNORECASE | re.MULTILINE)
@@ -67,9 +66,9 @@ class Requesters:
     def match(self, f: Facts, s: Node, measures: set[Node]) -> bool:
         if not self.measures & measures:
             return False
-        if self.ptypes is not None and not self.ptypes.intersection(f.objects(s, PKG.projectType)):
+        if self.ptypes is not None and not self.ptypes.intersection(f.objects(s, P.projectType)):
             return False
-        return self.status is None or self.status in f.objects(s, PKG.status)
+        return self.status is None or self.status in f.objects(s, P.status)
 
 
 @dataclass
@@ -80,11 +79,11 @@ class Branch:
     guards: list[tuple[str, URIRef, object]]  # ("in", p, [terms]) | ("cmp", p, (op, term)) | ("has", p, term)
 
     def match(self, f: Facts, s: Node) -> bool:
-        if not self.types.intersection(f.objects(s, RDF.type)):
+        if not self.types.intersection(f.objects(s, R.type)):
             return False
-        if self.ptypes is not None and not self.ptypes.intersection(f.objects(s, PKG.projectType)):
+        if self.ptypes is not None and not self.ptypes.intersection(f.objects(s, P.projectType)):
             return False
-        if self.dates and not any(all(compare(a, op, d) for op, d in self.dates) for a in f.objects(s, PKG.asOf)):
+        if self.dates and not any(all(compare(a, op, d) for op, d in self.dates) for a in f.objects(s, P.asOf)):
             return False
         for kind, p, arg in self.guards:
             vals = f.objects(s, p)
@@ -194,18 +193,23 @@ class TargetIndex:
                 for ty in t.types:
                     self.by_type.setdefault(ty, []).append((shape, t))
 
-    def focus_nodes(self, f: Facts) -> dict[URIRef, list[Node]]:
+    def focus_nodes(self, f: Facts, copies: dict[Node, int] | None = None) -> dict[URIRef, list[Node]]:
+        """Shape -> focus nodes. With eligibility's `copies`, the general targets (criteria of the documents,
+        which read the submission's figures, never its requests but to exclude a requester) are matched on
+        copy 0 only: a copy they select is a copy whose shape runs on copy 0 (Validator.run)."""
         out: dict[URIRef, list[Node]] = {}
         for s, po in f.spo.items():
-            req = {m for r in po.get(PKG.requests, ()) for m in f.objects(r, PKG.measure)}
-            prior = {m for r in po.get(PKG.priorMunicipalFunding, ()) for m in f.objects(r, PKG.measure)}
+            req = {m for r in po.get(P.requests, ()) for m in f.objects(r, P.measure)}
+            prior = {m for r in po.get(P.priorMunicipalFunding, ()) for m in f.objects(r, P.measure)}
             seen: set[URIRef] = set()
             for m in req | prior:
                 for shape, t in self.by_measure.get(m, ()):
                     if shape not in seen and t.match(f, s, req | prior if t.prior_too else req):
                         seen.add(shape)
                         out.setdefault(shape, []).append(s)
-            for ty in po.get(RDF.type, ()):
+            if copies and copies.get(s, 0) != 0:
+                continue
+            for ty in po.get(R.type, ()):
                 for shape, g in self.by_type.get(ty, ()):
                     if shape not in seen and g.match(f, s, req):
                         seen.add(shape)

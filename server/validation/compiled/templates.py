@@ -16,11 +16,10 @@ import itertools
 import re
 from collections.abc import Callable
 
-from rdflib import RDFS, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from policykg.namespaces import PKG
-from policykg.validation.compiled.facts import Facts
+from policykg.validation.compiled.facts import RS, Facts, P
 
 Solutions = list[dict[str, Node]]
 Template = Callable[[Facts, Node], Solutions]
@@ -74,11 +73,11 @@ def iris(text: str) -> frozenset[URIRef]:
 
 def requested(f: Facts, s: Node) -> list[Node]:
     """`$this pkg:requests/pkg:measure ?x`: one solution per request node (bag semantics, as pyoxigraph)."""
-    return [m for r in f.objects(s, PKG.requests) for m in f.objects(r, PKG.measure)]
+    return [m for r in f.objects(s, P.requests) for m in f.objects(r, P.measure)]
 
 
 def _labels(f: Facts, lang: str, n: Node) -> list[Node | None]:
-    found = [x for x in f.objects(n, RDFS.label) if isinstance(x, Literal) and x.language == lang]
+    found = [x for x in f.objects(n, RS.label) if isinstance(x, Literal) and x.language == lang]
     return found or [None]  # type: ignore[return-value]
 
 
@@ -109,12 +108,12 @@ def prior(measures: frozenset[URIRef]) -> Template:
         for value in requested(f, s):
             if value not in measures:
                 continue
-            yearly = any(f.objects(value, PKG.maxYears)) or any(f.objects(value, PKG.capPerYear))
-            for pf in f.objects(s, PKG.priorMunicipalFunding):
-                if yearly and value in f.objects(pf, PKG.measure):
+            yearly = any(f.objects(value, P.maxYears)) or any(f.objects(value, P.capPerYear))
+            for pf in f.objects(s, P.priorMunicipalFunding):
+                if yearly and value in f.objects(pf, P.measure):
                     continue
-                pms: list[Node | None] = list(f.objects(pf, PKG.measure)) or [None]
-                srcs: list[Node | None] = list(f.objects(pf, PKG.fundingSource)) or [None]
+                pms: list[Node | None] = list(f.objects(pf, P.measure)) or [None]
+                srcs: list[Node | None] = list(f.objects(pf, P.fundingSource)) or [None]
                 for pm, src in itertools.product(pms, srcs):
                     pm_rows = [{}] if pm is None else [
                         {k: x for k, x in (("pmZh0", zh), ("pmEn0", en)) if x is not None}
@@ -138,8 +137,8 @@ def concurrent(measures: frozenset[URIRef], doc: URIRef) -> Template:
             if m not in measures:
                 continue
             for value in req:
-                for other_doc in f.objects(value, PKG.definedIn):
-                    for kind in f.objects(value, PKG.kind):
+                for other_doc in f.objects(value, P.definedIn):
+                    for kind in f.objects(value, P.kind):
                         if not (_not_equal(other_doc, doc) and _not_equal(kind, Literal("non-monetary"))):
                             continue
                         for vr, mr in itertools.product(label_rows(f, "value", value), label_rows(f, "m", m)):

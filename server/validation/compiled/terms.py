@@ -7,6 +7,7 @@ ill-typed literal ("lots"^^xsd:decimal) has no value: an error as well.
 """
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -20,6 +21,7 @@ NUMERIC = {XSD.decimal, XSD.integer, XSD.double, XSD.float, XSD.int, XSD.long, X
 ERROR = object()
 
 
+@functools.lru_cache(maxsize=4096)
 def _value(t: Node) -> tuple[str, Any] | None:
     """(category, comparable value) of a literal, or None (not comparable: an error)."""
     if not isinstance(t, Literal) or getattr(t, "ill_typed", False):

@@ -18,7 +18,7 @@ from policykg.submission import to_rdflib
 from policykg.validation.bundle import Bundle
 from policykg.validation.compiled.core import Shape, Unsupported, compile_shape
 from policykg.validation.compiled.facts import Facts
-from policykg.validation.compiled.sparql import Constraint, compile_constraint, run
+from policykg.validation.compiled.sparql import Constraint, SparqlResult, compile_constraint, run, run_batch
 from policykg.validation.compiled.targets import TargetIndex, parse
 from policykg.validation.sparql import UnsupportedSparql
 
@@ -48,31 +48,55 @@ class Validator:
     selects: dict[Node, str]  # shapes whose target select did not compile: run on pyoxigraph
     clauses: dict[Node, object] = field(default_factory=dict)  # shape -> clause_ref, filled on use
 
-    def focus_nodes(self, f: Facts) -> dict[Node, list[Node]]:
-        out: dict[Node, list[Node]] = dict(self.index.focus_nodes(f))  # type: ignore[arg-type]
+    def focus_nodes(self, f: Facts, copies: dict[Node, int] | None = None) -> dict[Node, list[Node]]:
+        out: dict[Node, list[Node]] = dict(self.index.focus_nodes(f, copies))  # type: ignore[arg-type]
         for shape, q in self.selects.items():
             for row in f.store().query(q):
                 out.setdefault(shape, []).append(to_rdflib(row["this"]))
         return out
 
-    def run(self, f: Facts) -> list[Raw] | None:
-        focus = self.focus_nodes(f)
+    def run(self, f: Facts, copies: dict[Node, int] | None = None) -> list[Raw] | None:
+        """The results for the triples of `f`. With `copies` (node -> copy number, eligibility's hypothetical
+        copies of one submission, copy 0 without requests), a shape that applies to copy 0 is run on copy 0
+        only: on the other copies it reads the same figures and gives the same findings."""
+        focus = self.focus_nodes(f, copies)
         if any(s in self.unsupported for s in focus):
             return None
+        if copies:
+            base = {s for s, nodes in focus.items() if any(copies.get(n) == 0 for n in nodes)}
+            focus = {s: [n for n in nodes if copies.get(n, 0) == 0] if s in base else nodes
+                     for s, nodes in focus.items()}
         out: list[Raw] = []
+        batches: dict[str, dict[str, list[tuple[Shape, Constraint, set[Node]]]]] = {}
         for iri, nodes in focus.items():
             shape = self.shapes[iri]
             if shape.deactivated:
                 continue
             path = shape.path if shape.steps is not None else None
-            for n in dict.fromkeys(nodes):
+            unique = list(dict.fromkeys(nodes))
+            for n in unique:
                 for component, value in shape.evaluate(f, n):
                     out.append(Raw(iri, n, path, value, component, shape.severity, None, shape.messages))
-                for c in shape.sparql:
-                    for r in run(f, shape, self.constraints[c], n):
-                        out.append(Raw(iri, r.focus, r.path, r.value, SH.SPARQLConstraintComponent, shape.severity,
-                                       c, r.messages))
+            for c in shape.sparql:
+                con = self.constraints[c]
+                if con.batch is not None and not con.deactivated and con.compiled is None:
+                    batches.setdefault(con.batch[0], {}).setdefault(con.batch[1], []).append(
+                        (shape, con, set(unique)))
+                    continue
+                for n in unique:
+                    out += [self._raw(shape, r) for r in run(f, shape, con, n)]
+        for generic, members in batches.items():
+            for r in run_batch(f, generic, members):
+                out.append(self._raw(self.shapes[_shape_of(members, r.constraint)], r))
         return out
+
+    def _raw(self, shape: Shape, r: SparqlResult) -> Raw:
+        return Raw(shape.iri, r.focus, r.path, r.value, SH.SPARQLConstraintComponent, shape.severity, r.constraint,
+                   r.messages)
+
+
+def _shape_of(members: dict[str, list[tuple[Shape, Constraint, set[Node]]]], constraint: Node) -> Node:
+    return next(s.iri for entries in members.values() for s, c, _n in entries if c.node == constraint)
 
 
 _LOCK = threading.Lock()
