@@ -71,8 +71,12 @@ def evaluate(shapes: Graph, store: ox.Store, report: Graph, top: Node, shape: No
     for focus in nodes:
         res = store.query(query, substitutions={ox.Variable("this"): to_ox(focus)})
         names = [v.value for v in res.variables]
+        seen: set[frozenset] = set()
         for row in res:
             bound = {k: to_rdflib(row[k]) for k in names if row[k] is not None}
+            if frozenset(bound.items()) in seen:  # a repeated solution is one result, as pySHACL reports it
+                continue
+            seen.add(frozenset(bound.items()))
             write(shapes, report, top, shape, constraint, focus, bound)
             n += 1
     return n

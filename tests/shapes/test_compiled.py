@@ -117,3 +117,26 @@ def test_core_targets_send_the_whole_bundle_to_pyshacl() -> None:
 ])
 def test_filter_comparisons_follow_sparql(a, op: str, b, want: bool) -> None:
     assert compare(a, op, b) is want
+
+
+TWICE = """@prefix pkg: <https://w3id.org/policykg/ontology#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://w3id.org/policykg/data/twice> a pkg:RenovationProject ;
+    pkg:applicationDate "2024-06-01"^^xsd:date ; pkg:totalInvestment 1000.0 ;
+    pkg:projectType <https://w3id.org/policykg/concept/project-type/low-efficiency-building> ;
+    pkg:requests [ a pkg:FundingRequest ; pkg:amount 5000 ; pkg:measure <MEASURE> ],
+                 [ a pkg:FundingRequest ; pkg:amount 5000 ; pkg:measure <MEASURE> ],
+                 [ a pkg:FundingRequest ; pkg:measure <MEASURE> ] .
+""".replace("MEASURE", "https://w3id.org/policykg/doc/jjxf/2024/20/measure/green-retrofit-reward-listed")
+
+
+@pytest.mark.parametrize("engine", ["fast", "compiled"])
+def test_a_solution_repeated_by_two_identical_requests_is_one_result_as_pyshacl_reports_it(store, engine) -> None:
+    """Found by the generated set: two requests for the same measure gave two identical SHACL-SPARQL solutions
+    (pyoxigraph keeps the duplicates of a path), which pySHACL reports once."""
+    g = Graph().parse(data=TWICE, format="turtle")
+    ref = validate(store, g, engine="pyshacl")
+    got = validate(store, g, engine=engine)
+    amount = [r for r in got.results if r["sourceShape"].endswith("/amount")]
+    assert len(amount) == 1 and amount[0]["value"] == 5000
+    assert sorted(map(full_key, got.results)) == sorted(map(full_key, ref.results))

@@ -43,18 +43,23 @@ EMPTY: tuple[Node, ...] = ()
 class Facts:
     """A set of triples with a subject index (duplicates dropped, as a graph drops them)."""
 
-    __slots__ = ("_store", "spo", "triples")
+    __slots__ = ("_store", "context", "context_quads", "own", "spo", "triples")
 
-    def __init__(self) -> None:
+    def __init__(self, context_quads: dict[Node, list[Any]] | None = None) -> None:
         self.triples: set[Triple] = set()
         self.spo: dict[Node, dict[Node, list[Node]]] = {}
         self._store: ox.Store | None = None
+        self.own: list[Triple] = []  # the triples not from the policy context
+        self.context: dict[Node, Any] = {}  # measure -> its policy context triples added here
+        self.context_quads = context_quads if context_quads is not None else {}  # measure -> as pyoxigraph quads
 
-    def add(self, t: Triple) -> None:
+    def add(self, t: Triple, own: bool = True) -> None:
         if t in self.triples:
             return
         self.triples.add(t)
         self.spo.setdefault(t[0], {}).setdefault(t[1], []).append(t[2])
+        if own:
+            self.own.append(t)
 
     def objects(self, s: Node | None = None, p: Node | None = None) -> Any:
         if s is None:
@@ -79,7 +84,11 @@ class Facts:
                 if x is None:
                     x = terms[t] = to_ox(t)
                 return x
-            self._store.extend(ox.Quad(term(s), term(p), term(o), dg) for s, p, o in self.triples)
+            for m, ts in self.context.items():  # the policy context: converted once per corpus version
+                if m not in self.context_quads:
+                    self.context_quads[m] = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), dg) for s, p, o in ts]
+                self._store.extend(self.context_quads[m])
+            self._store.extend(ox.Quad(term(s), term(p), term(o), dg) for s, p, o in self.own)
         return self._store
 
     def graph(self) -> Graph:
@@ -106,7 +115,7 @@ def project_key(f: Facts, s: Node) -> str:
 def prepare(b: Bundle, data: Graph, subjects: list[URIRef], as_of: date | None, registry: Graph | None,
             reserved: tuple[str, ...]) -> tuple[Facts, dict[str, str]]:
     """The same triples as engine.prepare's graph, and the as-of date used for each submission."""
-    f = Facts()
+    f = Facts(b.cache.setdefault("compiled-context-quads", {}))
     for t in data:
         s = t[0]
         if isinstance(s, URIRef) and str(s).startswith(reserved):
@@ -129,6 +138,8 @@ def prepare(b: Bundle, data: Graph, subjects: list[URIRef], as_of: date | None, 
             for a in keyed.get(project_key(f, s), []):
                 f.add((s, P.priorMunicipalFunding, a))
     for m in set(f.objects(None, P.measure)):
-        for t in b.context.get(m, ()):  # type: ignore[call-overload]
-            f.add(t)
+        ctx = b.context.get(m, ())  # type: ignore[call-overload]
+        f.context[m] = ctx
+        for t in ctx:
+            f.add(t, own=False)
     return f, dates

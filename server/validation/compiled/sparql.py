@@ -70,13 +70,14 @@ def run_batch(f: Facts, generic: str, members: dict[str, list[tuple[Shape, Const
     q = generic.replace("@MEASURES@", " ".join(f"<{m}>" for m in sorted(members)))
     res = f.store().query(q)
     names = [v.value for v in res.variables if v.value != "batchMeasure"]  # type: ignore[union-attr]
-    out = []
+    rows: dict[tuple[int, Node], tuple[Shape, Constraint, list[dict[str, Node]]]] = {}
     for row in res:
         this = to_rdflib(row["this"])
         for shape, c, nodes in members.get(row["batchMeasure"].value, ()):
             if this in nodes:
-                out += results(shape, c, this, [{k: to_rdflib(row[k]) for k in names if row[k] is not None}])
-    return out
+                rows.setdefault((id(c), this), (shape, c, []))[2].append(
+                    {k: to_rdflib(row[k]) for k in names if row[k] is not None})
+    return [r for (_c, this), (shape, c, sols) in rows.items() for r in results(shape, c, this, sols)]
 
 
 def run(f: Facts, shape: Shape, c: Constraint, focus: Node) -> list[SparqlResult]:
@@ -91,7 +92,12 @@ def run(f: Facts, shape: Shape, c: Constraint, focus: Node) -> list[SparqlResult
 
 def results(shape: Shape, c: Constraint, focus: Node, solutions: list[dict[str, Node]]) -> list[SparqlResult]:
     out = []
+    seen: set[frozenset[tuple[str, Node]]] = set()
     for bound in solutions:
+        key = frozenset(bound.items())
+        if key in seen:  # pySHACL reports a repeated solution once (its _validate_sparql_query)
+            continue
+        seen.add(key)
         this = bound.get("this", focus)
         value = bound.get("value", None if shape.steps is not None else this)
         subs = {k: str(v) for k, v in bound.items()}
