@@ -25,7 +25,7 @@ from bench.common import Row  # noqa: E402
 # name -> (module, full arguments, --quick arguments)
 BENCHMARKS: dict[str, tuple[str, dict, dict]] = {
     "validation": ("bench.validate", {"sample": 5, "reference": 40}, {"sample": 1, "reference": 1, "fast": 2}),
-    "eligibility": ("bench.eligibility", {"sample": 12}, {"sample": 1}),
+    "eligibility": ("bench.eligibility", {"sample": 12, "largest": 12}, {"sample": 1, "largest": 1}),
     "sparql": ("bench.sparql_endpoint", {"requests": 500}, {"requests": 4, "library_requests": 2,
                                                              "rdflib_queries": 2}),
     "store": ("bench.store_load", {"repeat": 5}, {"repeat": 1}),

@@ -35,8 +35,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the messages")
     p.add_argument("--input-format", dest="input_format", choices=sorted(CONTENT_TYPES),
                    help="format of the files (default: by extension)")
-    p.add_argument("--engine", choices=["fast", "pyshacl"], default="fast",
-                   help="fast (default) or pySHACL for everything (the reference, slower)")
+    p.add_argument("--engine", choices=["compiled", "fast", "pyshacl"], default="compiled",
+                   help="compiled (default), fast, or pySHACL for everything (the reference, slower)")
     p.add_argument("--root", help="corpus root (default: this checkout)")
     p.set_defaults(fn=cmd_validate)
 

@@ -196,7 +196,7 @@ def add_to_report(report: Graph, found: list[dict[str, Any]]) -> None:
             report.add((r, PROV.wasDerivedFrom, URIRef(f["clause"]["iri"])))
 
 
-def check(store: Any, data: Graph, as_of: date | None = None, engine: str = "fast") -> Outcome:
+def check(store: Any, data: Graph, as_of: date | None = None, engine: str = "compiled") -> Outcome:
     """validate() with the registry: prior awards as context, cumulative caps across submissions."""
     b = get_bundle(store)
     out = validate(store, data, as_of=as_of, registry_context=registry_context(store, b, data),

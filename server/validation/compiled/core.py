@@ -22,9 +22,11 @@ from policykg.namespaces import SH
 from policykg.validation.compiled.facts import Facts
 
 SH_NS = str(SH)
-ANNOTATIONS = {SH.name, SH.description, SH.message, SH.severity, SH.target, SH.order, SH.group}
+ANNOTATIONS = {SH.name, SH.description, SH.message, SH.severity, SH.target, SH.order, SH.group, SH.targetNode,
+               SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf}  # core targets: validator.build routes them
 KNOWN = ANNOTATIONS | {SH.path, SH.minCount, SH.minLength, SH["class"], SH["in"], SH.hasValue, SH.minInclusive,
-                       SH.minExclusive, SH.maxInclusive, SH.maxExclusive, SH["or"], SH.sparql, SH.deactivated}
+                       SH.minExclusive, SH.maxInclusive, SH.maxExclusive, SH["or"], SH.sparql, SH.deactivated,
+                       SH.property}
 RANGE = {SH.minInclusive: (SH.MinInclusiveConstraintComponent, lambda c: c >= 0),
          SH.minExclusive: (SH.MinExclusiveConstraintComponent, lambda c: c > 0),
          SH.maxInclusive: (SH.MaxInclusiveConstraintComponent, lambda c: c <= 0),
@@ -48,6 +50,7 @@ class Shape:
     checks: list[Check] = field(default_factory=list)
     sparql: list[Node] = field(default_factory=list)  # sh:SPARQLConstraint nodes
     deactivated: bool = False
+    properties: list[Shape] = field(default_factory=list)  # sh:property: reported as their own results
 
     def values(self, f: Facts, focus: Node) -> list[Node]:
         if self.steps is None:
@@ -58,11 +61,24 @@ class Shape:
         return nodes
 
     def evaluate(self, f: Facts, focus: Node) -> list[tuple[URIRef, Node | None]]:
-        """(component, value) of each core result for `focus` (none when deactivated)."""
+        """(component, value) of each core result of this shape's own constraints for `focus`."""
         if self.deactivated:
             return []
         vals = self.values(f, focus)
         return [r for c in self.checks for r in c(focus, vals, f)]
+
+    def results(self, f: Facts, focus: Node) -> list[tuple[Shape, Node, URIRef, Node | None]]:
+        """(source shape, focus node, component, value) for `focus`, with the results of the sh:property shapes
+        (whose focus nodes are this shape's value nodes)."""
+        if self.deactivated:
+            return []
+        out = [(self, focus, c, v) for c, v in self.evaluate(f, focus)]
+        for p in self.properties:
+            out += [r for v in self.values(f, focus) for r in p.results(f, v)]
+        return out
+
+    def conforms(self, f: Facts, focus: Node) -> bool:
+        return not self.results(f, focus)
 
 
 def _literal_cmp(bound: Literal, ok: Callable[[int], bool]) -> Callable[[Node], bool]:
@@ -157,6 +173,9 @@ def compile_shape(g: Graph, node: Node, cache: dict[Node, Shape]) -> Shape:
         if any(m.sparql for m in members):
             raise Unsupported(f"a SHACL-SPARQL constraint inside sh:or of <{node}>")
         shape.checks.append(lambda f_, vals, f, ms=members: [
-            (SH.OrConstraintComponent, v) for v in vals if not any(not m.evaluate(f, v) for m in ms)])
+            (SH.OrConstraintComponent, v) for v in vals if not any(m.conforms(f, v) for m in ms)])
+    shape.properties = [compile_shape(g, p, cache) for p in g.objects(node, SH.property)]
+    if any(p.sparql or p.steps is None for p in shape.properties):
+        raise Unsupported(f"a sh:property of <{node}> that is not a core property shape")
     shape.sparql = list(g.objects(node, SH.sparql))
     return shape

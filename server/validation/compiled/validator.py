@@ -72,11 +72,11 @@ class Validator:
             shape = self.shapes[iri]
             if shape.deactivated:
                 continue
-            path = shape.path if shape.steps is not None else None
             unique = list(dict.fromkeys(nodes))
             for n in unique:
-                for component, value in shape.evaluate(f, n):
-                    out.append(Raw(iri, n, path, value, component, shape.severity, None, shape.messages))
+                for src, focus_node, component, value in shape.results(f, n):
+                    out.append(Raw(src.iri, focus_node, src.path if src.steps is not None else None, value, component,
+                                   src.severity, None, src.messages))
             for c in shape.sparql:
                 con = self.constraints[c]
                 if con.batch is not None and not con.deactivated and con.compiled is None:
