@@ -82,11 +82,16 @@ def submissions(store: Any, sample: int) -> list[tuple[Any, ...]]:
 def copies_fast(store: Any, data: Graph, as_of: date | None) -> Any:
     """eligibility() as it was: the graph of copies validated in one run of engine=fast (registry.check)."""
     from policykg.eligibility import hypothetical
-    from policykg.eligibility.evaluate import eligibility
+    from policykg.eligibility.evaluate import eligibility, plan
     from policykg.registry.checks import check
 
+    def one_run(st: Any, d: Graph, s: Any, day: date, requests: list) -> Any:
+        g, subjects, owner = plan(d, s, requests)
+        ref = check(st, g, day, engine="fast")
+        return hypothetical.Evaluated(ref.results, ref.shapes_version, ref.engine), subjects, owner
+
     current = hypothetical.evaluate
-    hypothetical.evaluate = lambda st, g, day, _copies: check(st, g, day, engine="fast")  # type: ignore[assignment]
+    hypothetical.evaluate = one_run  # type: ignore[assignment]
     try:
         return eligibility(store, data, as_of)
     finally:

@@ -198,8 +198,9 @@ def eligibility(store: Any, data: Graph, as_of: date | None = None, lang: str = 
     b, s, day, cands = candidates(store, data, as_of)
     types = set(data.objects(s, RDF.type))
     amounts = [amount_for(store, b, data, s, m.iri, day, lang) for m in cands]
-    g, subjects, owner = plan(data, s, [(m.iri, a[0]) for m, a in zip(cands, amounts, strict=True)])
-    outcome = evaluate(store, g, day, owner)  # the compiled validator, copy 0's shapes run once (hypothetical.py)
+    # the copies on the compiled validator, copy 0's shapes run once (hypothetical.py; plan() is the same copies)
+    outcome, subjects, owner = evaluate(store, data, s, day, [(m.iri, a[0]) for m, a in zip(cands, amounts,
+                                                                                           strict=True)])
     by_copy: list[list[dict[str, Any]]] = [[] for _ in subjects]
     for r in outcome.results:
         i = owner.get(URIRef(r["focusNode"])) if r["focusNode"] else None

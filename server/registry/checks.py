@@ -53,6 +53,13 @@ class Yearly:
 
 
 def yearly(b: Bundle, m: URIRef) -> Yearly | None:
+    cache = b.cache.setdefault("registry-yearly", {})  # per corpus version, like the bundle
+    if m not in cache:
+        cache[m] = _yearly(b, m)
+    return cache[m]
+
+
+def _yearly(b: Bundle, m: URIRef) -> Yearly | None:
     vals: dict[str, Any] = {}
     for _s, p, o in b.context.get(m, ()):
         if _s == m and p in (PKG.capPerYear, PKG.maxYears, PKG.capScope):

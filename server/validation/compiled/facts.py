@@ -9,6 +9,7 @@ built only when a SHACL-SPARQL constraint has to run.
 """
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from typing import Any
 
@@ -63,10 +64,17 @@ class Facts:
 
     def objects(self, s: Node | None = None, p: Node | None = None) -> Any:
         if s is None:
-            return [o for po in self.spo.values() for o in po.get(p, EMPTY)] if p is not None else \
-                [t[2] for t in self.triples]
+            return [o for po in self.spo.values() for o in (po.get(p, EMPTY) if p is not None else
+                                                             [x for os in po.values() for x in os])]
         return self.spo.get(s, {}).get(p, EMPTY) if p is not None else \
             [o for os in self.spo.get(s, {}).values() for o in os]
+
+    def subjects(self, p: Node | None = None, o: Node | None = None) -> list[Node]:
+        """rdflib's Graph.subjects for a predicate (registry.checks reads a Facts as a graph)."""
+        return [s for s, po in self.spo.items() if p in po and (o is None or o in po[p])]
+
+    def subject_objects(self, p: Node) -> list[tuple[Node, Node]]:
+        return [(s, o) for s, po in self.spo.items() for o in po.get(p, EMPTY)]
 
     def value(self, s: Node, p: Node) -> Node | None:
         os = self.spo.get(s, {}).get(p)
@@ -84,17 +92,21 @@ class Facts:
                 if x is None:
                     x = terms[t] = to_ox(t)
                 return x
+            parts = []
             for m, ts in self.context.items():  # the policy context: converted once per corpus version
                 if m not in self.context_quads:
                     self.context_quads[m] = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), dg) for s, p, o in ts]
-                self._store.extend(self.context_quads[m])
-            self._store.extend(ox.Quad(term(s), term(p), term(o), dg) for s, p, o in self.own)
+                parts.append(self.context_quads[m])
+            parts.append([ox.Quad(term(s), term(p), term(o), dg) for s, p, o in self.own])
+            self._store.extend(itertools.chain.from_iterable(parts))  # one transaction
         return self._store
 
     def graph(self) -> Graph:
         g = Graph()
-        for t in self.triples:
-            g.add(t)
+        for s, po in self.spo.items():
+            for p, os in po.items():
+                for o in os:
+                    g.add((s, p, o))
         return g
 
 
@@ -123,9 +135,17 @@ def prepare(b: Bundle, data: Graph, subjects: list[URIRef], as_of: date | None, 
                                      {"field": "@id", "value": str(s)})
         if t[1] != P.asOf:
             f.add(t)
+    return f, complete(f, b, subjects, as_of, registry, lambda s: data.value(s, P.applicationDate))
+
+
+def complete(f: Facts, b: Bundle, subjects: list[URIRef], as_of: date | None, registry: Graph | None,
+             application_date: Any = None) -> dict[str, str]:
+    """Add what engine.prepare adds to the submission's triples: as-of dates, the registry's awards as prior
+    funding, the policy context of the measures named. Returns the as-of date used for each submission."""
     dates = {}
     for s in subjects:
-        d = as_of or _as_of_date(data.value(s, P.applicationDate)) or date.today()
+        app = application_date(s) if application_date else f.value(s, P.applicationDate)
+        d = as_of or _as_of_date(app) or date.today()
         f.add((s, P.asOf, Literal(d.isoformat(), datatype=XSD.date)))
         dates[str(s)] = d.isoformat()
     if registry is not None:
@@ -137,9 +157,16 @@ def prepare(b: Bundle, data: Graph, subjects: list[URIRef], as_of: date | None, 
         for s in [s for s, po in f.spo.items() if P.requests in po and isinstance(s, URIRef)]:
             for a in keyed.get(project_key(f, s), []):
                 f.add((s, P.priorMunicipalFunding, a))
+    ids: dict[Node, list[int]] = b.cache.setdefault("compiled-context-ids", {})
+    canon: dict[Triple, int] = b.cache.setdefault("compiled-context-canon", {})
+    added: set[int] = set()
     for m in set(f.objects(None, P.measure)):
         ctx = b.context.get(m, ())  # type: ignore[call-overload]
         f.context[m] = ctx
-        for t in ctx:
-            f.add(t, own=False)
-    return f, dates
+        if m not in ids:  # each distinct context triple numbered once per corpus version (rdflib hashes are slow)
+            ids[m] = [canon.setdefault(t, len(canon)) for t in ctx]
+        for t, k in zip(ctx, ids[m], strict=True):
+            if k not in added:  # context triples have corpus subjects, which a submission's never have
+                added.add(k)
+                f.spo.setdefault(t[0], {}).setdefault(t[1], []).append(t[2])
+    return dates
