@@ -15,7 +15,7 @@ def test_every_field_of_every_submission_type_is_listed_with_zh_and_en_labels(cl
     assert set(types) == set(TYPES)
     for t, fields in types.items():
         assert [f["name"] for f in fields] == list({**COMMON, **TYPES[t]})
-        for f in fields + [n for f in fields for n in f.get("fields", [])]:
+        for f in fields + [n for top in fields for n in top.get("fields", [])]:
             assert f["labelZh"] and f["labelEn"], (t, f["name"])
             assert f["property"].startswith("https://w3id.org/policykg/ontology#")
 
