@@ -67,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         documents,
         eligibility,
         health,
+        match,
         provenance,
         queries,
         registry,
@@ -76,7 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from policykg.web import pages, pages_more
 
     app.mount("/static", StaticFiles(directory=Path(pages.__file__).parent / "static"), name="static")
-    for mod in (health, documents, dataset, provenance, validate, eligibility, registry, sparql, queries, context,
+    for mod in (health, documents, dataset, provenance, validate, eligibility, match, registry, sparql, queries, context,
                 pages, pages_more):
         app.include_router(mod.router)
     return app
