@@ -51,6 +51,7 @@ def match(store: Any, data: Any, lang: str = "zh", limit: int = 2 * 1024 * 1024)
         parsed = parse_submission(json.dumps(it.form, ensure_ascii=False).encode(), "application/json", limit, store)
         answer = eligibility(store, parsed.graph, day, lang)
         amounts: dict[str, Decimal] = {}
+        labels = {e["measure"]: e.get("label") or e["slug"] for e in answer["measures"]}
         for e in answer["measures"]:
             st = status(e)
             doc = docs.get(e["document"], {})
@@ -69,6 +70,7 @@ def match(store: Any, data: Any, lang: str = "zh", limit: int = 2 * 1024 * 1024)
         if amounts:
             choice = best(amounts, pairs)
             combos.append({"project": it.label, "measures": choice.chosen, "total": float(choice.total),
+                           "labels": {x: labels[x] for x in amounts},
                            "alternativesLost": [{"measure": m, **{k: (float(v) if isinstance(v, Decimal) else v)
                                                                   for k, v in why.items()}}
                                                 for m, why in choice.lost.items()]})
