@@ -68,7 +68,7 @@ def test_a_request_is_in_force_on_the_first_and_last_day_and_not_outside(store, 
 @pytest.mark.parametrize("day, applies", [("2024-05-09", False), ("2024-05-10", True), ("2027-05-09", True),
                                           ("2027-05-10", False)])
 def test_the_expert_rules_of_3_apply_only_while_it_is_in_force(store, day, applies):
-    # 京建法〔2024〕3号 第十四条: 自 2024 年 5 月 10 日起施行，有效期 3 年; (二) 申请时年龄原则上不超过 70 周岁
+    # 京建法〔2024〕3号 第十四条: 自 2024 年 5 月 10 日起施行，有效期 3 年; 第五条（二）申请时年龄原则上不超过 70 周岁
     sub = {"id": "e", "type": "ExpertNomination", "age": 75, "academician": False, "shortageField": False,
            "policyFamiliarity": True, "professionalEthics": True, "healthy": True, "applicationDate": day}
     out = validate(store, json_to_graph(sub, build_index(store)))
