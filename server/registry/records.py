@@ -97,6 +97,12 @@ def registry_state(store: Any) -> dict[str, Any]:
     return {"sequence": int(rows[0]["n"].value), "last": rows[0]["last"].value, "at": rows[0]["at"].value}
 
 
+def consulted(store: Any) -> dict[str, Any]:
+    """What a receipt says of the registry a decision consulted."""
+    st = registry_state(store)
+    return {"consulted": True, "sequence": st["sequence"], "lastRecord": st["last"]}
+
+
 def _bump(store: Any, record: str) -> None:
     """After a record is written (under the write lock): the sequence + 1, naming the record."""
     n = registry_state(store)["sequence"] + 1
