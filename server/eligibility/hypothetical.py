@@ -23,6 +23,7 @@ from rdflib.term import Node
 from policykg.errors import UnprocessableInput
 from policykg.registry import check
 from policykg.registry.checks import registry_context, yearly_findings
+from policykg.registry.history import history_findings
 from policykg.validation import get_bundle, submissions
 from policykg.validation.compiled import Facts, compiled, complete, run_facts
 from policykg.validation.compiled.facts import P, R
@@ -91,11 +92,11 @@ def evaluate(store: Any, data: Graph, s: URIRef, day: date, requests: list[tuple
     b = get_bundle(store)
     if compiled(b) is not None:
         f, subjects, owner = copies(b, data, s, requests)
-        registry = registry_context(store, b, f)  # type: ignore[arg-type]
+        registry = registry_context(store, b, f, day)  # type: ignore[arg-type]
         dates = complete(f, b, submissions(b, f), day, registry)  # type: ignore[arg-type]
         out = run_facts(store, b, f, dates, owner)
-        if out is not None:
-            found = yearly_findings(store, b, f, dates)  # type: ignore[arg-type]
+        if out is not None:  # registry.check's findings (no stored submission is these copies: no own id)
+            found = yearly_findings(store, b, f, dates) + history_findings(store, b, f, dates, set())  # type: ignore
             results = sorted(out.results + found, key=lambda x: (x["sourceShape"], x["focusNode"] or "",
                                                                  str(x["value"]), x["message"]["en"]))
             return Evaluated(results, out.shapes_version, out.engine), subjects, owner
