@@ -23,7 +23,7 @@ from rdflib.term import Node
 
 from policykg.errors import UnprocessableInput
 from policykg.namespaces import PKG, PREFIXES
-from policykg.registry import used_in_year, yearly
+from policykg.registry import check, used_in_year, yearly
 from policykg.validation import PARAMS, Bundle, get_bundle, max_amount, project_key, submissions
 
 PFX = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items())
@@ -199,8 +199,13 @@ def eligibility(store: Any, data: Graph, as_of: date | None = None, lang: str = 
     types = set(data.objects(s, RDF.type))
     amounts = [amount_for(store, b, data, s, m.iri, day, lang) for m in cands]
     # the copies on the compiled validator, copy 0's shapes run once (hypothetical.py; plan() is the same copies)
-    outcome, subjects, owner = evaluate(store, data, s, day, [(m.iri, a[0]) for m, a in zip(cands, amounts,
-                                                                                           strict=True)])
+    requests = [(m.iri, a[0]) for m, a in zip(cands, amounts, strict=True)]
+    done = evaluate(store, data, s, day, requests)
+    if done is None:  # a shape that does not compile: the copies validated as one graph
+        g, subjects, owner = plan(data, s, requests)
+        outcome: Any = check(store, g, day)
+    else:
+        outcome, subjects, owner = done
     by_copy: list[list[dict[str, Any]]] = [[] for _ in subjects]
     for r in outcome.results:
         i = owner.get(URIRef(r["focusNode"])) if r["focusNode"] else None

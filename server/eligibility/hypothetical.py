@@ -8,7 +8,7 @@ the compiled validator's triples (the same copies as evaluate.plan writes into a
 - each other copy runs only what its request brings: the measure's own criteria, amount,
   double funding and exclusions (the amount shapes of all the copies in one query);
 - the registry's checks are registry.check's: prior awards as context, cumulative per-year caps.
-Without a compiled validator (a shape that does not compile) it is registry.check on evaluate.plan's graph.
+Without a compiled validator (a shape that does not compile) eligibility validates evaluate.plan's graph.
 """
 from __future__ import annotations
 
@@ -17,17 +17,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from rdflib import XSD, BNode, Graph, Literal, URIRef
+from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from policykg.errors import UnprocessableInput
-from policykg.registry import check
-from policykg.registry.checks import registry_context, yearly_findings
-from policykg.registry.history import history_findings
-from policykg.validation import get_bundle, submissions
-from policykg.validation.compiled import Facts, compiled, complete, run_facts
-from policykg.validation.compiled.facts import P, R
-from policykg.validation.engine import RESERVED
+from policykg.namespaces import PKG
+from policykg.registry import history_findings, registry_context, yearly_findings
+from policykg.validation import RESERVED, Facts, compiled, complete, get_bundle, run_facts, submissions
+
+ASOF, REQUESTS, MEASURE, AMOUNT, REQUEST = PKG.asOf, PKG.requests, PKG.measure, PKG.amount, PKG.FundingRequest
 
 
 @dataclass
@@ -40,15 +38,13 @@ class Evaluated:
 def copies(b: Any, data: Graph, s: URIRef, requests: list[tuple[URIRef, Decimal | None]]
            ) -> tuple[Facts, list[URIRef], dict[Node, int]]:
     """evaluate.plan's copies (copy 0 without requests, copy i+1 requesting requests[i]) as triples; node -> copy."""
-    from policykg.eligibility.evaluate import _under
-
-    drop = set(data.objects(s, P.requests))
+    drop = set(data.objects(s, REQUESTS))
     closure: list[tuple[Node, Node, Node]] = []
     seen, todo = {s}, [s]
     while todo:
         n = todo.pop()
         for p, o in data.predicate_objects(n):
-            if n == s and p == P.requests:
+            if n == s and p == REQUESTS:
                 continue
             closure.append((n, p, o))
             if isinstance(o, BNode) and o not in seen and o not in drop:
@@ -59,9 +55,9 @@ def copies(b: Any, data: Graph, s: URIRef, requests: list[tuple[URIRef, Decimal 
         if isinstance(t[0], URIRef) and str(t[0]).startswith(RESERVED):
             raise UnprocessableInput(f"a submission may not make statements about corpus resource <{t[0]}>",
                                      {"field": "@id", "value": str(t[0])})
-        if t[0] not in seen and t[1] != P.asOf and not _under(data, t[0], drop):
+        if t[0] not in seen and t[1] != ASOF and not _under(data, t[0], drop):
             f.add(t)
-    closure = [t for t in closure if t[1] != P.asOf]
+    closure = [t for t in closure if t[1] != ASOF]
     bnodes = [n for n in seen if isinstance(n, BNode)]
     subjects: list[URIRef] = []
     owner: dict[Node, int] = {}
@@ -78,30 +74,36 @@ def copies(b: Any, data: Graph, s: URIRef, requests: list[tuple[URIRef, Decimal 
         if req is not None:
             r = BNode()
             owner[r] = i
-            f.add((si, P.requests, r))
-            f.add((r, R.type, P.FundingRequest))
-            f.add((r, P.measure, req[0]))
+            f.add((si, REQUESTS, r))
+            f.add((r, RDF.type, REQUEST))
+            f.add((r, MEASURE, req[0]))
             if req[1] is not None:
-                f.add((r, P.amount, Literal(format(req[1], "f"), datatype=XSD.decimal)))
+                f.add((r, AMOUNT, Literal(format(req[1], "f"), datatype=XSD.decimal)))
     return f, subjects, owner
 
 
-def evaluate(store: Any, data: Graph, s: URIRef, day: date, requests: list[tuple[URIRef, Decimal | None]]
-             ) -> tuple[Evaluated, list[URIRef], dict[Node, int]]:
-    """(the results of all the copies, the copies' subjects, node -> copy)."""
-    b = get_bundle(store)
-    if compiled(b) is not None:
-        f, subjects, owner = copies(b, data, s, requests)
-        registry = registry_context(store, b, f, day)  # type: ignore[arg-type]
-        dates = complete(f, b, submissions(b, f), day, registry)  # type: ignore[arg-type]
-        out = run_facts(store, b, f, dates, owner)
-        if out is not None:  # registry.check's findings (no stored submission is these copies: no own id)
-            found = yearly_findings(store, b, f, dates) + history_findings(store, b, f, dates, set())  # type: ignore
-            results = sorted(out.results + found, key=lambda x: (x["sourceShape"], x["focusNode"] or "",
-                                                                 str(x["value"]), x["message"]["en"]))
-            return Evaluated(results, out.shapes_version, out.engine), subjects, owner
-    from policykg.eligibility.evaluate import plan
+def _under(data: Graph, n: Node, roots: set[Node]) -> bool:
+    """n is a request node of the submission or a blank node hanging from one (as evaluate._under)."""
+    if n in roots:
+        return True
+    return isinstance(n, BNode) and any(_under(data, p, roots) for p in data.subjects(None, n) if p != n)
 
-    g, subjects, owner = plan(data, s, requests)
-    ref = check(store, g, day)
-    return Evaluated(ref.results, ref.shapes_version, ref.engine), subjects, owner
+
+def evaluate(store: Any, data: Graph, s: URIRef, day: date, requests: list[tuple[URIRef, Decimal | None]]
+             ) -> tuple[Evaluated, list[URIRef], dict[Node, int]] | None:
+    """(the results of all the copies, the copies' subjects, node -> copy); None without a compiled validator
+    (evaluate.eligibility then validates evaluate.plan's graph with registry.check)."""
+    b = get_bundle(store)
+    if compiled(b) is None:
+        return None
+    f, subjects, owner = copies(b, data, s, requests)
+    registry = registry_context(store, b, f, day)  # type: ignore[arg-type]
+    dates = complete(f, b, submissions(b, f), day, registry)  # type: ignore[arg-type]
+    out = run_facts(store, b, f, dates, owner)
+    if out is None:
+        return None
+    # registry.check's findings (no stored submission is one of these copies: no own id)
+    found = yearly_findings(store, b, f, dates) + history_findings(store, b, f, dates, set())  # type: ignore[arg-type]
+    results = sorted(out.results + found, key=lambda x: (x["sourceShape"], x["focusNode"] or "", str(x["value"]),
+                                                         x["message"]["en"]))
+    return Evaluated(results, out.version, "compiled"), subjects, owner

@@ -17,8 +17,7 @@ import hashlib
 
 import pyoxigraph as ox
 
-from policykg.sparql import QueryJob
-from policykg.sparql.formats import restricted_dataset
+from policykg.sparql import QueryJob, restricted_dataset
 
 MERGE = "urn:x-policykg:merge:"  # not an http(s) IRI: never a corpus graph, never public
 MAX_MERGES = 8

@@ -1,8 +1,10 @@
 """The registry of submissions and awards (one named graph per record, content-addressed ids)
 and the checks that need it: double funding across submissions, per-enterprise yearly caps.
 """
-from policykg.registry.checks import check, used_in_year, yearly
+from policykg.registry.checks import check, registry_context, used_in_year, yearly, yearly_findings
 from policykg.registry.conflicts import Conflict, conflicts
+from policykg.registry.history import history_findings
 from policykg.registry.records import SUBMISSION_GRAPH, consulted, load_submission, registry_state
 
-__all__ = ["Conflict", "SUBMISSION_GRAPH", "conflicts", "consulted", "registry_state", "check", "load_submission", "used_in_year", "yearly"]
+__all__ = ["Conflict", "SUBMISSION_GRAPH", "conflicts", "consulted", "registry_state", "check", "history_findings", "load_submission", "registry_context", "used_in_year", "yearly",
+           "yearly_findings"]

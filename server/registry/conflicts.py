@@ -35,11 +35,11 @@ class Conflict:
 _ROWS: dict[tuple[int, str], tuple[list, list, list]] = {}
 
 
-def _corpus_rows(store: Any) -> tuple[list, list, list]:
+def _corpus_rows(store: Any, version: str | None) -> tuple[list, list, list]:
     """The rows of the three corpus queries, once per store and corpus version (eligibility asks for 49 copies)."""
     from policykg.corpus import store_version
 
-    key = (id(store), store_version(store))
+    key = (id(store), version or store_version(store))
     if key not in _ROWS:
         if len(_ROWS) > 4:
             _ROWS.clear()
@@ -47,10 +47,11 @@ def _corpus_rows(store: Any) -> tuple[list, list, list]:
     return _ROWS[key]
 
 
-def conflicts(store: Any, measures: list[str]) -> dict[frozenset[str], Conflict]:
-    """Every pair of `measures` that the corpus forbids holding together, with the rule and its clause."""
+def conflicts(store: Any, measures: list[str], version: str | None = None) -> dict[frozenset[str], Conflict]:
+    """Every pair of `measures` that the corpus forbids holding together, with the rule and its clause
+    (`version`: the store's corpus version, when the caller knows it)."""
     wanted = set(measures)
-    docs_rows, rules_rows, pairs_rows = _corpus_rows(store)
+    docs_rows, rules_rows, pairs_rows = _corpus_rows(store, version)
     doc = {r["m"].value: r["doc"].value for r in docs_rows if r["m"].value in wanted}
     out: dict[frozenset[str], Conflict] = {}
     groups: dict[tuple[str, str, str | None], set[str]] = {}

@@ -38,7 +38,10 @@ def awards_until(store: Any, key: str, day: date) -> list[dict[str, Any]]:
 
 
 def _paid_by_year(b: Bundle, m: URIRef) -> bool:
-    return any(p in (PKG.capPerYear, PKG.maxYears) for s, p, _o in b.context.get(m, ()) if s == m)
+    cache = b.cache.setdefault("registry-paid-by-year", {})  # per corpus version, like the bundle
+    if m not in cache:
+        cache[m] = any(p in (PKG.capPerYear, PKG.maxYears) for s, p, _o in b.context.get(m, ()) if s == m)
+    return cache[m]
 
 
 def _requested(data: Graph, s: URIRef) -> list[URIRef]:
@@ -107,7 +110,7 @@ def history_findings(store: Any, b: Bundle, data: Graph, dates: dict[str, str],
         wanted = [m for m in _requested(data, s)]
         awarded = [a for a in awards[key] if a["date"] <= day.isoformat()]
         others = waiting[key]
-        rules = conflicts(store, sorted({str(m) for m in wanted} | {m for _sid, m, _at in others}))
+        rules = conflicts(store, sorted({str(m) for m in wanted} | {m for _sid, m, _at in others}), b.version)
         for m in wanted:
             label = {lang: b.label(m, lang) or str(m) for lang in ("zh", "en")}
             shape, clause = _basis(store, b, m)

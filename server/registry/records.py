@@ -34,7 +34,7 @@ from policykg.errors import Conflict, NotFound
 from policykg.namespaces import BASE, PKG, PREFIXES, SH
 from policykg.registry.hashing import NUMBERS as NUMBERS  # re-exported
 from policykg.registry.hashing import graph_hash, submission_id
-from policykg.sparql.guard import bind_with_values, values_block
+from policykg.sparql import bind_with_values, values_block
 from policykg.submission import to_ox, to_rdflib
 
 PFX = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items())

@@ -9,11 +9,12 @@ from policykg.sparql.formats import (
     TooManyRows,
     evaluate,
     negotiate,
+    restricted_dataset,
     serialize,
     serialize_ntriples,
     syntax_detail,
 )
-from policykg.sparql.guard import bind_with_values, inspect
+from policykg.sparql.guard import bind_with_values, inspect, values_block
 from policykg.sparql.library import NamedQuery, load_library, metadata_quads, parse_query_file
 
-__all__ = ["Answer", "NamedQuery", "QueryJob", "TooManyRows", "bind_with_values", "evaluate", "inspect", "load_library", "metadata_quads", "negotiate", "parse_query_file", "serialize", "serialize_ntriples", "syntax_detail"]
+__all__ = ["Answer", "NamedQuery", "QueryJob", "TooManyRows", "bind_with_values", "evaluate", "inspect", "restricted_dataset", "values_block", "load_library", "metadata_quads", "negotiate", "parse_query_file", "serialize", "serialize_ntriples", "syntax_detail"]

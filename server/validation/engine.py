@@ -49,6 +49,26 @@ class Outcome:
         return {"conforms": self.conforms, "results": res}
 
 
+class LazyReportOutcome(Outcome):
+    """An Outcome whose report graph is written on first use (engine="compiled": JSON answers never need it)."""
+
+    def __init__(self, conforms: bool, results: list[dict[str, Any]], build: Any, as_of: dict[str, str],
+                 version: str) -> None:
+        self._build, self._graph = build, None
+        super().__init__(conforms, results, None, as_of, version, "compiled")  # type: ignore[arg-type]
+
+    @property  # type: ignore[override]
+    def report_graph(self) -> Graph:
+        if self._graph is None and self._build is not None:
+            self._graph, self._build = self._build(), None
+        return self._graph  # type: ignore[return-value]
+
+    @report_graph.setter
+    def report_graph(self, g: Graph | None) -> None:
+        if g is not None:
+            self._graph, self._build = g, None
+
+
 def submissions(b: Bundle, data: Graph) -> list[URIRef]:
     return sorted({s for s, o in data.subject_objects(RDF.type) if o in b.submission_classes
                    and isinstance(s, (URIRef,))} | {s for s in data.subjects(PKG.requests, None)
@@ -120,9 +140,9 @@ def validate(store: Any, data: Graph, *, as_of: date | None = None, registry_con
     if engine == "compiled":  # server/validation/compiled/: falls back to "fast" for what does not compile
         from policykg.validation.compiled import run_compiled
 
-        compiled = run_compiled(store, b, data, as_of, registry_context)
-        if compiled is not None:
-            return compiled
+        found = run_compiled(store, b, data, submissions(b, data), as_of, registry_context, RESERVED)
+        if found is not None:
+            return LazyReportOutcome(found.conforms, found.results, found.report, found.as_of, found.version)
         engine = "fast"
     dg, dates = prepare(b, data, as_of, registry_context)
     if engine == "fast":

@@ -9,30 +9,43 @@ What does not compile goes to engine="fast" (pySHACL core + pyoxigraph).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from policykg.validation.bundle import Bundle
 from policykg.validation.compiled.facts import Facts, complete, prepare
 from policykg.validation.compiled.validator import Raw, Validator, compiled
 
 
-def run_compiled(store: Any, b: Bundle, data: Graph, as_of: date | None, registry: Graph | None) -> Any:
-    """The Outcome of engine="compiled", or None when a shape that applies did not compile."""
-    from policykg.validation.engine import RESERVED, submissions
+@dataclass
+class Checked:
+    """What the compiled validator found: engine.validate makes it an Outcome (report graph on demand)."""
 
+    conforms: bool
+    results: list[dict[str, Any]]
+    report: Callable[[], Graph]  # writes the report graph
+    as_of: dict[str, str]
+    version: str
+
+
+def run_compiled(store: Any, b: Bundle, data: Graph, subjects: list[URIRef], as_of: date | None,
+                 registry: Graph | None, reserved: tuple[str, ...]) -> Checked | None:
+    """engine="compiled" on `data` (its submissions `subjects`), or None when a shape that applies did not compile."""
     if compiled(b) is None:
         return None
-    f, dates = prepare(b, data, submissions(b, data), as_of, registry, RESERVED)
+    f, dates = prepare(b, data, subjects, as_of, registry, reserved)
     return run_facts(store, b, f, dates)
 
 
-def run_facts(store: Any, b: Bundle, f: Facts, dates: dict[str, str], copies: dict[Any, int] | None = None) -> Any:
-    """The Outcome for prepared triples (`copies`: Validator.run), or None when a shape that applies did not
+def run_facts(store: Any, b: Bundle, f: Facts, dates: dict[str, str],
+              copies: dict[Any, int] | None = None) -> Checked | None:
+    """The findings for prepared triples (`copies`: Validator.run), or None when a shape that applies did not
     compile."""
-    from policykg.validation.compiled.report import CompiledOutcome, report_graph, results
+    from policykg.validation.compiled.report import report_graph, results
 
     v = compiled(b)
     raw = v.run(f, copies) if v is not None else None
@@ -40,8 +53,7 @@ def run_facts(store: Any, b: Bundle, f: Facts, dates: dict[str, str], copies: di
         return None
     pairs = results(b, store, v, f, raw)  # type: ignore[arg-type]
     conforms = not any(x["severity"] == "Violation" for x, _r in pairs)
-    return CompiledOutcome(conforms, [x for x, _r in pairs], lambda: report_graph(b, pairs, conforms), dates,
-                           b.version)
+    return Checked(conforms, [x for x, _r in pairs], lambda: report_graph(b, pairs, conforms), dates, b.version)
 
 
-__all__ = ["Facts", "Raw", "Validator", "complete", "compiled", "prepare", "run_compiled", "run_facts"]
+__all__ = ["Checked", "Facts", "Raw", "Validator", "complete", "compiled", "prepare", "run_compiled", "run_facts"]

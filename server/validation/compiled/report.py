@@ -2,12 +2,11 @@
 
 The JSON results (messages filled, clauses attached, sorted) are built directly from the
 plain results; the rdflib report graph – what the Turtle answer and the registry's stored
-record need – is written only when `Outcome.report_graph` is read (CompiledOutcome), with the
-same triples as the pySHACL report after engine.validate has enriched it.
+record need – is written only when `Outcome.report_graph` is read (engine.LazyReportOutcome), with
+the same triples as the pySHACL report after engine.validate has enriched it.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from rdflib import RDF, BNode, Graph, Literal, URIRef
@@ -16,7 +15,6 @@ from policykg.namespaces import PKG, SH
 from policykg.validation.bundle import Bundle
 from policykg.validation.compiled.facts import Facts
 from policykg.validation.compiled.validator import Raw, Validator
-from policykg.validation.engine import Outcome
 from policykg.validation.messages import SEVERITY, _matches, clause_ref, fill, term_json
 
 PROV_DERIVED = URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")
@@ -90,24 +88,3 @@ def _list_triples(shapes: Graph, head: BNode) -> list[tuple[Any, Any, Any]]:
         out += list(shapes.triples((node, None, None)))
         node = shapes.value(node, RDF.rest)
     return out
-
-
-class CompiledOutcome(Outcome):
-    """An Outcome whose report graph is written on first use."""
-
-    def __init__(self, conforms: bool, results: list[dict[str, Any]], build: Callable[[], Graph],
-                 as_of: dict[str, str], version: str) -> None:
-        self._build: Callable[[], Graph] | None = build
-        self._graph: Graph | None = None
-        super().__init__(conforms, results, None, as_of, version, "compiled")  # type: ignore[arg-type]
-
-    @property  # type: ignore[override]
-    def report_graph(self) -> Graph:
-        if self._graph is None and self._build is not None:
-            self._graph, self._build = self._build(), None
-        return self._graph  # type: ignore[return-value]
-
-    @report_graph.setter
-    def report_graph(self, g: Graph | None) -> None:
-        if g is not None:
-            self._graph, self._build = g, None
