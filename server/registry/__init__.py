@@ -5,6 +5,8 @@ from policykg.registry.checks import check, registry_context, used_in_year, year
 from policykg.registry.conflicts import Conflict, conflicts
 from policykg.registry.history import history_findings
 from policykg.registry.records import SUBMISSION_GRAPH, consulted, load_submission, registry_state
+from policykg.registry.replay import clause_hashes, replay, result_clauses
 
-__all__ = ["Conflict", "SUBMISSION_GRAPH", "conflicts", "consulted", "registry_state", "check", "history_findings", "load_submission", "registry_context", "used_in_year", "yearly",
+__all__ = ["Conflict", "SUBMISSION_GRAPH", "conflicts", "consulted", "clause_hashes", "replay", "result_clauses",
+           "registry_state", "check", "history_findings", "load_submission", "registry_context", "used_in_year", "yearly",
            "yearly_findings"]

@@ -32,9 +32,10 @@ RULE_Q = PFX + """SELECT ?rule ?clause WHERE { ?rule a pkg:DoubleFundingExclusio
   prov:wasDerivedFrom ?clause }"""
 
 
-def awards_until(store: Any, key: str, day: date) -> list[dict[str, Any]]:
-    """The project's awards decided on or before `day`."""
-    return [a for a in records.awards_for_project(store, key) if a["date"] <= day.isoformat()]
+def awards_until(store: Any, key: str, day: date, cutoff: str | None = None) -> list[dict[str, Any]]:
+    """The project's awards decided on or before `day` (and recorded by `cutoff`, in a replay)."""
+    return [a for a in records.awards_for_project(store, key) if a["date"] <= day.isoformat()
+            and (cutoff is None or (a.get("recordedAt") or "") <= cutoff)]
 
 
 def _paid_by_year(b: Bundle, m: URIRef) -> bool:
@@ -86,29 +87,30 @@ def _result(s: URIRef, m: URIRef, shape: URIRef, clause: Any, severity: str, msg
             "clause": clause}
 
 
-def pending(store: Any, key: str, exclude: set[str]) -> list[tuple[str, str, str]]:
+def pending(store: Any, key: str, exclude: set[str], cutoff: str | None = None) -> list[tuple[str, str, str]]:
     """(submission id, measure, submitted at) of the project's stored conforming submissions, but `exclude`."""
     out = []
     for r in store.select(records.bound(PENDING_Q, {"key": ox.Literal(key)})):
         sid = r["rec"].value.rsplit("/", 1)[-1]
-        if sid not in exclude:
+        if sid not in exclude and (cutoff is None or r["at"].value < cutoff):
             out.append((sid, r["m"].value, r["at"].value))
     return out
 
 
 def history_findings(store: Any, b: Bundle, data: Graph, dates: dict[str, str],
-                     own_ids: set[str]) -> list[dict[str, Any]]:
+                     own_ids: set[str], cutoff: str | None = None) -> list[dict[str, Any]]:
     out = []
     subjects = [s for s in submissions(b, data) if _requested(data, s)]
     keys = {s: project_key(data, s) for s in subjects}
     # once per project and once for all (eligibility's copies of one project request one measure each)
     awards = {k: records.awards_for_project(store, k) for k in set(keys.values())}
-    waiting = {k: pending(store, k, own_ids) for k in set(keys.values())}
+    waiting = {k: pending(store, k, own_ids, cutoff) for k in set(keys.values())}
     for s in subjects:
         day = date.fromisoformat(dates.get(str(s)) or date.today().isoformat())
         key = keys[s]
         wanted = [m for m in _requested(data, s)]
-        awarded = [a for a in awards[key] if a["date"] <= day.isoformat()]
+        awarded = [a for a in awards[key] if a["date"] <= day.isoformat()
+                   and (cutoff is None or (a.get("recordedAt") or "") <= cutoff)]  # as awards_until
         others = waiting[key]
         rules = conflicts(store, sorted({str(m) for m in wanted} | {m for _sid, m, _at in others}), b.version)
         for m in wanted:

@@ -48,7 +48,8 @@ def receipt(store: Any, *, input_sha256: str, as_of: date | None, timestamp: dat
     return {
         "registry": registry or {"consulted": False},
         "corpusVersion": corpus if corpus is not None else corpus_version(store),
-        # mode "fast": pySHACL for core shapes, SHACL-SPARQL on pyoxigraph (proved equal to pySHACL alone)
+        # mode "fast": pySHACL for core shapes, SHACL-SPARQL on pyoxigraph; "compiled": the shapes compiled once
+        # (server/validation/compiled/); both proved equal to pySHACL alone
         "engine": {"name": "pyshacl", "version": _version("pyshacl"), "mode": mode or "pyshacl"},
         "store": _store_name(store),
         "policykg": _version("policykg"),
