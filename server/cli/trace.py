@@ -90,7 +90,7 @@ def format_trace(chain: dict[str, Any]) -> str:
         head = "clause" if depth == 0 else "  ↑ part of"
         src = c.get("source") or {}
         where = f" [{src.get('file')}:{src.get('line')}-{src.get('endLine')}]" if src.get("file") else ""
-        out.append(f"{head}: {c.get('documentNumber') or ''} {c['fullLabel']}"
+        out.append(f"{head}: {c.get('documentLabel') or c.get('documentNumber') or ''} {c['fullLabel']}"
                    + (f" {c['heading']}" if c.get("heading") else "") + where)
         out.append(f"    {c['iri']}")
         out.append(f"    “{_clip(c.get('text'), 400 if depth == 0 else 80)}”")

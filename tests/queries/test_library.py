@@ -336,6 +336,20 @@ def test_recorded_ambiguities_include_the_ones_the_texts_really_leave_open(store
     assert col(run(store, "recorded-ambiguities", document=D7), "document") == {D7}
 
 
+def test_each_recorded_ambiguity_comes_with_its_own_reading_once(store) -> None:
+    rows = run(store, "recorded-ambiguities", document=D12)
+    loan = sorted((r["ambiguity"][:40], r["chosenReading"][:30]) for r in rows
+                  if r["provision"] == f"{D12}/measure/loan-interest-subsidy")
+    # 二（四）2: 总金额不超过 5000万元 (per project or per applicant?) and 按照 LPR (which LPR?): two ambiguities,
+    # each with the reading chosen for it, and not the four pairs of every ambiguity with every reading
+    assert loan == [("'At LPR' does not say which LPR (1-year ", "The applicant declares the LPR"),
+                    ("'Total amount at most 5000万' does not sa", "Per project, like the investme")]
+    every = run(store, "recorded-ambiguities")
+    pairs = [(r["provision"], r["ambiguity"]) for r in every]
+    assert len(pairs) == len(set(pairs)), "an ambiguity listed twice"
+    assert all(r["chosenReading"] for r in every), "an ambiguity without its reading"
+
+
 def test_what_no_machine_can_check_includes_low_occupancy(store) -> None:
     rows = run(store, "non-checkable-provisions", document=D12)
     # 二（一）1. 正在使用但入驻率偏低: "偏低" has no number
