@@ -82,8 +82,10 @@ def format_trace(chain: dict[str, Any]) -> str:
         out.append(f"  {item['iri']}")
         if _params(item):
             out.append(f"  {_params(item)}")
-        if item.get("ambiguity"):
-            out.append(f"  歧义 ambiguity: {item['ambiguity']}")
+        for a in item.get("ambiguities") or []:
+            out.append(f"  歧义 ambiguity: {a.get('ambiguity') or a.get('ambiguityEn')}")
+            if a.get("chosenReading"):
+                out.append(f"    采用的解读 chosen reading: {a['chosenReading']}")
         out.append("  ↓ prov:wasDerivedFrom" if chain["clauses"] else "  (derived from no clause)")
     clauses = chain.get("clauses") or []
     for depth, c in enumerate(reversed(clauses)):

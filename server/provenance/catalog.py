@@ -76,7 +76,8 @@ TYPES_Q = PFX + "SELECT ?x ?t WHERE { ?x a/rdfs:subClassOf* ?t }"
 KINDS = [  # most specific first: a clause is also an eli:LegalResource
     ("clause", ELI + "LegalResourceSubdivision"), ("document", ELI + "LegalResource"),
     ("measure", P + "SupportMeasure"), ("criterion", P + "Criterion"), ("target", P + "PostDeliveryTarget"),
-    ("rule", P + "DoubleFundingExclusion"), ("rule", P + "ExclusiveGroup"), ("constraint", P + "Constraint"),
+    ("rule", P + "DoubleFundingExclusion"), ("rule", P + "ExclusiveGroup"), ("rule", P + "SupportCeiling"),
+    ("constraint", P + "Constraint"),
     ("provision", P + "Provision"), ("shape", SH + "NodeShape"), ("shape", SH + "PropertyShape"),
     ("query", P + "NamedQuery"), ("anomaly", P + "SourceAnomaly"), ("fact", P + "SourceFact"),
     ("source", P + "SecondarySource"), ("publication", P + "GazetteIssue"), ("concept", SKOS + "Concept"),
