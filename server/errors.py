@@ -90,3 +90,10 @@ class CorpusError(PolicyKGError):
         super().__init__(where + message, {"file": file, "line": line})
         self.file = file
         self.line = line
+
+
+class StoreInUse(PolicyKGError):
+    """The embedded store's data directory is locked by another process (one server per directory)."""
+
+    status = 503
+    code = "store-in-use"

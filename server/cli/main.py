@@ -28,6 +28,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from policykg.app import create_app
 
     settings = _settings(args)
+    if settings.store == "oxigraph":
+        from policykg.errors import StoreInUse
+        from policykg.store import OxiStore
+
+        try:  # say plainly that another server holds the directory, before uvicorn starts
+            OxiStore(settings.data_dir / "store").close()
+        except StoreInUse as e:
+            print(f"policykg serve: {e.message}", file=sys.stderr)
+            return 2
     print(f"policykg: serving on http://{settings.host}:{settings.port}/ (store: {settings.store}, "
           f"data: {settings.data_dir})", flush=True)
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
@@ -101,9 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--root")
     e.set_defaults(fn=cmd_export)
 
-    from policykg.cli import eligibility, query, trace, validate
+    from policykg.cli import eligibility, match, query, reform, trace, validate
 
-    for mod in (validate, eligibility, query, trace):
+    for mod in (validate, eligibility, match, reform, query, trace):
         mod.register(sub)
     return p
 
@@ -115,7 +124,12 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as e:  # argparse: bad usage exits 2 already
         return int(e.code or 0)
-    return int(args.fn(args) or 0)
+    try:
+        return int(args.fn(args) or 0)
+    except BrokenPipeError:  # `policykg query --list | head`: the reader left; no traceback
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

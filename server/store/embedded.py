@@ -16,7 +16,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from policykg.corpus import META_GRAPH, corpus_version, iter_corpus_quads
-from policykg.store.base import VERSION_Q, is_corpus_graph
+from policykg.errors import StoreInUse
+from policykg.store.base import VERSION_Q, is_replaced_on_reload
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,14 @@ class OxiStore:
         self.listeners: list[Callable[[str | None], None]] = []
         if path is not None:
             path.mkdir(parents=True, exist_ok=True)
-            self.ox = ox.Store(str(path))
+            try:
+                self.ox = ox.Store(str(path))
+            except OSError as e:  # RocksDB: "While lock file: …/LOCK: Resource temporarily unavailable"
+                if "lock" not in str(e).lower():
+                    raise
+                raise StoreInUse(f"the data directory {path} is in use by another process (one policykg server "
+                                 "per data directory: stop the other one, or give --data-dir another directory)",
+                                 {"dataDir": str(path)}) from None
         else:
             self.ox = ox.Store()
 
@@ -47,7 +55,7 @@ class OxiStore:
         quads = list(iter_corpus_quads(root))  # parse everything before touching the store
         self.ox.remove_graph(ox.NamedNode(str(META_GRAPH))) if self._has(str(META_GRAPH)) else None
         for g in self.named_graphs():
-            if is_corpus_graph(g):
+            if is_replaced_on_reload(g):
                 self.ox.remove_graph(ox.NamedNode(g))
         self.ox.extend(quads)  # one transaction, version triple included
         self.ox.flush() if self.path else None
