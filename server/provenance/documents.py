@@ -93,8 +93,9 @@ def derived(store: Any, root: str, cat: Catalog) -> list[dict[str, Any]]:
     for d in out:  # a shape checks what the provisions it encodes say, in their words
         if d["category"] == "shape":
             ws = [by_iri.get(e) or summarize(e, props_of(store, e), cat) for e in d.pop("encodes", [])]
-            for key in ("checks", "checksEn"):
-                text = "; ".join(dict.fromkeys(w[key] for w in ws if w.get(key)))
+            either = any(w.get("alternatives") for w in ws)  # an OR: any one of its alternatives
+            for key, sep in (("checks", "；或 " if either else "；"), ("checksEn", "; or " if either else "; ")):
+                text = sep.join(dict.fromkeys(w[key] for w in ws if w.get(key)))
                 if text:
                     d[key] = text
     order = ["measure", "criterion", "constraint", "target", "rule", "shape", "query", "document"]

@@ -50,6 +50,7 @@ def condition(p: dict[str, Any], labels: dict[str, dict[str, str]], lang: str = 
     if p.get("thresholdValue") is not None and p.get("comparator") in COMPARATORS:
         cmp = COMPARATORS[p["comparator"]]
         unit = p.get("unit") or ""
+        unit = {"years": "年", "days": "天", "year": "年", "day": "天"}.get(unit, unit) if lang == "zh" else unit
         if unit == "share":
             value, unit = f"{_num(float(p['thresholdValue']) * 100)}%", ""
         else:

@@ -102,6 +102,13 @@ def test_a_rule_derived_from_a_clause_says_what_it_checks_in_words(client: TestC
     assert "〔申报值〕" in shape["message"] and "{" not in shape["message"]
     page = visible(client.get("/api/clauses/doc/jfgg/2023/12/2/1/2", headers={"accept": "text/html"}).text)
     assert "校验内容 checks: “改造面积” 超过 3000 m²" in page
+    # 二、（一）1. 整栋空置、…或单位面积年区级税收低于 200元/平方米…: the alternatives of an OR read as one of them
+    d = client.get("/api/clauses/doc/jfgg/2023/12/2/1/1", headers={"accept": "application/json"}).json()
+    either = next(x for x in d["derived"] if x["category"] == "shape"
+                  and x["iri"].endswith("/criterion/low-efficiency-condition"))
+    assert "“单位面积年区级税收” 低于 200 元/m²" in either["checks"] and "；或 " in either["checks"]
+    built = next(x for x in d["derived"] if x["category"] == "criterion" and x["iri"].endswith("/built-10-years"))
+    assert built["checks"] == "“建成年份”（自建成至申报日的年数） 不低于 10 年"
     # 二、（二） 改造项目需产权清晰: a declaration; 二、（二）1. the allowed categories by name
     d = client.get("/api/clauses/doc/jfgg/2023/12/2/2/p1", headers={"accept": "application/json"}).json()
     rights = next(x for x in d["derived"] if x["iri"].endswith("/criterion/property-rights-clear"))
