@@ -23,8 +23,15 @@ from rdflib.term import Node
 from policykg.errors import UnprocessableInput
 from policykg.namespaces import PKG, PREFIXES
 from policykg.registry import check, used_in_year, yearly
-from policykg.validation import Bundle, get_bundle, max_amount, project_key, submissions
-from policykg.validation.amounts import measure_params, no_amount
+from policykg.validation import (
+    Bundle,
+    get_bundle,
+    max_amount,
+    measure_params,
+    no_amount,
+    project_key,
+    submissions,
+)
 
 PFX = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items())
 MEASURES_Q = PFX + """

@@ -7,8 +7,7 @@ from policykg.namespaces import PKG, SH
 from policykg.shapes import text as T
 from policykg.shapes.build import Writer, date_literal, requesters, select, shape_iri
 from policykg.shapes.model import Corpus, Doc
-from policykg.validation import PARAMS, formula, inputs
-from policykg.validation.amounts import input_property, parts_of
+from policykg.validation import PARAMS, formula, input_property, inputs, parts_of
 
 
 def measure_shapes(w_for: dict[str, Writer], c: Corpus) -> None:
