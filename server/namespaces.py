@@ -155,6 +155,7 @@ class PKG(DefinedNamespace):
     kind: URIRef
     landLeaseYears: URIRef
     landLegallyAcquired: URIRef
+    lastRecord: URIRef
     loanAmount: URIRef
     loanInterestRate: URIRef
     loanYears: URIRef
@@ -203,6 +204,7 @@ class PKG(DefinedNamespace):
     rateIsMaximum: URIRef
     ratePart: URIRef
     rateProperty: URIRef
+    registrySequence: URIRef
     relativeTo: URIRef
     requests: URIRef
     requiredValue: URIRef
