@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 ARCH = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
 API = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
@@ -62,3 +64,14 @@ def _sub_commands() -> list[str]:
 
     subs = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
     return sorted(subs.choices)
+
+
+@pytest.mark.xfail(strict=True, reason="policykg.submission.fields.unit (GET /api/fields and docs/submission.md) "
+                   "misreads four units; the fix is in server/submission/fields.py, outside the docs")
+def test_the_unit_column_says_the_unit_the_ontology_comment_gives(store):
+    """万元/m² (not m²), tce for "tonnes of standard coal", days for a notice, no unit for a boolean."""
+    from policykg.submission import catalog
+
+    units = {f.name: f.unit for fields in catalog(store).values() for f in fields}
+    assert {k: units[k] for k in ("revenuePerM2", "annualEnergyTce", "publicNoticeDays", "newParkCommitment")} == {
+        "revenuePerM2": "万元/m²", "annualEnergyTce": "tce", "publicNoticeDays": "天", "newParkCommitment": ""}
