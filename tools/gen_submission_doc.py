@@ -34,11 +34,20 @@ HEAD = """# The JSON submission form
 A submission is one JSON object (or a list of them, each with its own `id`) with a `type`, an `id`
 and the fields of its type. Money is in 万元, areas in m², shares and rates as decimals in 0..1,
 dates `YYYY-MM-DD`, numbers as JSON numbers. A field of another type, an unknown slug or measure, a
-wrong JSON type or a share outside 0..1 is a 422 naming the field. Declarations (booleans) left
-out are *not declared*, which is not the same as `false`: a condition that needs a declaration is
-then reported as missing. Concept fields take the slug (the SKOS notation) of a concept of their
-scheme; `measure` takes a measure's slug or IRI (`GET /api/measures`). `null` is the same as
-leaving a field out.
+wrong JSON type or a share outside 0..1 is a 422 naming the field. `null` is the same as leaving a
+field out. Concept fields take the slug (the SKOS notation) of a concept of their scheme;
+`measure` takes a measure's slug or IRI (`GET /api/measures`).
+
+- `applicationDate` is the day the application is made: the policies are applied as in force on
+  that day, unless the request gives `?asOf=`.
+- `applicant.creditCode` (统一社会信用代码) with `projectCode` is the stable key of a project across
+  submissions: the registry finds double funding and yearly caps by it.
+- `requests` are the measures applied for, each with the amount asked; `priorMunicipalFunding` is
+  funding already received, by `measure`, or by `source` (free text) when it is not in the corpus.
+- Declarations are the applicant's statements of the qualitative conditions a text requires
+  (产权清晰, 依法取得, 运营管理机制, 职业道德…), as booleans. One left out is *not declared*, which
+  is not the same as `false`; either is reported, with the severity the wording gives: a Violation
+  where the text requires it, a Warning where it says 原则上 / 一般 / 宜 / 鼓励.
 
 The same form is JSON-LD under our own context (`GET /context.jsonld`; an `@context` other than
 ours is refused); Turtle, N-Triples, JSON-LD and RDF/XML with the same terms
