@@ -15,7 +15,10 @@ EXAMPLES = sorted((ROOT / "docs" / "examples").glob("*.json"))
 
 
 def test_submission_md_is_the_fresh_generation_from_the_form():
-    assert (ROOT / "docs" / "submission.md").read_text(encoding="utf-8") == gen_submission_doc.render()
+    committed = (ROOT / "docs" / "submission.md").read_text(encoding="utf-8").splitlines()
+    fresh = gen_submission_doc.render().splitlines()
+    changed = [f"line {i}: {a!r} != {b!r}" for i, (a, b) in enumerate(zip(committed, fresh, strict=False), 1) if a != b]
+    assert (changed, len(committed)) == ([], len(fresh)), "run `python tools/gen_submission_doc.py`"
 
 
 def test_every_submission_type_has_an_example():
