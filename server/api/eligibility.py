@@ -3,17 +3,19 @@
 The body is any submission format POST /api/validate accepts. The answer:
 `{project, measures: [{measure, slug, documentNumber, clause, eligible, maxAmount, computation,
 reasons: [{message, clause, fix}]}], exclusiveGroups, best: {measure, maxAmount}, receipt}`,
-messages in the language of Accept-Language (zh by default), `?asOf=YYYY-MM-DD`.
+messages in the language of Accept-Language (zh by default), `?asOf=YYYY-MM-DD`. As for
+POST /api/validate, the registry is read only for a caller with a token (`registryConsulted`).
 """
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from policykg.api.validate import as_of_param, pick_lang, read_body
+from policykg.access import Principal, caller
+from policykg.api.validate import as_of_param, pick_lang, read_body, validation_store
 from policykg.eligibility import eligibility
 from policykg.submission import parse_submission
 from policykg.validation import receipt
@@ -22,10 +24,10 @@ router = APIRouter(prefix="/api", tags=["eligibility"])
 
 
 @router.post("/eligibility", summary="Eligibility and maximum amount under every measure in force")
-async def post_eligibility(request: Request) -> JSONResponse:
+async def post_eligibility(request: Request, who: Principal | None = Depends(caller)) -> JSONResponse:
     body, _fmt = await read_body(request)
     as_of, lang = as_of_param(request), pick_lang(request)
-    store, limit = request.app.state.store, request.app.state.settings.max_body_bytes
+    store, limit = validation_store(request, who), request.app.state.settings.max_body_bytes
 
     def work() -> dict[str, Any]:
         parsed = parse_submission(body, request.headers.get("content-type"), limit, store)
@@ -33,6 +35,7 @@ async def post_eligibility(request: Request) -> JSONResponse:
         out["receipt"] = receipt(store, input_sha256=parsed.sha256, as_of=_date(out["project"]["asOf"]),
                                  corpus=out.pop("corpusVersion"), mode=out.pop("engine"))
         out["lang"] = lang
+        out["registryConsulted"] = who is not None
         return out
 
     return JSONResponse(await run_in_threadpool(work))

@@ -19,6 +19,7 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from policykg.access import authorize_async
 from policykg.api.sparql import run_query
 from policykg.errors import BadInput, NotFound
 from policykg.sparql import NamedQuery, load_library
@@ -68,6 +69,8 @@ async def run_named(request: Request, name: str) -> Response:
     q = library(_root(request)).get(name)
     if q is None:
         raise NotFound(f"no query {name!r} in the library", {"name": name})
+    if q.reads_registry:  # applicants' data: reviewers, auditors and admins only (401 / 403 otherwise)
+        await authorize_async(request, "read-registry")
     given: dict[str, str] = {}
     for k, v in request.query_params.multi_items():
         if k in RESERVED:

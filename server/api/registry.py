@@ -12,11 +12,12 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 from rdflib import RDF, Graph, Literal, URIRef
 from starlette.concurrency import run_in_threadpool
 
+from policykg.access import reader_of_submission, requires
 from policykg.api.validate import as_of_param, checked, pick_lang, read_body, turtle, wants_turtle
 from policykg.corpus import build_index
 from policykg.errors import UnprocessableInput
@@ -36,7 +37,8 @@ def _key(request: Request) -> str | None:
     return k
 
 
-@router.post("/submissions", status_code=201, summary="Store a submission with its report (idempotent)")
+@router.post("/submissions", status_code=201, summary="Store a submission with its report (idempotent)",
+             dependencies=[requires("submit")])
 async def post_submission(request: Request) -> Response:
     body, _fmt = await read_body(request)
     as_of, key = as_of_param(request), _key(request)
@@ -72,7 +74,8 @@ async def post_submission(request: Request) -> Response:
 PARTS = {"all": "all", "submission": "data", "report": "report"}
 
 
-@router.get("/submissions/{sid}", summary="A stored submission, its report and receipt")
+@router.get("/submissions/{sid}", summary="A stored submission, its report and receipt",
+            dependencies=[Depends(reader_of_submission)])
 def get_submission(sid: str, request: Request, part: str = "all") -> Response:
     """JSON, or with `Accept: text/turtle` the named graph (`?part=submission|report` for one part of it)."""
     if part not in PARTS:
@@ -180,7 +183,8 @@ def _project(p: Any, cc: str | None) -> tuple[str, str | None]:
                              "or {creditCode, projectCode}", {"field": "project"})
 
 
-@router.post("/awards", status_code=201, summary="Record a grant made (project, measure, amount, date)")
+@router.post("/awards", status_code=201, summary="Record a grant made (project, measure, amount, date)",
+             dependencies=[requires("award")])
 async def post_award(request: Request) -> Response:
     body, _fmt = await read_body(request, {"application/json": "json"})
     key = _key(request)
@@ -197,7 +201,8 @@ async def post_award(request: Request) -> Response:
     return JSONResponse({**award, "created": created}, status_code=201 if created else 200)
 
 
-@router.get("/awards", summary="The awards of a project (?project=) or an enterprise (?creditCode=)")
+@router.get("/awards", summary="The awards of a project (?project=) or an enterprise (?creditCode=)",
+            dependencies=[requires("read-registry")])
 def get_awards(request: Request, project: str | None = None, creditCode: str | None = None) -> list[dict]:  # noqa: N803
     store = request.app.state.store
     if project:

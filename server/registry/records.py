@@ -58,12 +58,12 @@ def submission_graph_name(sid: str) -> str:
 def _exists(store: Any, graph: str, node: str, cls: URIRef) -> bool:
     """A record exists when its type triple (written last) is in its graph."""
     return store.ask("ASK WHERE { GRAPH ?g { ?n a ?c } }", {"g": ox.NamedNode(graph), "n": ox.NamedNode(node),
-                                                       "c": ox.NamedNode(str(cls))})
+                                                       "c": ox.NamedNode(str(cls))}, registry=True)
 
 
 def _key_exists(store: Any, graph: str, node: str) -> bool:
     return store.ask(PFX + "ASK WHERE { GRAPH ?g { ?n pkg:idempotencyKey ?k } }",
-                     {"g": ox.NamedNode(graph), "n": ox.NamedNode(node)})
+                     {"g": ox.NamedNode(graph), "n": ox.NamedNode(node)}, registry=True)
 
 
 def _write_new(store: Any, graph: str, g: Graph, node: str, cls: URIRef | None) -> None:
@@ -100,7 +100,8 @@ def _check_key(store: Any, scope: str, key: str | None, body_sha: str) -> None:
     if not key:
         return
     graph, _ = _key_node(scope, key)
-    rows = store.select(PFX + "SELECT ?g ?h WHERE { GRAPH ?g { ?k pkg:contentHash ?h } }", {"g": ox.NamedNode(graph)})
+    rows = store.select(PFX + "SELECT ?g ?h WHERE { GRAPH ?g { ?k pkg:contentHash ?h } }", {"g": ox.NamedNode(graph)},
+                        registry=True)
     if rows and rows[0]["h"].value != body_sha:
         raise Conflict("Idempotency-Key already used with a different body",
                        {"field": "Idempotency-Key", "value": key})
@@ -263,12 +264,12 @@ def _award_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def awards_for_project(store: Any, project_key: str) -> list[dict[str, Any]]:
-    return _award_rows(store.select(AWARDS_Q, {"key": ox.Literal(project_key)}))
+    return _award_rows(store.select(AWARDS_Q, {"key": ox.Literal(project_key)}, registry=True))
 
 
 def awards_for_enterprise(store: Any, credit_code: str) -> list[dict[str, Any]]:
     q = AWARDS_Q.replace("OPTIONAL { ?a pkg:creditCode ?cc }", "?a pkg:creditCode ?cc .")
-    return _award_rows(store.select(q, {"cc": ox.Literal(credit_code)}))
+    return _award_rows(store.select(q, {"cc": ox.Literal(credit_code)}, registry=True))
 
 
 def _now() -> str:

@@ -152,7 +152,8 @@ async def validate_report(request: Request) -> Response:
     accept = "text/turtle" if fmt == "turtle" else "application/json"
     ans = await call_api(request, "POST", "/api/validate", text.encode(), {"content-type": ctype, "accept": accept})
     if not ans.ok:
-        return Response(ans.body, status_code=ans.status, media_type="application/json")
+        auth = {"WWW-Authenticate": 'Bearer realm="policykg"'} if ans.status == 401 else None
+        return Response(ans.body, status_code=ans.status, media_type="application/json", headers=auth)
     body = ans.body
     if fmt == "json":
         el = await call_api(request, "POST", "/api/eligibility", text.encode(), {"content-type": ctype,
@@ -171,7 +172,7 @@ async def query_page(request: Request, name: str | None = None, run: int = 0) ->
     if name and chosen is None:
         raise NotFound(f"no query {name!r}", {"name": name, "known": sorted(library)})
     params = {k[2:]: v for k, v in request.query_params.items() if k.startswith("p_")}  # "" = unbound
-    result, error = None, None
+    result, error, status = None, None, 200
     if chosen is not None and run:
         if not has_route(request, f"/api/queries/{chosen.name}"):
             error = "查询库接口未安装 the /api/queries module is not installed"
@@ -179,9 +180,15 @@ async def query_page(request: Request, name: str | None = None, run: int = 0) ->
             ans = await call_api(request, "GET", f"/api/queries/{chosen.name}", query=params,
                                  headers={"accept": ANY_RESULT})
             result, error = _answer(ans)
+            if ans.status in (401, 403):  # a registry query: the page answers like the API (applicants' data)
+                status = ans.status
     text = "\n".join(ln for ln in chosen.text.splitlines() if not ln.startswith("#+")).strip() if chosen else ""
-    return render("query.html", library=library, chosen=chosen, params=params, text=text, choices=_choices(request),
-                  result=result, error=error, sparql=has_route(request, "/sparql", "POST"), formats=RESULT_TYPES)
+    page = render("query.html", status=status, library=library, chosen=chosen, params=params, text=text,
+                  choices=_choices(request), result=result, error=error, sparql=has_route(request, "/sparql", "POST"),
+                  formats=RESULT_TYPES)
+    if status == 401:
+        page.headers["WWW-Authenticate"] = 'Bearer realm="policykg"'
+    return page
 
 
 def _choices(request: Request) -> dict[str, list[tuple[str, str]]]:
@@ -230,7 +237,8 @@ async def query_download(request: Request) -> Response:
         headers["content-type"] = "application/sparql-query"
         ans = await call_api(request, "POST", "/sparql", data.get("query", "").encode(), headers)
     if not ans.ok:
-        return Response(ans.body, status_code=ans.status, media_type="application/json")
+        auth = {"WWW-Authenticate": 'Bearer realm="policykg"'} if ans.status == 401 else None
+        return Response(ans.body, status_code=ans.status, media_type="application/json", headers=auth)
     filename = f"{data.get('name') or 'results'}.{EXT[fmt]}"
     return Response(ans.body, media_type=ans.content_type or RESULT_TYPES[fmt],
                     headers={"content-disposition": f'attachment; filename="{filename}"'})

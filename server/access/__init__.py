@@ -1,0 +1,25 @@
+"""Who may do what, and the record of what they did: bearer tokens (argon2id hashes in a file),
+roles (submitter, reviewer, auditor, admin), the FastAPI security dependencies, and the
+append-only, hash-chained audit trail of every write and every registry read.
+
+Uses only policykg.config and policykg.errors; policykg.api, policykg.web and the app use it.
+"""
+from policykg.access.audit import AuditLog, Verdict, verify
+from policykg.access.deps import (
+    Access,
+    authorize,
+    authorize_async,
+    caller,
+    open_access,
+    paths,
+    reader_of_submission,
+    requires,
+)
+from policykg.access.middleware import AuditMiddleware
+from policykg.access.tokens import PERMISSIONS, ROLES, Principal, TokenRecord, TokenStore
+
+__all__ = [
+    "PERMISSIONS", "ROLES", "Access", "AuditLog", "AuditMiddleware", "Principal", "TokenRecord", "TokenStore",
+    "Verdict", "authorize", "authorize_async", "caller", "open_access", "paths", "reader_of_submission",
+    "requires", "verify",
+]
