@@ -9,7 +9,10 @@ set when the server starts, is one more admin token held in memory only (hashed 
 argon2 is slow on purpose, so a verified token is remembered in memory by the SHA-256 of
 its text (never the text itself) until the file changes; a token whose id is unknown is
 refused without hashing, and a refused token is remembered too (bounded), so that
-repeating a bad token costs no hashing. The file is re-read when its mtime or size
+repeating a bad token costs no hashing. Guessing under a known id is throttled: after
+FAIL_LIMIT failed verifications for one id within FAIL_WINDOW_S seconds, further unknown
+tokens for that id are refused without hashing until the window passes (a token already
+verified is still accepted from memory). The file is re-read when its mtime or size
 changes (`policykg tokens revoke` in another process takes effect at the next request).
 """
 from __future__ import annotations
@@ -21,6 +24,8 @@ import os
 import re
 import secrets
 import threading
+import time
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -45,6 +50,7 @@ HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 TOKEN_RE = re.compile(r"pkg_([0-9a-f]{12})_[A-Za-z0-9_-]{43}")
 ENV_ID = "env-admin"
 MAX_REFUSED = 10_000
+FAIL_LIMIT, FAIL_WINDOW_S = 10, 10.0
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,7 @@ class TokenStore:
         self._stamp: tuple[int, int] | None = None
         self._ok: dict[str, Principal] = {}  # sha256(token) -> principal, for tokens verified since the last load
         self._refused: set[str] = set()
+        self._failures: dict[str, deque[float]] = {}  # token id -> times of recent failed verifications
         self._env: TokenRecord | None = None
         if env_admin:
             self._env = TokenRecord(ENV_ID, "POLICYKG_ADMIN_TOKEN", "admin", HASHER.hash(env_admin), _now())
@@ -176,6 +183,8 @@ class TokenStore:
                 return None
             m = TOKEN_RE.fullmatch(token)
             rec = self._records.get(m.group(1)) if m else self._env
+            if rec is not None and self._throttled(rec.id):
+                return None
         principal = None
         if rec is not None and rec.revoked is None:
             try:
@@ -190,7 +199,17 @@ class TokenStore:
                 if len(self._refused) >= MAX_REFUSED:
                     self._refused.clear()
                 self._refused.add(key)
+                if rec is not None:
+                    self._failures.setdefault(rec.id, deque()).append(time.monotonic())
         return principal
+
+    def _throttled(self, tid: str) -> bool:
+        times = self._failures.get(tid)
+        if not times:
+            return False
+        while times and times[0] < time.monotonic() - FAIL_WINDOW_S:
+            times.popleft()
+        return len(times) >= FAIL_LIMIT
 
 
 def _read(path: Path) -> list[TokenRecord]:
