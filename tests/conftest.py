@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from policykg.access import ROLES, TokenStore
 from policykg.app import create_app
 from policykg.config import Settings
-from policykg.access import ROLES, TokenStore
 from policykg.store import OxiStore
 
 ROOT = Path(__file__).resolve().parent.parent

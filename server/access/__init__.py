@@ -7,6 +7,7 @@ Uses only policykg.config and policykg.errors; policykg.api, policykg.web and th
 from policykg.access.audit import AuditLog, Verdict, verify
 from policykg.access.deps import (
     Access,
+    Caller,
     authorize,
     authorize_async,
     caller,
@@ -19,7 +20,7 @@ from policykg.access.middleware import AuditMiddleware
 from policykg.access.tokens import PERMISSIONS, ROLES, Principal, TokenRecord, TokenStore
 
 __all__ = [
-    "PERMISSIONS", "ROLES", "Access", "AuditLog", "AuditMiddleware", "Principal", "TokenRecord", "TokenStore",
+    "PERMISSIONS", "ROLES", "Access", "AuditLog", "Caller", "AuditMiddleware", "Principal", "TokenRecord", "TokenStore",
     "Verdict", "authorize", "authorize_async", "caller", "open_access", "paths", "reader_of_submission",
     "requires", "verify",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -24,6 +24,7 @@ from policykg.errors import Forbidden, NotFound, Unauthorized
 AUDIT_KEY = "policykg.audit"  # the request scope's mark: this request goes into the audit trail
 bearer = HTTPBearer(auto_error=False, scheme_name="bearer",
                     description="`Authorization: Bearer <token>`; tokens are made by `policykg tokens add`")
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 
 @dataclass
@@ -95,14 +96,14 @@ def authorize(request: Request, credentials: HTTPAuthorizationCredentials | None
 def requires(permission: str) -> Any:
     """A route dependency: the caller's token must carry `permission`."""
 
-    def dependency(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Principal:
+    def dependency(request: Request, credentials: Credentials) -> Principal:
         return authorize(request, credentials, permission)
 
     return Depends(dependency)
 
 
 def reader_of_submission(request: Request, sid: str,
-                         credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Principal:
+                         credentials: Credentials) -> Principal:
     """Reviewers, auditors and admins read any submission; a submitter only those it stored (404 for others)."""
     principal = identify(request, credentials)
     if principal is None:
@@ -118,7 +119,7 @@ def reader_of_submission(request: Request, sid: str,
     raise Forbidden(f"the role {principal.role!r} may not read submissions", {"role": principal.role})
 
 
-def caller(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Principal | None:
+def caller(request: Request, credentials: Credentials) -> Principal | None:
     """The caller if it sent a valid token (marked for the audit trail), None if anonymous."""
     principal = identify(request, credentials)
     if principal is not None:
@@ -130,3 +131,6 @@ async def authorize_async(request: Request, permission: str) -> Principal:
     """authorize() from inside a route (argon2 off the event loop), for a check that depends on the route's data."""
     credentials = await bearer(request)
     return await run_in_threadpool(authorize, request, credentials, permission)
+
+
+Caller = Annotated[Principal | None, Depends(caller)]  # a route parameter: the caller, or None if anonymous

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from policykg.access import Principal, caller
+from policykg.access import Caller
 from policykg.api.validate import as_of_param, pick_lang, read_body, validation_store
 from policykg.eligibility import eligibility
 from policykg.submission import parse_submission
@@ -24,7 +24,7 @@ router = APIRouter(prefix="/api", tags=["eligibility"])
 
 
 @router.post("/eligibility", summary="Eligibility and maximum amount under every measure in force")
-async def post_eligibility(request: Request, who: Principal | None = Depends(caller)) -> JSONResponse:
+async def post_eligibility(request: Request, who: Caller) -> JSONResponse:
     body, _fmt = await read_body(request)
     as_of, lang = as_of_param(request), pick_lang(request)
     store, limit = validation_store(request, who), request.app.state.settings.max_body_bytes

@@ -16,11 +16,11 @@ import json
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from policykg.access import Principal, caller
+from policykg.access import Caller, Principal
 from policykg.errors import BadInput, PayloadTooLarge, PolicyKGError, UnprocessableInput
 from policykg.namespaces import PREFIXES
 from policykg.registry import check
@@ -127,7 +127,7 @@ def validation_store(request: Request, who: Principal | None) -> Any:
 
 
 @router.post("/validate", summary="Validate one submission; every finding traced to its clause")
-async def validate_one(request: Request, who: Principal | None = Depends(caller)) -> Response:
+async def validate_one(request: Request, who: Caller) -> Response:
     body, fmt = await read_body(request)
     as_of, engine = as_of_param(request), engine_param(request)
     store = validation_store(request, who)
@@ -142,7 +142,7 @@ async def validate_one(request: Request, who: Principal | None = Depends(caller)
 
 
 @router.post("/validate/batch", summary="Validate many submissions: a JSON list, or N-Quads with one graph each")
-async def validate_batch(request: Request, who: Principal | None = Depends(caller)) -> Response:
+async def validate_batch(request: Request, who: Caller) -> Response:
     allowed = {"application/json": "json-form", "application/ld+json": "json-ld",
                "application/n-quads": "n-quads"}
     body, fmt = await read_body(request, allowed)

@@ -37,10 +37,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _access_paths(args: argparse.Namespace) -> tuple:
+    """(tokens file, audit trail) of --data-dir, else of the POLICYKG_* settings."""
     from policykg.access import paths
-    from policykg.cli.main import _settings
+    from policykg.config import Settings
 
-    return paths(_settings(args))
+    return paths(Settings(**({"data_dir": args.data_dir} if args.data_dir else {})))
 
 
 def _audit_cli(args: argparse.Namespace, action: str, target: str, status: int = 200) -> None:
