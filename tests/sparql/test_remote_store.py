@@ -22,6 +22,7 @@ from policykg.registry import records as registry
 from policykg.sparql.library import load_library
 from policykg.store import OxiStore, is_corpus_graph
 from policykg.store.remote import CHUNK, RemoteStore, RemoteStoreError
+from tests.conftest import Auth
 from tests.queries.test_registry_queries import AWARDS
 from tests.sparql.support import ROOT, answer_set, typed_value
 
@@ -122,8 +123,11 @@ def test_blank_nodes_and_long_graphs_survive_the_round_trip(remote_store: Remote
 
 
 @pytest.fixture(scope="module")
-def remote_client(remote_settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(remote_settings.model_copy(update={"max_result_rows": 200}))) as c:
+def remote_client(remote_settings: Settings, role_tokens, tmp_path_factory) -> Iterator[TestClient]:
+    """Sends the admin token (the test writes a submission and reads it back)."""
+    auth = Auth(role_tokens, tmp_path_factory.mktemp("remote"))
+    settings = remote_settings.model_copy(update={"max_result_rows": 200, "data_dir": auth.data_dir})
+    with TestClient(create_app(settings), headers=auth.headers("admin")) as c:
         yield c
 
 
