@@ -6,10 +6,14 @@ Uses only policykg.config and policykg.errors; policykg.api, policykg.web and th
 """
 from policykg.access.audit import AuditLog, Verdict, verify
 from policykg.access.deps import (
+    AUTH_RESPONSES,
+    OPTIONAL_TOKEN,
+    TOKEN_RESPONSES,
     Access,
     Caller,
     authorize,
     authorize_async,
+    bearer,
     caller,
     open_access,
     paths,
@@ -20,7 +24,7 @@ from policykg.access.middleware import AuditMiddleware
 from policykg.access.tokens import PERMISSIONS, ROLES, Principal, TokenRecord, TokenStore
 
 __all__ = [
-    "PERMISSIONS", "ROLES", "Access", "AuditLog", "Caller", "AuditMiddleware", "Principal", "TokenRecord", "TokenStore",
-    "Verdict", "authorize", "authorize_async", "caller", "open_access", "paths", "reader_of_submission",
+    "AUTH_RESPONSES", "OPTIONAL_TOKEN", "PERMISSIONS", "TOKEN_RESPONSES", "ROLES", "Access", "AuditLog", "Caller", "AuditMiddleware", "Principal", "TokenRecord", "TokenStore",
+    "Verdict", "authorize", "authorize_async", "bearer", "caller", "open_access", "paths", "reader_of_submission",
     "requires", "verify",
 ]

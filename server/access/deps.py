@@ -24,6 +24,16 @@ from policykg.errors import Forbidden, NotFound, Unauthorized
 AUDIT_KEY = "policykg.audit"  # the request scope's mark: this request goes into the audit trail
 bearer = HTTPBearer(auto_error=False, scheme_name="bearer",
                     description="`Authorization: Bearer <token>`; tokens are made by `policykg tokens add`")
+_ERROR = {"application/json": {"schema": {"type": "object", "required": ["error", "detail"],
+                                           "properties": {"error": {"type": "string"}, "detail": {}}}}}
+# For the OpenAPI document: what a route with a token check may answer besides its own statuses.
+AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"description": "No valid bearer token", "content": _ERROR,
+          "headers": {"WWW-Authenticate": {"schema": {"type": "string"}, "description": 'Bearer realm="policykg"'}}},
+    403: {"description": "The token's role may not do this", "content": _ERROR},
+}
+TOKEN_RESPONSES = {401: AUTH_RESPONSES[401]}  # public routes that read a token if one is sent
+OPTIONAL_TOKEN = {"security": [{}]}  # openapi_extra of those: added to the bearer scheme, anonymous is allowed
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 

@@ -11,13 +11,13 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from policykg.access import requires, verify
+from policykg.access import AUTH_RESPONSES, requires, verify
 
 router = APIRouter(prefix="/api", tags=["audit"])
 
 
 @router.get("/audit", summary="The audit trail of writes and registry reads (auditor)",
-            dependencies=[requires("read-audit")])
+            dependencies=[requires("read-audit")], responses=AUTH_RESPONSES)
 async def get_audit(request: Request, limit: int = Query(100, ge=1, le=1000),
                     after: int = Query(0, ge=0)) -> dict[str, Any]:
     log = request.app.state.access.audit

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from policykg.access import Caller
+from policykg.access import OPTIONAL_TOKEN, TOKEN_RESPONSES, Caller
 from policykg.api.validate import as_of_param, pick_lang, read_body, validation_store
 from policykg.eligibility import eligibility
 from policykg.submission import parse_submission
@@ -23,7 +23,8 @@ from policykg.validation import receipt
 router = APIRouter(prefix="/api", tags=["eligibility"])
 
 
-@router.post("/eligibility", summary="Eligibility and maximum amount under every measure in force")
+@router.post("/eligibility", summary="Eligibility and maximum amount under every measure in force",
+             responses=TOKEN_RESPONSES, openapi_extra=OPTIONAL_TOKEN)
 async def post_eligibility(request: Request, who: Caller) -> JSONResponse:
     body, _fmt = await read_body(request)
     as_of, lang = as_of_param(request), pick_lang(request)

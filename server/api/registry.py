@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse, Response
 from rdflib import RDF, Graph, Literal, URIRef
 from starlette.concurrency import run_in_threadpool
 
-from policykg.access import reader_of_submission, requires
+from policykg.access import AUTH_RESPONSES, reader_of_submission, requires
 from policykg.api.validate import as_of_param, checked, pick_lang, read_body, turtle, wants_turtle
 from policykg.corpus import build_index
 from policykg.errors import UnprocessableInput
@@ -38,7 +38,7 @@ def _key(request: Request) -> str | None:
 
 
 @router.post("/submissions", status_code=201, summary="Store a submission with its report (idempotent)",
-             dependencies=[requires("submit")])
+             dependencies=[requires("submit")], responses=AUTH_RESPONSES)
 async def post_submission(request: Request) -> Response:
     body, _fmt = await read_body(request)
     as_of, key = as_of_param(request), _key(request)
@@ -75,7 +75,7 @@ PARTS = {"all": "all", "submission": "data", "report": "report"}
 
 
 @router.get("/submissions/{sid}", summary="A stored submission, its report and receipt",
-            dependencies=[Depends(reader_of_submission)])
+            dependencies=[Depends(reader_of_submission)], responses=AUTH_RESPONSES)
 def get_submission(sid: str, request: Request, part: str = "all") -> Response:
     """JSON, or with `Accept: text/turtle` the named graph (`?part=submission|report` for one part of it)."""
     if part not in PARTS:
@@ -184,7 +184,7 @@ def _project(p: Any, cc: str | None) -> tuple[str, str | None]:
 
 
 @router.post("/awards", status_code=201, summary="Record a grant made (project, measure, amount, date)",
-             dependencies=[requires("award")])
+             dependencies=[requires("award")], responses=AUTH_RESPONSES)
 async def post_award(request: Request) -> Response:
     body, _fmt = await read_body(request, {"application/json": "json"})
     key = _key(request)
@@ -202,7 +202,7 @@ async def post_award(request: Request) -> Response:
 
 
 @router.get("/awards", summary="The awards of a project (?project=) or an enterprise (?creditCode=)",
-            dependencies=[requires("read-registry")])
+            dependencies=[requires("read-registry")], responses=AUTH_RESPONSES)
 def get_awards(request: Request, project: str | None = None, creditCode: str | None = None) -> list[dict]:  # noqa: N803
     store = request.app.state.store
     if project:

@@ -20,7 +20,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from policykg.access import Caller, Principal
+from policykg.access import OPTIONAL_TOKEN, TOKEN_RESPONSES, Caller, Principal
 from policykg.errors import BadInput, PayloadTooLarge, PolicyKGError, UnprocessableInput
 from policykg.namespaces import PREFIXES
 from policykg.registry import check
@@ -126,7 +126,8 @@ def validation_store(request: Request, who: Principal | None) -> Any:
     return request.app.state.store if who is not None else request.app.state.public_store
 
 
-@router.post("/validate", summary="Validate one submission; every finding traced to its clause")
+@router.post("/validate", summary="Validate one submission; every finding traced to its clause",
+             responses=TOKEN_RESPONSES, openapi_extra=OPTIONAL_TOKEN)
 async def validate_one(request: Request, who: Caller) -> Response:
     body, fmt = await read_body(request)
     as_of, engine = as_of_param(request), engine_param(request)
@@ -141,7 +142,8 @@ async def validate_one(request: Request, who: Caller) -> Response:
     return respond(request, outcome, rec, {"registryConsulted": who is not None})
 
 
-@router.post("/validate/batch", summary="Validate many submissions: a JSON list, or N-Quads with one graph each")
+@router.post("/validate/batch", summary="Validate many submissions: a JSON list, or N-Quads with one graph each",
+             responses=TOKEN_RESPONSES, openapi_extra=OPTIONAL_TOKEN)
 async def validate_batch(request: Request, who: Caller) -> Response:
     allowed = {"application/json": "json-form", "application/ld+json": "json-ld",
                "application/n-quads": "n-quads"}
