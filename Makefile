@@ -4,6 +4,9 @@ VENV   := .venv
 RUN_STAMP := $(VENV)/.run-stamp
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8000
+# the YASGUI SPARQL editor, from the npm registry (package-lock.json), served as our own static files
+VENDOR := server/web/static/vendor
+YASGUI := $(VENDOR)/yasgui.min.js
 
 .PHONY: run test system check lint bench
 
@@ -19,12 +22,19 @@ $(STAMP): $(RUN_STAMP)
 	$(VENV)/bin/pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
+$(YASGUI): package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	mkdir -p $(VENDOR)
+	cp node_modules/@triply/yasgui/build/yasgui.min.js node_modules/@triply/yasgui/build/yasgui.min.css \
+	   node_modules/@triply/yasgui/build/yasgui.min.js.LICENSE.txt $(VENDOR)/
+	touch $(YASGUI)
+
 ## make run [PORT=8001]: start the server on 127.0.0.1:$(PORT), embedded store under ./data, whole corpus loaded
-run: $(RUN_STAMP)
+run: $(RUN_STAMP) $(YASGUI)
 	$(VENV)/bin/policykg serve --port $(PORT)
 
 ## make test: install what the tests need (Python packages, Debian Virtuoso and Chromium), run them all
-test: $(STAMP) system
+test: $(STAMP) $(YASGUI) system
 	$(VENV)/bin/pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 

@@ -74,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from policykg.api import (
         audit,
         context,
+        dataset,
         documents,
         eligibility,
         health,
@@ -86,7 +87,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from policykg.web import pages, pages_more
 
     app.mount("/static", StaticFiles(directory=Path(pages.__file__).parent / "static"), name="static")
-    for mod in (health, audit, documents, provenance, validate, eligibility, registry, sparql, queries, context,
+    for mod in (health, audit, documents, dataset, provenance, validate, eligibility, registry, sparql, queries,
+                context,
                 pages, pages_more):
         app.include_router(mod.router)
     return app

@@ -17,7 +17,7 @@ from policykg.errors import BadInput, NotFound
 from policykg.namespaces import BASE
 from policykg.provenance import PFX, list_measures
 from policykg.sparql import load_library
-from policykg.web import pictures
+from policykg.web import editor, pictures
 from policykg.web.eligibility_view import arrange
 from policykg.web.formspec import build_groups
 from policykg.web.pages import render
@@ -166,13 +166,18 @@ async def validate_report(request: Request) -> Response:
 
 # -- SPARQL --------------------------------------------------------------------------------
 @router.get("/query", response_class=HTMLResponse)
-async def query_page(request: Request, name: str | None = None, run: int = 0) -> HTMLResponse:
+async def query_page(request: Request, name: str | None = None, run: int = 0, query: str | None = None) -> HTMLResponse:
+    """The library and the editor; `?query=…&run=1` is a permalink that reproduces a query and its results."""
     library = load_library(_root(request))
     chosen = library.get(name) if name else None
     if name and chosen is None:
         raise NotFound(f"no query {name!r}", {"name": name, "known": sorted(library)})
     params = {k[2:]: v for k, v in request.query_params.items() if k.startswith("p_")}  # "" = unbound
     result, error, status = None, None, 200
+    if chosen is None and query is not None:
+        if run:
+            result, error = await _run_text(request, query)
+        return _editor_page(request, library, query, result, error, run=bool(run))
     if chosen is not None and run:
         if not has_route(request, f"/api/queries/{chosen.name}"):
             error = "查询库接口未安装 the /api/queries module is not installed"
@@ -185,7 +190,7 @@ async def query_page(request: Request, name: str | None = None, run: int = 0) ->
     text = "\n".join(ln for ln in chosen.text.splitlines() if not ln.startswith("#+")).strip() if chosen else ""
     page = render("query.html", status=status, library=library, chosen=chosen, params=params, text=text,
                   choices=_choices(request), result=result, error=error, sparql=has_route(request, "/sparql", "POST"),
-                  formats=RESULT_TYPES)
+                  formats=RESULT_TYPES, editor=editor.config(library, request.app.state.store))
     if status == 401:
         page.headers["WWW-Authenticate"] = 'Bearer realm="policykg"'
     return page
@@ -210,15 +215,31 @@ def _choices(request: Request) -> dict[str, list[tuple[str, str]]]:
 async def query_run(request: Request) -> HTMLResponse:
     form = await request.form()
     text = str(form.get("query", ""))
-    result, error = None, None
+    result, error = await _run_text(request, text)
+    return _editor_page(request, load_library(_root(request)), text, result, error, run=True)
+
+
+async def _run_text(request: Request, text: str) -> tuple[Any, str | None]:
     if not has_route(request, "/sparql", "POST"):
-        error = "SPARQL 端点未安装 the /sparql module is not installed"
-    elif text.strip():
-        ans = await call_api(request, "POST", "/sparql", text.encode(), {"content-type": "application/sparql-query",
-                                                                        "accept": ANY_RESULT})
-        result, error = _answer(ans)
-    return render("query.html", library=load_library(_root(request)), chosen=None, params={}, text=text,
-                  result=result, error=error, sparql=has_route(request, "/sparql", "POST"), formats=RESULT_TYPES)
+        return None, "SPARQL 端点未安装 the /sparql module is not installed"
+    if not text.strip():
+        return None, None
+    ans = await call_api(request, "POST", "/sparql", text.encode(), {"content-type": "application/sparql-query",
+                                                                    "accept": ANY_RESULT})
+    return _answer(ans)
+
+
+def _editor_page(request: Request, library: dict, text: str, result: Any, error: str | None, run: bool) -> HTMLResponse:
+    return render("query.html", library=library, chosen=None, params={}, text=text, result=result, error=error,
+                  sparql=has_route(request, "/sparql", "POST"), formats=RESULT_TYPES,
+                  editor=editor.config(library, request.app.state.store),
+                  permalink=editor.permalink(text) if text.strip() else None, run=run)
+
+
+@router.get("/query/prefixes.json")
+async def query_prefixes() -> Response:
+    """Our prefixes, in prefix.cc's shape, for the editor's PREFIX completion (nothing is asked of prefix.cc)."""
+    return Response(json.dumps(editor.config_prefixes(), ensure_ascii=False), media_type="application/json")
 
 
 @router.api_route("/query/download", methods=["GET", "POST"])

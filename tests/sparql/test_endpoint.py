@@ -113,7 +113,10 @@ def test_a_syntax_error_is_400_with_line_and_column(client) -> None:
 
 
 def test_a_missing_or_repeated_query_is_400(client) -> None:
-    assert client.get("/sparql").status_code == 400
+    # (GET /sparql with no parameter at all is the service description: tests/api/test_dataset.py)
+    missing = client.get("/sparql?format=json")
+    assert missing.status_code == 400
+    assert missing.json() == {"error": "missing `query` parameter (SPARQL 1.1 Protocol)", "detail": {"param": "query"}}
     r = client.get("/sparql?query=ASK%7B%7D&query=ASK%7B%7D")
     assert r.status_code == 400
     assert r.json()["detail"] == {"param": "query"}
@@ -141,7 +144,7 @@ def test_every_update_is_refused_and_changes_nothing(client, update: str) -> Non
 def test_other_methods_are_405_with_allow(client, method: str) -> None:
     r = client.request(method, "/sparql", content=b"x")
     assert r.status_code == 405
-    assert r.headers["allow"] == "GET, POST, OPTIONS"
+    assert r.headers["allow"] == "GET, HEAD, POST, OPTIONS"
 
 
 def test_an_unknown_post_content_type_is_415(client) -> None:

@@ -220,32 +220,6 @@ def test_a_library_query_runs_from_the_page_and_shows_its_rows(page, api, shot) 
     shot(page, "12-query-results", full=True)
 
 
-def test_a_construct_query_from_the_editor_shows_triples_and_downloads_turtle(page, api, shot) -> None:
-    _needs(api, "/sparql")
-    import pyoxigraph as ox
-
-    page.goto("/query")
-    page.locator("#editor-form textarea[name=query]").fill(
-        "PREFIX eli: <http://data.europa.eu/eli/ontology#>\n"
-        "CONSTRUCT { ?d eli:title ?t ; eli:id_local ?n } WHERE { ?d eli:id_local ?n ; eli:title ?t . "
-        "FILTER(?n = \"京发改规〔2023〕12号\") }")
-    page.locator("#editor-form button[type=submit]").click()
-    page.wait_for_selector("#results")
-    assert page.locator(".error-box").count() == 0
-    table = page.locator("table.result-table.triples")
-    assert table.locator("thead th").all_inner_texts() == ["subject", "predicate", "object"]
-    assert table.locator("tbody tr").count() == 2
-    assert "京发改规〔2023〕12号" in table.inner_text()
-    assert page.locator("form.downloads button").all_inner_texts() == ["Turtle", "N-Triples", "JSON-LD", "RDF/XML"]
-    shot(page, "15-construct-triples", full=True)
-    with page.expect_download() as dl:
-        page.get_by_role("button", name="Turtle").click()
-    assert dl.value.suggested_filename == "results.ttl"
-    triples = list(ox.parse(Path(dl.value.path()).read_bytes(), format=ox.RdfFormat.TURTLE))
-    assert sorted(t.object.value for t in triples) == [
-        "京发改规〔2023〕12号", "关于加强腾退低效产业空间改造利用促进产业高质量发展的实施方案"]
-
-
 def test_source_and_user_text_is_shown_escaped_never_run(page, api, shot, xss_clause_text) -> None:
     page.goto("/api/clauses/doc/test/xss/1")
     assert page.locator("blockquote.clause-text").inner_text() == xss_clause_text
