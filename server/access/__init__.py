@@ -21,10 +21,10 @@ from policykg.access.deps import (
     requires,
 )
 from policykg.access.middleware import AuditMiddleware
-from policykg.access.tokens import PERMISSIONS, ROLES, Principal, TokenRecord, TokenStore
+from policykg.access.tokens import PERMISSIONS, ROLES, Principal, TokenRecord, TokenStore, weak_env_token
 
 __all__ = [
     "AUTH_RESPONSES", "OPTIONAL_TOKEN", "PERMISSIONS", "TOKEN_RESPONSES", "ROLES", "Access", "AuditLog", "Caller", "AuditMiddleware", "Principal", "TokenRecord", "TokenStore",
     "Verdict", "authorize", "authorize_async", "bearer", "caller", "open_access", "paths", "reader_of_submission",
-    "requires", "verify",
+    "requires", "verify", "weak_env_token",
 ]

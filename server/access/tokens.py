@@ -51,6 +51,15 @@ TOKEN_RE = re.compile(r"pkg_([0-9a-f]{12})_[A-Za-z0-9_-]{43}")
 ENV_ID = "env-admin"
 MAX_REFUSED = 10_000
 FAIL_LIMIT, FAIL_WINDOW_S = 10, 10.0
+MIN_ENV_TOKEN = 20  # characters of POLICYKG_ADMIN_TOKEN (ours are 60: pkg_, a 12-digit id, 43 random)
+
+
+def weak_env_token(token: str | None) -> str | None:
+    """Why POLICYKG_ADMIN_TOKEN cannot be used (the message never repeats it), or None."""
+    if token is not None and len(token.strip()) < MIN_ENV_TOKEN:
+        return (f"POLICYKG_ADMIN_TOKEN must be at least {MIN_ENV_TOKEN} characters (e.g. the output of "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`)")
+    return None
 
 
 @dataclass(frozen=True)
@@ -98,6 +107,8 @@ class TokenStore:
         self._refused: set[str] = set()
         self._failures: dict[str, deque[float]] = {}  # token id -> times of recent failed verifications
         self._env: TokenRecord | None = None
+        if weak_env_token(env_admin):
+            raise ValueError(weak_env_token(env_admin))
         if env_admin:
             self._env = TokenRecord(ENV_ID, "POLICYKG_ADMIN_TOKEN", "admin", HASHER.hash(env_admin), _now())
 

@@ -71,3 +71,11 @@ def test_a_fresh_server_prints_one_admin_token_once_and_refuses_anonymous_writes
         stop(proc)
     assert tokens[0] not in (data / "tokens.json").read_text() and tokens[0] not in (data / "audit.jsonl").read_text()
     assert log.read_text().count(tokens[0]) == 1  # printed once; never in the access log or anywhere else
+
+
+def test_a_short_admin_token_in_the_environment_is_refused_in_one_line_that_does_not_repeat_it(tmp_path) -> None:
+    done = subprocess.run([str(POLICYKG), "serve", "--data-dir", str(tmp_path), "--port", "1"], capture_output=True,
+                          text=True, timeout=60, env={**ENV, "POLICYKG_ADMIN_TOKEN": "admin123"})
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.strip().startswith("policykg serve: POLICYKG_ADMIN_TOKEN must be at least 20 characters")
+    assert "admin123" not in done.stderr + done.stdout and not (tmp_path / "tokens.json").exists()
