@@ -175,3 +175,22 @@ def test_guessing_secrets_under_a_known_id_is_throttled_without_hashing(tmp_path
         assert store.verify(prefix + f"{i + 1000:043d}") is None
     assert (time.perf_counter() - t0) / 200 < 0.002  # no argon2 while throttled
     assert store.verify(token) is not None  # the real token, verified before, still works
+
+
+# The routes that take a body but write nothing and read no registry for an anonymous caller.
+PUBLIC_POSTS = {"/api/validate", "/api/validate/batch", "/api/eligibility", "/api/match", "/sparql",
+                "/validate", "/validate/report", "/query", "/query/download"}
+
+
+def test_every_route_that_could_write_answers_401_to_an_anonymous_caller_unless_it_is_a_known_public_one(env) -> None:
+    """Safe by default: a new writing route that forgets its token check fails here (routes from OpenAPI)."""
+    client, _auth = env
+    checked = []
+    for path, ops in client.app.openapi()["paths"].items():
+        if path in PUBLIC_POSTS:
+            continue
+        for method in sorted({m.upper() for m in ops} & {"POST", "PUT", "PATCH", "DELETE"}):
+            r = client.request(method, path.replace("{", "").replace("}", ""), json={})
+            assert r.status_code == 401, (method, path, r.status_code)
+            checked.append((method, path, r.status_code))
+    assert ("POST", "/api/submissions", 401) in checked and ("POST", "/api/awards", 401) in checked
