@@ -4,7 +4,7 @@ The body is any submission format POST /api/validate accepts. The answer:
 `{project, measures: [{measure, slug, documentNumber, clause, eligible, maxAmount, computation,
 reasons: [{message, clause, fix}]}], exclusiveGroups, best: {measure, maxAmount}, receipt}`,
 messages in the language of Accept-Language (zh by default), `?asOf=YYYY-MM-DD`. As for
-POST /api/validate, the registry is read only for a caller with a token (`registryConsulted`).
+POST /api/validate, the registry is read only for a caller with a token (`registryConsulted`); so is POST /api/match.
 """
 from __future__ import annotations
 

@@ -129,3 +129,14 @@ def test_an_anonymous_validation_does_not_read_the_registry_so_it_reveals_no_ent
     elig = client.post("/api/eligibility", json=again)
     assert elig.status_code == 200 and elig.json()["registryConsulted"] is False
     assert lines(auth)[-1]["action"] == "POST /api/validate"  # the token holder's validation read the registry
+
+
+def test_matching_an_enterprise_reads_the_registry_only_for_a_caller_with_a_token(env) -> None:
+    from policykg.api.match import EXAMPLE
+
+    client, auth = env
+    anonymous = client.post("/api/match", json=EXAMPLE)
+    assert anonymous.status_code == 200 and anonymous.json()["registryConsulted"] is False
+    with_token = client.post("/api/match", json=EXAMPLE, headers=auth.headers("reviewer"))
+    assert with_token.status_code == 200 and with_token.json()["registryConsulted"] is True
+    assert lines(auth)[-1]["action"] == "POST /api/match"
