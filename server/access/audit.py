@@ -11,7 +11,9 @@ does not, so `verify` prints the head hash for the operator to record elsewhere.
 
 Nothing in the API writes to this file except `append`, and nothing rewrites it. Appends
 are serialised by a thread lock and an `flock` (the CLI may append too), and fsync'ed
-before the answer they record is sent.
+before the answer they record is sent. A last line without its newline was cut by a crash
+(power loss) before it was complete, so before the answer it records was sent: the next
+append moves it to `<file>.torn-<time>` and carries on from the last whole line.
 """
 from __future__ import annotations
 
@@ -59,6 +61,7 @@ class AuditLog:
         with self._lock, open(self.path, "a+b") as f:
             fcntl.flock(f, fcntl.LOCK_EX)
             try:
+                _set_aside_torn_tail(f, self.path)
                 last = _last_line(f)
                 rec = {k: _cap(v) for k, v in entry.items()}
                 rec["seq"] = (last["seq"] + 1) if last else 1
@@ -82,6 +85,27 @@ class AuditLog:
         """The entries with seq > after, at most `limit` of them (the newest when after is 0)."""
         out = [e for e in read_entries(self.path) if e.get("seq", 0) > after]
         return out[:limit] if after else out[-limit:]
+
+
+def _set_aside_torn_tail(f: Any, path: Path) -> None:
+    f.seek(0, os.SEEK_END)
+    size = f.tell()
+    if size == 0:
+        return
+    f.seek(size - 1)
+    if f.read(1) == b"\n":
+        return
+    start = max(0, size - TAIL_BYTES)
+    f.seek(start)
+    tail = f.read()
+    cut = start + tail.rfind(b"\n") + 1 if b"\n" in tail else 0
+    f.seek(cut)
+    torn = f.read()
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    path.with_name(f"{path.name}.torn-{stamp}").write_bytes(torn)
+    f.truncate(cut)
+    f.flush()
+    os.fsync(f.fileno())
 
 
 def _last_line(f: Any) -> dict[str, Any] | None:

@@ -140,3 +140,19 @@ def test_matching_an_enterprise_reads_the_registry_only_for_a_caller_with_a_toke
     with_token = client.post("/api/match", json=EXAMPLE, headers=auth.headers("reviewer"))
     assert with_token.status_code == 200 and with_token.json()["registryConsulted"] is True
     assert lines(auth)[-1]["action"] == "POST /api/match"
+
+
+def test_a_line_cut_by_a_crash_is_set_aside_and_the_chain_goes_on(tmp_path) -> None:
+    from policykg.access import AuditLog
+
+    log = AuditLog(tmp_path / "audit.jsonl")
+    for i in range(2):
+        log.append({"who": "w", "action": f"a{i}", "status": 200})
+    with open(log.path, "ab") as f:
+        f.write(b'{"who":"w","action":"half')  # power lost in the middle of a write
+    assert not verify(log.path).ok
+    log.append({"who": "w", "action": "a2", "status": 200})
+    v = verify(log.path)
+    assert v.ok and v.entries == 3
+    torn = list(tmp_path.glob("audit.jsonl.torn-*"))
+    assert len(torn) == 1 and torn[0].read_bytes() == b'{"who":"w","action":"half'
