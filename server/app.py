@@ -85,10 +85,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sparql,
         validate,
     )
-    from policykg.web import match_page, pages, pages_more
+    from policykg.web import match_page, pages, pages_more, registry_query
 
     app.mount("/static", StaticFiles(directory=Path(pages.__file__).parent / "static"), name="static")
     for mod in (health, audit, documents, dataset, provenance, validate, eligibility, match, registry, sparql, queries,
-                context, pages, pages_more, match_page):
+                context, pages, pages_more, match_page, registry_query):
         app.include_router(mod.router)
     return app

@@ -187,6 +187,12 @@ async def query_page(request: Request, name: str | None = None, run: int = 0, qu
             result, error = _answer(ans)
             if ans.status in (401, 403):  # a registry query: the page answers like the API (applicants' data)
                 status = ans.status
+    return library_page(request, library, chosen, params, result, error, status)
+
+
+def library_page(request: Request, library: dict, chosen: Any, params: dict[str, str], result: Any,
+                 error: str | None, status: int = 200) -> HTMLResponse:
+    """The page of a library query (a registry query's 401/403 answered as such, with its challenge)."""
     text = "\n".join(ln for ln in chosen.text.splitlines() if not ln.startswith("#+")).strip() if chosen else ""
     page = render("query.html", status=status, library=library, chosen=chosen, params=params, text=text,
                   choices=_choices(request), result=result, error=error, sparql=has_route(request, "/sparql", "POST"),
@@ -245,12 +251,16 @@ async def query_prefixes() -> Response:
 @router.api_route("/query/download", methods=["GET", "POST"])
 async def query_download(request: Request) -> Response:
     data = dict(request.query_params)
+    if "token" in data:
+        raise BadInput("send the token in the form body or an Authorization header, never in a URL", {"param": "token"})
     if request.method == "POST":
         data.update({k: v for k, v in (await request.form()).items() if isinstance(v, str)})
     fmt = data.get("format", "csv")
     if fmt not in RESULT_TYPES:
         raise BadInput("unknown format", {"format": fmt, "known": sorted(RESULT_TYPES)})
     headers = {"accept": RESULT_TYPES[fmt]}
+    if data.get("token", "").strip():  # a registry query's page: the token typed into its form
+        headers["authorization"] = f"Bearer {data['token'].strip()}"
     if data.get("name"):
         params = {k[2:]: v for k, v in data.items() if k.startswith("p_")}
         ans = await call_api(request, "GET", f"/api/queries/{data['name']}", query=params, headers=headers)

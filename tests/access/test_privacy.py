@@ -125,3 +125,23 @@ def test_the_query_page_of_a_registry_query_needs_a_token_too(app) -> None:
     dl = client.get("/query/download", params={"name": "registry-awards-per-enterprise-year", "format": "csv"})
     assert dl.status_code == 401
     assert client.get("/query", params={"name": "registry-awards-per-enterprise-year"}).status_code == 200  # the form
+
+
+def test_a_browser_runs_a_registry_query_by_typing_a_token_into_its_page_never_into_a_url(app) -> None:
+    client, auth = app
+    page = client.get("/query", params={"name": "registry-awards-per-enterprise-year"}).text
+    assert 'action="/query/registry#results"' in page and 'type="password" name="token"' in page
+    form = {"name": "registry-awards-per-enterprise-year", "p_year": ""}
+    anonymous = client.post("/query/registry", data=form)
+    assert anonymous.status_code == 401 and anonymous.headers["www-authenticate"].startswith("Bearer")
+    assert client.post("/query/registry", data={**form, "token": auth.tokens["submitter"]}).status_code == 403
+    assert client.post("/query/registry", data={**form, "token": "pkg_000000000000_" + "x" * 43}).status_code == 401
+    ok = client.post("/query/registry", data={**form, "token": auth.tokens["auditor"]})
+    assert ok.status_code == 200 and "row(s)" in ok.text
+    assert auth.tokens["auditor"] not in ok.text  # the token is not put back into the page
+    assert client.post("/query/registry", data={"name": "documents-in-force"}).status_code == 404  # registry only
+    url = client.get("/query/download", params={"name": "registry-awards-per-enterprise-year", "format": "csv",
+                                                "token": auth.tokens["auditor"]})
+    assert url.status_code == 400  # a token in a URL ends up in logs and histories
+    dl = client.post("/query/download", data={**form, "format": "csv", "token": auth.tokens["auditor"]})
+    assert dl.status_code == 200 and dl.headers["content-type"].startswith("text/csv")
