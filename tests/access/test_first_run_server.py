@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
-POLICYKG = Path(sys.executable).parent / "policykg"
+POLICYKG = [sys.executable, "-m", "policykg.cli"]  # the checkout under test, not whatever is on PATH
 ENV = {**{k: v for k, v in os.environ.items() if not k.startswith("POLICYKG_")}, "POLICYKG_CORPUS_ROOT": str(ROOT)}
 AWARD = {"project": "91110000000000001X/P-1", "measure": "jfgg-2023-12-loan-interest-subsidy", "amount": 10,
          "date": "2024-01-02"}
@@ -28,7 +28,7 @@ def free_port() -> int:
 def serve(data: Path, log: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     with log.open("ab") as fh:
-        proc = subprocess.Popen([str(POLICYKG), "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir",
+        proc = subprocess.Popen([*POLICYKG, "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir",
                                  str(data)], stdout=fh, stderr=subprocess.STDOUT, env=ENV)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
@@ -74,7 +74,7 @@ def test_a_fresh_server_prints_one_admin_token_once_and_refuses_anonymous_writes
 
 
 def test_a_short_admin_token_in_the_environment_is_refused_in_one_line_that_does_not_repeat_it(tmp_path) -> None:
-    done = subprocess.run([str(POLICYKG), "serve", "--data-dir", str(tmp_path), "--port", "1"], capture_output=True,
+    done = subprocess.run([*POLICYKG, "serve", "--data-dir", str(tmp_path), "--port", "1"], capture_output=True,
                           text=True, timeout=60, env={**ENV, "POLICYKG_ADMIN_TOKEN": "admin123"})
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.strip().startswith("policykg serve: POLICYKG_ADMIN_TOKEN must be at least 20 characters")

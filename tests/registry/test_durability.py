@@ -29,7 +29,8 @@ from policykg.submission.parse import parse_submission
 from tests.conftest import missing_tool
 
 ROOT = Path(__file__).resolve().parents[2]
-POLICYKG = Path(sys.executable).parent / "policykg"
+# the checkout under test, through the interpreter running the tests (not whatever `policykg` is on PATH)
+POLICYKG = [sys.executable, "-m", "policykg.cli"]
 TOKEN = "durability-test-admin-token-0123456789abcdef"  # POLICYKG_ADMIN_TOKEN of the server under test
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 KILL_AFTER = 40  # acknowledgements before the kill
@@ -57,7 +58,7 @@ def free_port() -> int:
 def start(data: Path, port: int, log: Path) -> subprocess.Popen:
     env = {**os.environ, "POLICYKG_CORPUS_ROOT": str(ROOT), "POLICYKG_ADMIN_TOKEN": TOKEN}
     with log.open("ab") as fh:
-        proc = subprocess.Popen([str(POLICYKG), "serve", "--host", "127.0.0.1", "--port", str(port),
+        proc = subprocess.Popen([*POLICYKG, "serve", "--host", "127.0.0.1", "--port", str(port),
                                  "--data-dir", str(data)], stdout=fh, stderr=subprocess.STDOUT, env=env)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
