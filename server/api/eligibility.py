@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from policykg.access import OPTIONAL_TOKEN, TOKEN_RESPONSES, Caller
 from policykg.api.validate import as_of_param, pick_lang, read_body, validation_store
 from policykg.eligibility import eligibility
+from policykg.registry import consulted
 from policykg.submission import parse_submission
 from policykg.validation import receipt
 
@@ -34,6 +35,7 @@ async def post_eligibility(request: Request, who: Caller) -> JSONResponse:
         parsed = parse_submission(body, request.headers.get("content-type"), limit, store)
         out = eligibility(store, parsed.graph, as_of, lang)
         out["receipt"] = receipt(store, input_sha256=parsed.sha256, as_of=_date(out["project"]["asOf"]),
+                                 registry=consulted(store),
                                  corpus=out.pop("corpusVersion"), mode=out.pop("engine"))
         out["lang"] = lang
         out["registryConsulted"] = who is not None

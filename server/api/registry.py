@@ -8,7 +8,7 @@ honoured, 409 when a key comes back with another submission or award) and answer
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -24,7 +24,7 @@ from policykg.errors import UnprocessableInput
 from policykg.namespaces import PKG, PROV, SH
 from policykg.provenance import catalog
 from policykg.registry import records as registry
-from policykg.submission import load_json, parse_submission
+from policykg.submission import load_json, parse_submission, subject_iri
 from policykg.validation import SEVERITY, get_bundle, project_key, submissions, term_json
 
 router = APIRouter(prefix="/api", tags=["registry"])
@@ -129,7 +129,8 @@ def stored_results(store: Any, report: Graph, data: Graph, lang: str) -> list[di
 
 
 # -- awards ------------------------------------------------------------------
-AWARD_FIELDS = {"project", "submission", "measure", "amount", "date", "creditCode"}
+AWARD_FIELDS = {"project", "submission", "measure", "amount", "date", "creditCode", "external"}
+MAX_AWARD = Decimal(1_000_000)  # 万元: 100 亿元, far above any cap of the corpus
 
 
 def award_fields(store: Any, data: Any) -> dict[str, Any]:
@@ -149,7 +150,7 @@ def award_fields(store: Any, data: Any) -> dict[str, Any]:
         cc = cc or next((str(o) for a in stored["data"].objects(subj, PKG.applicant)
                          for o in stored["data"].objects(a, PKG.creditCode)), None)
     else:
-        key, cc = _project(data.get("project"), cc)
+        key, cc = _project(store, data.get("project"), cc)
     measure = build_index(store).measure(data["measure"]) if isinstance(data.get("measure"), str) else None
     if measure is None:
         raise UnprocessableInput(f"unknown measure {json.dumps(data.get('measure'), ensure_ascii=False)}",
@@ -169,16 +170,36 @@ def award_fields(store: Any, data: Any) -> dict[str, Any]:
         when = None
     if when is None:
         raise UnprocessableInput("date must be YYYY-MM-DD", {"field": "date", "value": data.get("date")})
+    if not date(2000, 1, 1) <= when <= date.today() + timedelta(days=366):
+        raise UnprocessableInput("date must be the decision date: from 2000-01-01 to a year from today",
+                                 {"field": "date", "value": data.get("date")})
+    if dec > MAX_AWARD:
+        raise UnprocessableInput(f"amount over {MAX_AWARD} 万元", {"field": "amount", "value": amount})
+    external = data.get("external", False)
+    if not isinstance(external, bool):
+        raise UnprocessableInput("external must be true or false", {"field": "external"})
+    if "submission" not in data and not external and not registry.project_known(store, key):
+        raise UnprocessableInput(
+            f"no stored submission has the project {key!r}: give the submission's id (\"submission\"), its JSON "
+            "`id`, creditCode/projectCode as submitted, or mark the award \"external\": true",
+            {"field": "project", "value": key})
     return {"project_key": key, "measure": measure, "amount": dec, "when": when, "credit_code": cc}
 
 
-def _project(p: Any, cc: str | None) -> tuple[str, str | None]:
+def _project(store: Any, p: Any, cc: str | None) -> tuple[str, str | None]:
+    """The project key an award is about, resolved exactly as a submission's key is (validation.project_key):
+    creditCode/projectCode, else the subject IRI, which a JSON-form `id` or a stored submission's id names."""
     if isinstance(p, dict) and isinstance(p.get("creditCode"), str) and isinstance(p.get("projectCode"), str):
         return f"{p['creditCode']}/{p['projectCode']}", cc or p["creditCode"]
-    if isinstance(p, str) and p.strip():
+    if isinstance(p, str) and p.strip() and len(p) <= 500:
         if "/" in p and "://" not in p:  # creditCode/projectCode
             return p, cc or p.split("/", 1)[0]
-        return p, cc
+        if "://" in p:  # a subject IRI
+            return p, cc
+        if p.isalnum() and len(p) == 32 and registry.exists(store, p):  # a stored submission's id
+            stored = registry.load_submission(store, p)
+            return stored["projectKey"], cc
+        return subject_iri(p), cc  # the JSON form's `id`
     raise UnprocessableInput("project is required: the project key creditCode/projectCode, the subject IRI, "
                              "or {creditCode, projectCode}", {"field": "project"})
 
