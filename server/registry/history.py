@@ -77,7 +77,7 @@ def pending(store: Any, key: str, exclude: set[str]) -> list[tuple[str, str, str
     q = PENDING_Q.replace("?rec a pkg:SubmissionRecord ; pkg:projectKey ?key",
                           f"?rec a pkg:SubmissionRecord ; pkg:projectKey {Literal(key).n3()}")
     out = []
-    for r in store.select(q):
+    for r in store.select(q, registry=True):
         sid = r["rec"].value.rsplit("/", 1)[-1]
         if sid not in exclude:
             out.append((sid, r["m"].value, r["at"].value))

@@ -91,7 +91,8 @@ def _write_new(store: Any, graph: str, g: Graph, node: str, cls: URIRef | None) 
 def registry_state(store: Any) -> dict[str, Any]:
     """{sequence, last, at}: how many writes the registry has taken, the last record and when (0 when empty)."""
     rows = store.select(PFX + f"""SELECT ?n ?last ?at WHERE {{ GRAPH <{SEQUENCE_GRAPH}> {{
-        <{SEQUENCE_NODE}> pkg:registrySequence ?n ; pkg:lastRecord ?last ; pkg:submittedAt ?at }} }}""")
+        <{SEQUENCE_NODE}> pkg:registrySequence ?n ; pkg:lastRecord ?last ; pkg:submittedAt ?at }} }}""",
+                        registry=True)
     if not rows:
         return {"sequence": 0, "last": None, "at": None}
     return {"sequence": int(rows[0]["n"].value), "last": rows[0]["last"].value, "at": rows[0]["at"].value}
@@ -164,7 +165,8 @@ def exists(store: Any, sid: str) -> bool:
 
 def project_known(store: Any, key: str) -> bool:
     """Whether a stored submission has this project key."""
-    return store.ask(PFX + f"ASK {{ GRAPH ?g {{ ?rec a pkg:SubmissionRecord ; pkg:projectKey {Literal(key).n3()} }} }}")
+    return store.ask(PFX + f"ASK {{ GRAPH ?g {{ ?rec a pkg:SubmissionRecord ; pkg:projectKey {Literal(key).n3()} }} }}",
+                     registry=True)
 
 
 def store_submission(store: Any, *, sha256: str, fmt: str, data: Graph, subject: str | None,

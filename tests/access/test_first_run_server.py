@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 POLICYKG = [sys.executable, "-m", "policykg.cli"]  # the checkout under test, not whatever is on PATH
 ENV = {**{k: v for k, v in os.environ.items() if not k.startswith("POLICYKG_")}, "POLICYKG_CORPUS_ROOT": str(ROOT)}
 AWARD = {"project": "91110000000000001X/P-1", "measure": "jfgg-2023-12-loan-interest-subsidy", "amount": 10,
-         "date": "2024-01-02"}
+         "date": "2024-01-02", "external": True}
 
 
 def free_port() -> int:

@@ -27,7 +27,7 @@ PROJECT = {
     "requests": [{"measure": "jfgg-2023-12-investment-subsidy-old-factory-and-infrastructure", "amount": 2400}],
 }
 AWARD = {"project": "91110000000000001X/P-1", "measure": "jfgg-2023-12-loan-interest-subsidy", "amount": 10,
-         "date": "2024-01-02"}
+         "date": "2024-01-02", "external": True}  # a grant of a project not stored here
 # (method, path, body, the roles allowed)
 ROUTES = [
     ("POST", "/api/submissions", PROJECT, {"submitter", "admin"}),

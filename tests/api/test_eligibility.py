@@ -143,13 +143,13 @@ def test_a_per_enterprise_yearly_cap_leaves_what_the_registry_does_not_hold(clie
                    applicant={"name": "丙", "creditCode": "91110000000000007W"})
     slug = "jjxj-2022-old-factory-finance-lease-subsidy"
     assert measure(elig(client, body), slug)["maxAmount"] == 1000
-    client.post("/api/awards", json={"project": "91110000000000007W/L-8", "measure": slug, "amount": 600,
-                                     "date": "2024-01-15"})
+    assert client.post("/api/awards", json={"project": "91110000000000007W/L-8", "measure": slug, "amount": 600,
+                                            "date": "2024-01-15", "external": True}).status_code == 201
     m = measure(elig(client, body), slug)
     assert (m["eligible"], m["maxAmount"]) == (True, 400)
     assert m["registry"]["used"] == 600 and "1000万元 − 600万元) = 400万元" in m["computation"]
-    client.post("/api/awards", json={"project": "91110000000000007W/L-7", "measure": slug, "amount": 400,
-                                     "date": "2024-03-15"})
+    assert client.post("/api/awards", json={"project": "91110000000000007W/L-7", "measure": slug, "amount": 400,
+                                            "date": "2024-03-15", "external": True}).status_code == 201
     full = measure(elig(client, body), slug)
     assert (full["eligible"], full["maxAmount"]) == (False, 0)
 
