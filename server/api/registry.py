@@ -23,7 +23,9 @@ from policykg.corpus import build_index
 from policykg.errors import UnprocessableInput
 from policykg.namespaces import PKG, PROV, SH
 from policykg.provenance import catalog
+from policykg.registry import clause_hashes, result_clauses
 from policykg.registry import records as registry
+from policykg.registry import replay as replay_decision
 from policykg.submission import load_json, parse_submission, subject_iri
 from policykg.validation import SEVERITY, get_bundle, project_key, submissions, term_json
 
@@ -57,6 +59,7 @@ async def post_submission(request: Request) -> Response:
             return registry.load_submission(store, sid), False
         registry.claim_key(store, "submission", key, ghash)
         outcome, rec = checked(store, parsed, as_of)
+        rec["clauses"] = clause_hashes(store, result_clauses(outcome.results))  # what a replay compares
         subject = subjects[0]
         sid, created = registry.store_submission(
             store, sha256=parsed.sha256, fmt=parsed.format, data=parsed.graph, subject=str(subject),
@@ -195,11 +198,12 @@ def _project(store: Any, p: Any, cc: str | None) -> tuple[str, str | None]:
         if "/" in p and "://" not in p:  # creditCode/projectCode
             return p, cc or p.split("/", 1)[0]
         if "://" in p:  # a subject IRI
-            return p, cc
+            return registry.key_of_subject(store, p) or p, cc
         if p.isalnum() and len(p) == 32 and registry.exists(store, p):  # a stored submission's id
             stored = registry.load_submission(store, p)
             return stored["projectKey"], cc
-        return subject_iri(p), cc  # the JSON form's `id`
+        iri = subject_iri(p)  # the JSON form's `id`: the key of its stored submission (creditCode/projectCode)
+        return registry.key_of_subject(store, iri) or iri, cc
     raise UnprocessableInput("project is required: the project key creditCode/projectCode, the subject IRI, "
                              "or {creditCode, projectCode}", {"field": "project"})
 
@@ -233,3 +237,15 @@ def get_awards(request: Request, project: str | None = None, creditCode: str | N
     else:
         raise UnprocessableInput("give ?project= or ?creditCode=", {"field": "project"})
     return [{**a, "amount": float(a["amount"])} for a in rows]
+
+
+@router.post("/replay", summary="Re-evaluate a stored decision: reproduced, or what changed (corpus, clauses, registry)",
+             dependencies=[requires("read-registry")], responses=AUTH_RESPONSES)
+async def post_replay(request: Request) -> JSONResponse:
+    body, _fmt = await read_body(request, {"application/json": "json"})
+    from policykg.submission import check_bytes
+
+    data = load_json(check_bytes(body, "json")) if body else None
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+        raise UnprocessableInput("give {\"id\": \"<stored submission id>\"}", {"field": "id"})
+    return JSONResponse(await run_in_threadpool(replay_decision, request.app.state.store, data["id"]))

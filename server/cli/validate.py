@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from policykg.config import ROOT, get_settings
+from policykg.config import ROOT, Settings, get_settings
 from policykg.errors import PolicyKGError
 
 CONTENT_TYPES = {"turtle": "text/turtle", "ntriples": "application/n-triples", "jsonld": "application/ld+json",
@@ -21,8 +21,8 @@ CONTENT_TYPES = {"turtle": "text/turtle", "ntriples": "application/n-triples", "
 EXTENSIONS = {".ttl": "turtle", ".nt": "ntriples", ".jsonld": "jsonld", ".json": "json"}
 WORDS = {
     "zh": {"ok": "符合", "bad": "不符合", "input": "输入错误", "v": "违规", "w": "警告", "i": "提示"},
-    "en": {"ok": "conforms", "bad": "does not conform", "input": "bad input", "v": "violations",
-           "w": "warnings", "i": "infos"},
+    "en": {"ok": "conforms", "bad": "does not conform", "input": "bad input", "v": "violation",
+           "w": "warning", "i": "info"},
 }
 
 
@@ -80,7 +80,7 @@ def open_registry(args: argparse.Namespace, root: Path) -> tuple[Any, dict[str, 
     from policykg.registry import consulted
     from policykg.store import OxiStore, corpus_store
 
-    data = Path(args.data_dir) if args.data_dir else get_settings().data_dir
+    data = Path(args.data_dir) if args.data_dir else Settings().data_dir  # fresh: POLICYKG_DATA_DIR as it is now
     if args.no_registry or not (data / "store").exists():
         store = corpus_store(root)
         info = {"consulted": False} if args.no_registry else {**consulted(store), "dataDir": str(data), "empty": True}
@@ -96,8 +96,11 @@ def _text(entry: dict[str, Any], lang: str) -> str:
         return f"{w['input']}: {entry['error']}"
     o = entry["outcome"]
     counts = {s: sum(1 for r in o.results if r["severity"] == s) for s in ("Violation", "Warning", "Info")}
-    head = (f"{entry['file']}: {w['ok'] if o.conforms else w['bad']} ({counts['Violation']} {w['v']}, "
-            f"{counts['Warning']} {w['w']}, {counts['Info']} {w['i']})")
+    def n(k: str, word: str) -> str:  # "1 violation", "2 violations" (Chinese has no plural)
+        return f"{counts[k]} {word}{'s' if lang == 'en' and counts[k] != 1 else ''}"
+
+    head = (f"{entry['file']}: {w['ok'] if o.conforms else w['bad']} ({n('Violation', w['v'])}, "
+            f"{n('Warning', w['w'])}, {n('Info', w['i'])})")
     lines = [head]
     for r in o.results:
         lines.append(f"  [{r['severity']}] {r['message'][lang]}")

@@ -31,9 +31,10 @@ RULE_Q = PFX + """SELECT ?rule ?clause WHERE { ?rule a pkg:DoubleFundingExclusio
   prov:wasDerivedFrom ?clause }"""
 
 
-def awards_until(store: Any, key: str, day: date) -> list[dict[str, Any]]:
-    """The project's awards decided on or before `day`."""
-    return [a for a in records.awards_for_project(store, key) if a["date"] <= day.isoformat()]
+def awards_until(store: Any, key: str, day: date, cutoff: str | None = None) -> list[dict[str, Any]]:
+    """The project's awards decided on or before `day` (and recorded by `cutoff`, in a replay)."""
+    return [a for a in records.awards_for_project(store, key) if a["date"] <= day.isoformat()
+            and (cutoff is None or (a.get("recordedAt") or "") <= cutoff)]
 
 
 def _paid_by_year(b: Bundle, m: URIRef) -> bool:
@@ -72,20 +73,20 @@ def _result(s: URIRef, m: URIRef, shape: URIRef, clause: Any, severity: str, msg
             "clause": clause}
 
 
-def pending(store: Any, key: str, exclude: set[str]) -> list[tuple[str, str, str]]:
+def pending(store: Any, key: str, exclude: set[str], cutoff: str | None = None) -> list[tuple[str, str, str]]:
     """(submission id, measure, submitted at) of the project's stored conforming submissions, but `exclude`."""
     q = PENDING_Q.replace("?rec a pkg:SubmissionRecord ; pkg:projectKey ?key",
                           f"?rec a pkg:SubmissionRecord ; pkg:projectKey {Literal(key).n3()}")
     out = []
     for r in store.select(q, registry=True):
         sid = r["rec"].value.rsplit("/", 1)[-1]
-        if sid not in exclude:
+        if sid not in exclude and (cutoff is None or r["at"].value < cutoff):
             out.append((sid, r["m"].value, r["at"].value))
     return out
 
 
 def history_findings(store: Any, b: Bundle, data: Graph, dates: dict[str, str],
-                     own_ids: set[str]) -> list[dict[str, Any]]:
+                     own_ids: set[str], cutoff: str | None = None) -> list[dict[str, Any]]:
     out = []
     for s in submissions(b, data):
         day = date.fromisoformat(dates.get(str(s)) or date.today().isoformat())
@@ -93,8 +94,8 @@ def history_findings(store: Any, b: Bundle, data: Graph, dates: dict[str, str],
         wanted = [m for m in _requested(data, s)]
         if not wanted:
             continue
-        awarded = awards_until(store, key, day)
-        others = pending(store, key, own_ids)
+        awarded = awards_until(store, key, day, cutoff)
+        others = pending(store, key, own_ids, cutoff)
         rules = conflicts(store, sorted({str(m) for m in wanted} | {m for _sid, m, _at in others}))
         for m in wanted:
             label = {lang: b.label(m, lang) or str(m) for lang in ("zh", "en")}

@@ -163,6 +163,13 @@ def exists(store: Any, sid: str) -> bool:
     return _exists(store, submission_graph_name(sid), RECORD + sid, PKG.SubmissionRecord)
 
 
+def key_of_subject(store: Any, subject: str) -> str | None:
+    """The project key of the stored submissions about `subject` (the IRI a JSON-form id names), if any."""
+    rows = store.select(PFX + "SELECT ?key WHERE { GRAPH ?g { ?rec a pkg:SubmissionRecord ; pkg:projectKey ?key ; "
+                        f"foaf:primaryTopic {URIRef(subject).n3()} }} }} LIMIT 1", registry=True)
+    return rows[0]["key"].value if rows else None
+
+
 def project_known(store: Any, key: str) -> bool:
     """Whether a stored submission has this project key."""
     return store.ask(PFX + f"ASK {{ GRAPH ?g {{ ?rec a pkg:SubmissionRecord ; pkg:projectKey {Literal(key).n3()} }} }}",
@@ -287,8 +294,9 @@ def record_award(store: Any, *, project_key: str, measure: str, amount: Decimal,
 
 
 AWARDS_Q = PFX + """
-SELECT ?a ?key ?m ?amount ?date ?cc WHERE {
+SELECT ?a ?key ?m ?amount ?date ?cc ?at WHERE {
   ?a a pkg:AwardRecord ; pkg:projectKey ?key ; pkg:measure ?m ; pkg:amount ?amount ; pkg:awardDate ?date .
+  OPTIONAL { ?a pkg:submittedAt ?at }
   OPTIONAL { ?a pkg:creditCode ?cc }
   FILTER (STRSTARTS(STR(?a), "AWARD_BASE"))
 } ORDER BY ?date ?a""".replace("AWARD_BASE", AWARD)  # the registry's own award records, never a submission's triples
@@ -297,7 +305,8 @@ SELECT ?a ?key ?m ?amount ?date ?cc WHERE {
 def _award_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{"id": r["a"].value.rsplit("/", 1)[-1], "iri": r["a"].value, "project": r["key"].value,
              "measure": r["m"].value, "amount": Decimal(r["amount"].value), "date": r["date"].value,
-             "creditCode": r["cc"].value if "cc" in r else None} for r in rows]
+             "creditCode": r["cc"].value if "cc" in r else None,
+             "recordedAt": r["at"].value if "at" in r else None} for r in rows]
 
 
 def awards_for_project(store: Any, project_key: str) -> list[dict[str, Any]]:
