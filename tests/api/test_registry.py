@@ -207,8 +207,8 @@ def test_the_registry_survives_a_restart(auth) -> None:
     settings = auth.settings(store="oxigraph")
     with TestClient(create_app(settings), headers=auth.headers("admin")) as c:
         sid = c.post("/api/submissions", json=OLD_FACTORY).json()["id"]
-        c.post("/api/awards", json={"submission": sid, "measure": "jfgg-2023-12-loan-interest-subsidy",
-                                    "amount": 10, "date": "2024-01-02"})
+        assert c.post("/api/awards", json={"submission": sid, "measure": "jfgg-2023-12-loan-interest-subsidy",
+                                           "amount": 10, "date": "2024-01-02"}).status_code == 201
         before = c.get(f"/api/submissions/{sid}").json()
     with TestClient(create_app(settings), headers=auth.headers("admin")) as c:
         after = c.get(f"/api/submissions/{sid}").json()
