@@ -90,7 +90,7 @@ def _result(s: URIRef, m: URIRef, shape: URIRef, clause: Any, severity: str, msg
 def pending(store: Any, key: str, exclude: set[str], cutoff: str | None = None) -> list[tuple[str, str, str]]:
     """(submission id, measure, submitted at) of the project's stored conforming submissions, but `exclude`."""
     out = []
-    for r in store.select(records.bound(PENDING_Q, {"key": ox.Literal(key)})):
+    for r in store.select(records.bound(PENDING_Q, {"key": ox.Literal(key)}), registry=True):
         sid = r["rec"].value.rsplit("/", 1)[-1]
         if sid not in exclude and (cutoff is None or r["at"].value < cutoff):
             out.append((sid, r["m"].value, r["at"].value))
