@@ -18,7 +18,6 @@ server/registry/hashing.py (re-exported here).
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import threading
@@ -32,9 +31,9 @@ from rdflib.namespace import RDF, XSD
 
 from policykg.errors import Conflict, NotFound
 from policykg.namespaces import BASE, PKG, PREFIXES, SH
+from policykg.registry.bound import bound as bound  # re-exported: the registry's queries bind values with it
 from policykg.registry.hashing import NUMBERS as NUMBERS  # re-exported
 from policykg.registry.hashing import graph_hash, submission_id
-from policykg.sparql import bind_with_values, values_block
 from policykg.submission import to_ox, to_rdflib
 
 PFX = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items())
@@ -54,24 +53,6 @@ PROV_ENTITY = URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")
 
 # One writer at a time in this process: check-then-write must not interleave.
 _WRITE_LOCK = threading.Lock()
-
-
-def bound(query: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
-    """`query` with its parameters in a VALUES block, each term written by pyoxigraph (str(term) escapes).
-
-    pyoxigraph does not use `substitutions` to choose an index (a project's awards among
-    30,000: 64 ms bound that way, 0.3 ms with VALUES); a value is never spliced as raw text.
-    The registry's queries are constants: where their WHERE group opens is found once."""
-    head, tail = _split(query)
-    return head + values_block(bindings) + tail
-
-
-@functools.lru_cache(maxsize=64)
-def _split(query: str) -> tuple[str, str]:
-    marker = "?__where_open__"
-    probe = bind_with_values(query, {"__where_open__": ox.Literal("")})
-    at = probe.index(" VALUES (" + marker)
-    return query[:at], query[at:]
 
 
 def submission_graph_name(sid: str) -> str:
