@@ -84,3 +84,9 @@ def test_the_documented_fixed_skips_pass_a_strict_run():
     assert done.returncode == 0, done.stdout[-3000:]
     assert "not in tests/skipguard.py ALLOWED_SKIPS" not in done.stdout
     assert done.stdout.count("SKIPPED [") >= 5  # the W3C reasons (and the article check without ../shared)
+
+
+def test_make_test_runs_pytest_with_strict_skips_and_fails_when_nothing_is_collected():
+    recipe = (ROOT / "Makefile").read_text(encoding="utf-8").split("\ntest:", 1)[1].split("\n\n", 1)[0]
+    assert "POLICYKG_STRICT_SKIPS=1 $(VENV)/bin/pytest" in recipe
+    assert "if [ $$rc -eq 5 ]" in recipe and "exit 1" in recipe
