@@ -24,7 +24,6 @@ from policykg.namespaces import PKG, PROV, SH
 from policykg.provenance import catalog
 from policykg.registry import clause_hashes, result_clauses
 from policykg.registry import records as registry
-from policykg.registry import replay as replay_decision
 from policykg.submission import load_json, parse_submission, subject_iri
 from policykg.validation import SEVERITY, get_bundle, project_key, submissions, term_json
 
@@ -233,13 +232,3 @@ def get_awards(request: Request, project: str | None = None, creditCode: str | N
         raise UnprocessableInput("give ?project= or ?creditCode=", {"field": "project"})
     return [{**a, "amount": float(a["amount"])} for a in rows]
 
-
-@router.post("/replay", summary="Re-evaluate a stored decision: reproduced, or what changed (corpus, clauses, registry)")
-async def post_replay(request: Request) -> JSONResponse:
-    body, _fmt = await read_body(request, {"application/json": "json"})
-    from policykg.submission import check_bytes
-
-    data = load_json(check_bytes(body, "json")) if body else None
-    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
-        raise UnprocessableInput("give {\"id\": \"<stored submission id>\"}", {"field": "id"})
-    return JSONResponse(await run_in_threadpool(replay_decision, request.app.state.store, data["id"]))
