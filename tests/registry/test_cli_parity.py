@@ -138,3 +138,18 @@ def test_the_cli_without_the_registry_says_so_and_finds_no_registry_finding(answ
     alone = _cli(answers, "--no-registry")
     assert all(r["registry"] == {"consulted": False} for r in alone.values())
     assert alone["duplicate"]["conforms"] is True and alone["other-channels"]["conforms"] is True
+
+
+def test_replay_says_plainly_what_it_needs(tmp_path):
+    def replay(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "policykg.cli", "replay", *args], capture_output=True, text=True,
+                              timeout=120, env=ENV, cwd=ROOT)
+
+    none = replay("--data-dir", str(tmp_path))
+    assert (none.returncode, none.stderr.strip()) == (2, "policykg replay: give submission ids or --all")
+    empty = replay("--all", "--data-dir", str(tmp_path))
+    assert empty.returncode == 2 and f"no registry in {tmp_path}" in empty.stderr
+    remote_all = replay("--all", "--server", "http://127.0.0.1:9")
+    assert remote_all.returncode == 2 and "give the ids" in remote_all.stderr
+    unreachable = replay("x" * 32, "--server", "http://127.0.0.1:9")
+    assert unreachable.returncode == 2 and "cannot reach http://127.0.0.1:9" in unreachable.stderr

@@ -2,7 +2,6 @@
 clause text is reported as such."""
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -14,47 +13,54 @@ from fastapi.testclient import TestClient
 
 from policykg.app import create_app
 from policykg.config import Settings
+from tests.shapes.caseload import case_files, load
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = sorted((ROOT / "docs" / "examples").glob("*.json"))
 ENV = {k: v for k, v in os.environ.items() if not k.startswith("POLICYKG_")}
+SUBSIDY_12 = "jfgg-2023-12-investment-subsidy-old-factory-and-infrastructure"
 
 
-def _generated() -> list[dict]:
-    """30 submissions of every type: the documented examples, varied (ids, enterprises, amounts, dates)."""
-    out = []
-    for i in range(30):
-        sub = json.loads(EXAMPLES[i % len(EXAMPLES)].read_text(encoding="utf-8"))
-        sub["id"] = f"{sub['id']}-{i}"
-        sub["applicant"] = {"name": f"企业{i}", "creditCode": f"9111000000000{i:05d}"}
-        sub["projectCode"] = f"G-{i}"
-        for r in sub.get("requests", []):
-            if "amount" in r:
-                r["amount"] = r["amount"] + i
-        out.append(sub)
-    return out
+def _generated() -> list[tuple[str, dict, str | None]]:
+    """30 (case id, submission, asOf) spread over tests/cases: every document, every submission type, conforming
+    or not; several share a project (the cases' bases), so later decisions see earlier ones pending."""
+    usable = [c for c in map(load, case_files()) if c.submission is not None and not c.registry]
+    step = len(usable) / 30
+    return [(c.id, c.submission, c.as_of.isoformat() if c.as_of else None)
+            for c in (usable[int(i * step)] for i in range(30))]
 
 
 def test_every_stored_decision_of_a_generated_registry_is_reproduced_by_the_api_and_the_cli(tmp_path):
     data = tmp_path / "data"
+    generated = _generated()
+    assert len({t for _c, s, _a in generated for t in [s["type"]]}) >= 6  # varied: six submission types at least
     with TestClient(create_app(Settings(store="oxigraph", data_dir=data, corpus_root=ROOT))) as c:
-        ids = []
-        for sub in _generated():
-            r = c.post("/api/submissions", json=sub)
-            assert r.status_code == 201, r.text
+        ids, conforms, keys = [], [], []
+        for i, (case, sub, as_of) in enumerate(generated):
+            if i == 5:  # an award in between: the decisions before it did not see it, those after do
+                r = c.post("/api/awards", json={"project": keys[0], "measure": SUBSIDY_12, "amount": 1,
+                                                "date": "2024-01-01"})
+                assert r.status_code == 201, r.text
+            r = c.post("/api/submissions", json=sub, params={"asOf": as_of} if as_of else {})
+            assert r.status_code == 201, (case, r.text)
             ids.append(r.json()["id"])
+            conforms.append(r.json()["conforms"])
+            keys.append(r.json()["projectKey"])
             assert r.json()["receipt"]["registry"]["consulted"] is True
-        # later records do not change what an earlier decision saw: an award after the first decision
-        i, first = next((i, s) for i, s in enumerate(_generated()) if s.get("requests") and s["type"] == "RenovationProject")
-        r = c.post("/api/awards", json={"project": first["id"], "measure": first["requests"][0]["measure"],
-                                        "amount": 1, "date": first["applicationDate"]})
-        assert r.status_code == 201, r.text
+        assert True in conforms and False in conforms
+        later = [c.get(f"/api/submissions/{sid}").json() for sid, k in zip(ids[5:], keys[5:], strict=True)
+                 if k == keys[0]]
+        assert any("重复申请" in r["message"] for x in later for r in x["results"])  # the award counted after it
+        # a record written after all decisions changes none of them
+        assert c.post("/api/awards", json={"project": keys[1], "measure": SUBSIDY_12, "amount": 2,
+                                           "date": "2024-01-02"}).status_code == 201
         replays = [c.post("/api/replay", json={"id": sid}).json() for sid in ids]
         assert [r["status"] for r in replays] == ["reproduced"] * 30, [r for r in replays if r["status"] != "reproduced"]
         assert all(r["corpusVersion"]["changed"] is False and r["clausesChanged"] == [] for r in replays)
-        assert replays[0]["registry"]["writesSince"] == 31  # its own record, 29 later submissions and the award
-        assert replays[i]["status"] == "reproduced"  # its award came after its decision
+        assert replays[0]["registry"]["writesSince"] == 32  # its own record, 29 later submissions and 2 awards
         assert c.post("/api/replay", json={"id": "0" * 32}).status_code == 404
+        for bad in ({"id": 5}, {"id": ids[0], "more": 1}, [ids[0]]):
+            r = c.post("/api/replay", json=bad)
+            assert (r.status_code, r.json()["detail"]["field"]) == (422, "id"), r.text
     done = subprocess.run([sys.executable, "-m", "policykg.cli", "replay", "--all", "--data-dir", str(data)],
                           capture_output=True, text=True, timeout=600, env=ENV, cwd=ROOT)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
