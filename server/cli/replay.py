@@ -63,6 +63,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
                 line += f" (conforms {r['conforms']['then']} -> {r['conforms']['now']}; +{len(r['added'])} -{len(r['removed'])})"
             if r["corpusVersion"]["changed"]:
                 line += "; corpus changed"
+            if r["registry"].get("changed"):
+                line += (f"; registry changed: {r['registry']['recordsThenNow']} of the "
+                         f"{r['registry']['sequenceThen']} records it saw are there")
             if r["clausesChanged"]:
                 line += f"; clause text changed: {', '.join(c['iri'] for c in r['clausesChanged'])}"
             print(line)

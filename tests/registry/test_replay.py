@@ -91,3 +91,26 @@ def test_a_decision_whose_clause_text_changed_is_reported_with_the_clause(tmp_pa
     assert r["status"] == "changed" and r["added"] == [] and r["removed"] == []
     assert [x["iri"] for x in r["clausesChanged"]] == [clause]
     assert r["corpusVersion"]["changed"] is True
+
+
+def test_a_decision_whose_registry_lost_a_record_it_saw_is_reported_as_a_registry_change():
+    base = {"type": "RenovationProject", "projectType": "old-factory", "floorArea": 8000, "fixedAssetInvestment": 8000,
+            "status": "under-construction", "applicationDate": "2024-06-01", "propertyRightsClear": True,
+            "operationsMechanism": True, "industryPositioning": "高精尖", "industryCategory": "high-tech",
+            "applicant": {"name": "甲公司", "creditCode": "91110000000000009Z"}, "projectCode": "R-1",
+            "requests": [{"measure": SUBSIDY_12, "amount": 2400}]}
+    with TestClient(create_app(Settings(store="memory", corpus_root=ROOT))) as c:
+        assert c.post("/api/submissions", json={**base, "id": "r-1"}).status_code == 201
+        award = c.post("/api/awards", json={"project": "91110000000000009Z/R-1", "measure": SUBSIDY_12,
+                                            "amount": 2400, "date": "2024-03-01"})
+        assert award.status_code == 201, award.text
+        again = c.post("/api/submissions", json={**base, "id": "r-2"}).json()
+        assert any(r["message"].startswith("重复申请：该项目已于2024-03-01") for r in again["results"])
+        assert c.post("/api/replay", json={"id": again["id"]}).json()["status"] == "reproduced"
+        # the award is lost (a registry restored from an older copy): the decision cannot be reproduced, and why
+        c.app.state.store.replace_graph("https://w3id.org/policykg/graph/registry/award/" + award.json()["id"], [])
+        r = c.post("/api/replay", json={"id": again["id"]}).json()
+    assert r["status"] == "changed" and r["conforms"] == {"then": False, "now": True}
+    assert r["registry"]["changed"] is True
+    assert (r["registry"]["sequenceThen"], r["registry"]["recordsThenNow"]) == (2, 1)
+    assert [x[1] for x in r["removed"]] == ["Violation"] and r["clausesChanged"] == []
