@@ -20,11 +20,13 @@ TEXT_Q = "SELECT ?c ?t WHERE { ?c <http://www.w3.org/ns/prov#value> ?t }"
 # the registry's records (submissions and awards: the writes its sequence counts) written before a moment; each
 # the record of its own graph (a submission's triples cannot pass for a record)
 BEFORE_Q = records.PFX + """
-SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { GRAPH ?g { ?r a ?c ; pkg:submittedAt ?at }
-  VALUES (?c ?rb ?gb) { (pkg:SubmissionRecord "RECORD" "SUBMISSIONS") (pkg:AwardRecord "AWARD" "AWARDS") }
-  FILTER (STRSTARTS(STR(?r), ?rb) && STR(?g) = CONCAT(?gb, STRAFTER(STR(?r), ?rb)) && STR(?at) < ?before) }
-""".replace("RECORD", records.RECORD).replace("SUBMISSIONS", records.SUBMISSION_GRAPH).replace(
-    "AWARDS", records.AWARD_GRAPH).replace('"AWARD"', f'"{records.AWARD}"')
+SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE {
+  { GRAPH ?g { ?r a pkg:SubmissionRecord ; pkg:submittedAt ?at }
+    FILTER (STR(?g) = CONCAT("SUBMISSIONS", STRAFTER(STR(?r), "RECORDS"))) }
+  UNION
+  { GRAPH ?g { ?r a pkg:AwardRecord ; pkg:submittedAt ?at } FILTER (STR(?g) = CONCAT("AWARDS", STRAFTER(STR(?r), "AWARD_BASE"))) }
+  FILTER (STR(?at) < ?before) }""".replace("SUBMISSIONS", records.SUBMISSION_GRAPH).replace(
+    "RECORDS", records.RECORD).replace("AWARDS", records.AWARD_GRAPH).replace("AWARD_BASE", records.AWARD)
 
 
 def records_before(store: Any, before: str) -> int:
