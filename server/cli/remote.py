@@ -36,8 +36,8 @@ def client(args: argparse.Namespace) -> Client:
     return Client(args.server, token=token, timeout=300)
 
 
-def _fail(e: ClientError, what: str) -> PolicyKGError:
-    return PolicyKGError(f"{what}: the server answered {e.status} {e.error}", e.detail)
+def _fail(e: ClientError, what: str | None = None) -> PolicyKGError:
+    return PolicyKGError(f"{what + ': ' if what else ''}the server answered {e.status}: {e.error}", e.detail)
 
 
 def validate_remote(c: Client, path: Path, body: bytes, content_type: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -47,7 +47,7 @@ def validate_remote(c: Client, path: Path, body: bytes, content_type: str, args:
         raw, _h = c._request("POST", "/api/validate", params, body,
                              {"content-type": content_type, "accept-language": args.lang})
     except ClientError as e:
-        raise _fail(e, str(path)) from None
+        raise _fail(e) from None  # the CLI names the file (and the line, from the detail)
     except OSError as e:
         raise PolicyKGError(f"cannot reach {args.server}: {e}", {"server": args.server}) from None
     rep = json.loads(raw)

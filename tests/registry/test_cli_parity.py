@@ -127,6 +127,11 @@ def test_the_cli_through_a_running_server_gives_the_apis_answer_and_replays_its_
         done = subprocess.run([sys.executable, "-m", "policykg.cli", "replay", "--server", url,
                                *answers["stored"].values()], capture_output=True, text=True, timeout=300,
                               env=ENV, cwd=ROOT)
+        bad = answers["files"] / "bad.json"
+        bad.write_text('{"type": "RenovationProject", "floorArea": 1}', encoding="utf-8")
+        refused = subprocess.run([sys.executable, "-m", "policykg.cli", "validate", str(bad), "--server", url],
+                                 capture_output=True, text=True, timeout=300, env=ENV, cwd=ROOT)
+    assert refused.returncode == 2 and f"{bad}: the server answered 422: id: " in refused.stdout
     for name, _s, _a in SCENARIOS:
         assert _answer(cli[name]) == _answer(answers["api"][name]), name
         assert cli[name]["registry"]["sequence"] == 5 and cli[name]["registry"]["server"] == url
