@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from policykg.api.validate import as_of_param, checked, pick_lang, read_body, turtle, wants_turtle
 from policykg.corpus import build_index
-from policykg.errors import UnprocessableInput
+from policykg.errors import Conflict, UnprocessableInput
 from policykg.namespaces import PKG, PROV, SH
 from policykg.provenance import catalog
 from policykg.registry import clause_hashes, result_clauses
@@ -55,14 +55,20 @@ async def post_submission(request: Request) -> Response:
             registry.claim_key(store, "submission", key, ghash, registry.RECORD + sid)
             return registry.load_submission(store, sid), False
         registry.claim_key(store, "submission", key, ghash)
-        outcome, rec = checked(store, parsed, as_of)
-        rec["clauses"] = clause_hashes(store, result_clauses(outcome.results))  # what a replay compares
-        subject = subjects[0]
-        sid, created = registry.store_submission(
-            store, sha256=parsed.sha256, fmt=parsed.format, data=parsed.graph, subject=str(subject),
-            project_key=project_key(parsed.graph, subject), report=outcome.report_graph, receipt=rec,
-            idempotency_key=key, graph_sha256=ghash)
-        return registry.load_submission(store, sid), created
+        for attempt in range(5):  # the stored decision saw exactly the registry state its receipt quotes
+            outcome, rec = checked(store, parsed, as_of)
+            rec["clauses"] = clause_hashes(store, result_clauses(outcome.results))  # what a replay compares
+            try:
+                sid, created = registry.store_submission(
+                    store, sha256=parsed.sha256, fmt=parsed.format, data=parsed.graph, subject=str(subjects[0]),
+                    project_key=project_key(parsed.graph, subjects[0]), report=outcome.report_graph, receipt=rec,
+                    idempotency_key=key, graph_sha256=ghash)
+                return registry.load_submission(store, sid), created
+            except registry.RegistryMoved:
+                if attempt == 4:
+                    raise Conflict("the registry took other writes while this submission was decided, five times: "
+                                   "send it again", {"field": "(registry)"}) from None
+        raise AssertionError("unreachable")
 
     stored, created = await run_in_threadpool(work)
     data = submission_json(request, stored)

@@ -173,13 +173,18 @@ def project_known(store: Any, key: str) -> bool:
     return store.ask(PFX + f"ASK {{ GRAPH ?g {{ ?rec a pkg:SubmissionRecord ; pkg:projectKey {Literal(key).n3()} }} }}")
 
 
+class RegistryMoved(Exception):
+    """The registry took a write between a decision's reading of it and its storing: decide again."""
+
+
 def store_submission(store: Any, *, sha256: str, fmt: str, data: Graph, subject: str | None,
                      project_key: str, report: Graph, receipt: dict[str, Any],
                      idempotency_key: str | None = None, graph_sha256: str | None = None) -> tuple[str, bool]:
     """Store one submission with its report; (id, created). Idempotent by graph and by key.
 
     `sha256` is the hash of the submitted bytes (kept as pkg:contentHash); the id is the
-    hash of the graph (`graph_hash(data)` unless given)."""
+    hash of the graph (`graph_hash(data)` unless given). RegistryMoved when the registry is not in the
+    state the receipt quotes (a write came between the decision and now)."""
     ghash = graph_sha256 or graph_hash(data)
     sid = submission_id(ghash)
     graph = submission_graph_name(sid)
@@ -187,6 +192,9 @@ def store_submission(store: Any, *, sha256: str, fmt: str, data: Graph, subject:
         _check_key(store, "submission", idempotency_key, ghash)
         rec = URIRef(RECORD + sid)
         created = not _exists(store, graph, str(rec), PKG.SubmissionRecord)
+        seen = (receipt.get("registry") or {}).get("sequence")
+        if created and isinstance(seen, int) and registry_state(store)["sequence"] != seen:
+            raise RegistryMoved(seen)  # the receipt would quote a registry state the decision did not see
         if created:
             g = Graph()
             for t in data:

@@ -19,6 +19,12 @@ from tests.shapes.caseload import case_files, load
 ROOT = Path(__file__).resolve().parents[2]
 ENV = {k: v for k, v in os.environ.items() if not k.startswith("POLICYKG_")}
 SUBSIDY_12 = "jfgg-2023-12-investment-subsidy-old-factory-and-infrastructure"
+OLD_FACTORY_12 = {  # 京发改规〔2023〕12号: an old factory over 3000 m², 30% of 8000 = 2400
+    "type": "RenovationProject", "projectType": "old-factory", "floorArea": 8000, "fixedAssetInvestment": 8000,
+    "status": "under-construction", "applicationDate": "2024-06-01", "propertyRightsClear": True,
+    "operationsMechanism": True, "industryPositioning": "高精尖", "industryCategory": "high-tech",
+    "applicant": {"name": "甲公司", "creditCode": "91110000000000009Z"}, "projectCode": "R-1",
+    "requests": [{"measure": SUBSIDY_12, "amount": 2400}]}
 
 
 def _generated() -> list[tuple[str, dict, str | None]]:
@@ -100,11 +106,7 @@ def test_a_decision_whose_clause_text_changed_is_reported_with_the_clause(tmp_pa
 
 
 def test_a_decision_whose_registry_lost_a_record_it_saw_is_reported_as_a_registry_change():
-    base = {"type": "RenovationProject", "projectType": "old-factory", "floorArea": 8000, "fixedAssetInvestment": 8000,
-            "status": "under-construction", "applicationDate": "2024-06-01", "propertyRightsClear": True,
-            "operationsMechanism": True, "industryPositioning": "高精尖", "industryCategory": "high-tech",
-            "applicant": {"name": "甲公司", "creditCode": "91110000000000009Z"}, "projectCode": "R-1",
-            "requests": [{"measure": SUBSIDY_12, "amount": 2400}]}
+    base = OLD_FACTORY_12
     with TestClient(create_app(Settings(store="memory", corpus_root=ROOT))) as c:
         assert c.post("/api/submissions", json={**base, "id": "r-1"}).status_code == 201
         award = c.post("/api/awards", json={"project": "91110000000000009Z/R-1", "measure": SUBSIDY_12,
@@ -120,3 +122,29 @@ def test_a_decision_whose_registry_lost_a_record_it_saw_is_reported_as_a_registr
     assert r["registry"]["changed"] is True
     assert (r["registry"]["sequenceThen"], r["registry"]["recordsThenNow"]) == (2, 1)
     assert [x[1] for x in r["removed"]] == ["Violation"] and r["clausesChanged"] == []
+
+
+def test_a_decision_is_stored_only_with_the_registry_state_it_saw():
+    """A write between a decision's reading of the registry and its storing would make its receipt quote a state
+    the decision did not see: the registry refuses to store it (the API decides again)."""
+    import pytest
+    from rdflib import Graph, URIRef
+
+    from policykg.namespaces import PKG
+    from policykg.registry import records
+
+    with TestClient(create_app(Settings(store="memory", corpus_root=ROOT))) as c:
+        first = c.post("/api/submissions", json={**OLD_FACTORY_12, "id": "e-1"})
+        assert first.status_code == 201 and first.json()["receipt"]["registry"]["sequence"] == 0
+        store = c.app.state.store
+        g = Graph()
+        g.add((URIRef("https://w3id.org/policykg/data/e-2"), PKG.name, URIRef("urn:x")))
+        stale = {"timestamp": "2026-01-01T00:00:00Z", "registry": {"consulted": True, "sequence": 0}}
+        with pytest.raises(records.RegistryMoved):
+            records.store_submission(store, sha256="0" * 64, fmt="json", data=g, subject=None, project_key="k",
+                                     report=Graph(), receipt=stale)
+        assert records.registry_state(store)["sequence"] == 1  # nothing was written
+        current = {**stale, "registry": {"consulted": True, "sequence": 1}}
+        sid, created = records.store_submission(store, sha256="0" * 64, fmt="json", data=g, subject=None,
+                                                project_key="k", report=Graph(), receipt=current)
+        assert created and records.registry_state(store)["sequence"] == 2
