@@ -55,20 +55,26 @@ async def post_submission(request: Request) -> Response:
             registry.claim_key(store, "submission", key, ghash, registry.RECORD + sid)
             return registry.load_submission(store, sid), False
         registry.claim_key(store, "submission", key, ghash)
-        for attempt in range(5):  # the stored decision saw exactly the registry state its receipt quotes
+        def decide() -> tuple[dict[str, Any], bool]:
             outcome, rec = checked(store, parsed, as_of)
             rec["clauses"] = clause_hashes(store, result_clauses(outcome.results))  # what a replay compares
+            sid, created = registry.store_submission(
+                store, sha256=parsed.sha256, fmt=parsed.format, data=parsed.graph, subject=str(subjects[0]),
+                project_key=project_key(parsed.graph, subjects[0]), report=outcome.report_graph, receipt=rec,
+                idempotency_key=key, graph_sha256=ghash)
+            return registry.load_submission(store, sid), created
+
+        for _ in range(3):  # the stored decision saw exactly the registry state its receipt quotes
             try:
-                sid, created = registry.store_submission(
-                    store, sha256=parsed.sha256, fmt=parsed.format, data=parsed.graph, subject=str(subjects[0]),
-                    project_key=project_key(parsed.graph, subjects[0]), report=outcome.report_graph, receipt=rec,
-                    idempotency_key=key, graph_sha256=ghash)
-                return registry.load_submission(store, sid), created
+                return decide()
             except registry.RegistryMoved:
-                if attempt == 4:
-                    raise Conflict("the registry took other writes while this submission was decided, five times: "
-                                   "send it again", {"field": "(registry)"}) from None
-        raise AssertionError("unreachable")
+                continue
+        try:
+            with registry.held_writes():  # lost the race three times: decide with other writes held off
+                return decide()
+        except registry.RegistryMoved:  # another process wrote (a shared remote store)
+            raise Conflict("the registry took other writes while this submission was decided: send it again",
+                           {"field": "(registry)"}) from None
 
     stored, created = await run_in_threadpool(work)
     data = submission_json(request, stored)

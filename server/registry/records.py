@@ -50,8 +50,14 @@ DCT_FORMAT = URIRef("http://purl.org/dc/terms/format")
 RDF_JSON = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON")
 PROV_ENTITY = URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")
 
-# One writer at a time in this process: check-then-write must not interleave.
-_WRITE_LOCK = threading.Lock()
+# One writer at a time in this process: check-then-write must not interleave. Re-entrant: a decision that lost
+# the race to other writes holds it across its evaluation and its storing (held_writes).
+_WRITE_LOCK = threading.RLock()
+
+
+def held_writes() -> threading.RLock:
+    """The registry's write lock, for a decision that must see the state it stores (no writes in between)."""
+    return _WRITE_LOCK
 
 
 def submission_graph_name(sid: str) -> str:
