@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from policykg.access import AUTH_RESPONSES, requires
 from policykg.api.validate import read_body
 from policykg.errors import UnprocessableInput
 from policykg.registry import replay as replay_decision
@@ -15,7 +16,8 @@ from policykg.submission import check_bytes, load_json
 router = APIRouter(prefix="/api", tags=["registry"])
 
 
-@router.post("/replay", summary="Re-evaluate a stored decision: reproduced, or what changed (corpus, clauses, registry)")
+@router.post("/replay", summary="Re-evaluate a stored decision: reproduced, or what changed (corpus, clauses, registry)",
+             dependencies=[requires("read-registry")], responses=AUTH_RESPONSES)
 async def post_replay(request: Request) -> JSONResponse:
     body, _fmt = await read_body(request, {"application/json": "json"})
     data = load_json(check_bytes(body, "json")) if body else None

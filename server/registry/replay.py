@@ -31,7 +31,7 @@ SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE {
 
 def records_before(store: Any, before: str) -> int:
     """How many registry records written before `before` (an ISO timestamp) the registry holds now."""
-    rows = store.select(BEFORE_Q.replace("?before", Literal(before).n3()))
+    rows = store.select(BEFORE_Q.replace("?before", Literal(before).n3()), registry=True)
     return int(rows[0]["n"].value) if rows else 0
 
 

@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from policykg.app import create_app
-from policykg.config import Settings
+from tests.conftest import Auth
 from tests.sparql.support import serve
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,10 +60,11 @@ def _answer(report: dict) -> tuple:
 
 
 @pytest.fixture(scope="module")
-def answers(tmp_path_factory) -> dict:
+def answers(tmp_path_factory, role_tokens) -> dict:
     """The registry set up through the API, each scenario's API answer, and the files the CLI reads."""
     data_dir, files = tmp_path_factory.mktemp("parity-data"), tmp_path_factory.mktemp("parity-files")
-    with TestClient(create_app(Settings(store="oxigraph", data_dir=data_dir, corpus_root=ROOT))) as api:
+    auth = Auth(role_tokens, data_dir)  # a reviewer's token: the registry is read (anonymous calls do not read it)
+    with TestClient(create_app(auth.settings(store="oxigraph")), headers=auth.headers("admin")) as api:
         stored = {}
         for p in (PROJECT, _with(id="par-2"), _with(id="par-3")):
             r = api.post("/api/submissions", json=p)
@@ -80,7 +81,7 @@ def answers(tmp_path_factory) -> dict:
                          headers={"accept-language": "en"})
             assert r.status_code == 200, r.text
             out[name] = r.json()
-    return {"data_dir": data_dir, "files": files, "api": out, "stored": stored}
+    return {"data_dir": data_dir, "files": files, "api": out, "stored": stored, "token": auth.tokens["reviewer"]}
 
 
 def _cli(answers: dict, *where: str) -> dict:
@@ -123,8 +124,9 @@ def test_the_cli_on_the_data_directory_gives_the_apis_answer_in_every_scenario(a
 
 def test_the_cli_through_a_running_server_gives_the_apis_answer_and_replays_its_decisions(answers):
     with serve(answers["data_dir"], store="oxigraph") as url:
-        cli = _cli(answers, "--server", url)
-        done = subprocess.run([sys.executable, "-m", "policykg.cli", "replay", "--server", url,
+        cli = _cli(answers, "--server", url, "--token", answers["token"])
+        anonymous = _cli(answers, "--server", url)
+        done = subprocess.run([sys.executable, "-m", "policykg.cli", "replay", "--server", url, "--token", answers["token"],
                                *answers["stored"].values()], capture_output=True, text=True, timeout=300,
                               env=ENV, cwd=ROOT)
         bad = answers["files"] / "bad.json"
@@ -135,6 +137,8 @@ def test_the_cli_through_a_running_server_gives_the_apis_answer_and_replays_its_
     for name, _s, _a in SCENARIOS:
         assert _answer(cli[name]) == _answer(answers["api"][name]), name
         assert cli[name]["registry"]["sequence"] == 5 and cli[name]["registry"]["server"] == url
+    assert all(r["registry"]["consulted"] is False for r in anonymous.values())  # without a token: the corpus alone
+    assert anonymous["duplicate"]["conforms"] is True
     assert done.returncode == 0, done.stdout + done.stderr[-2000:]
     assert done.stdout.count(": reproduced") == 3
 

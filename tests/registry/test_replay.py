@@ -13,7 +13,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from policykg.app import create_app
-from policykg.config import Settings
+from tests.conftest import Auth
 from tests.shapes.caseload import case_files, load
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,11 +41,12 @@ def _generated() -> list[tuple[str, dict, str | None]]:
             for c in (usable[int(i * step)] for i in range(30))]
 
 
-def test_every_stored_decision_of_a_generated_registry_is_reproduced_by_the_api_and_the_cli(tmp_path):
+def test_every_stored_decision_of_a_generated_registry_is_reproduced_by_the_api_and_the_cli(tmp_path, role_tokens):
     data = tmp_path / "data"
     generated = _generated()
     assert len({t for _c, s, _a in generated for t in [s["type"]]}) >= 5  # varied: five submission types at least
-    with TestClient(create_app(Settings(store="oxigraph", data_dir=data, corpus_root=ROOT))) as c:
+    auth = Auth(role_tokens, data)  # every request sends the admin token
+    with TestClient(create_app(auth.settings(store="oxigraph", corpus_root=ROOT)), headers=auth.headers("admin")) as c:
         ids, conforms, keys = [], [], []
         for i, (case, sub, as_of) in enumerate(generated):
             if i == 5:  # an award in between: the decisions before it did not see it, those after do
@@ -79,7 +80,7 @@ def test_every_stored_decision_of_a_generated_registry_is_reproduced_by_the_api_
     assert done.stdout.count(": reproduced") == 30
 
 
-def test_a_decision_whose_clause_text_changed_is_reported_with_the_clause(tmp_path):
+def test_a_decision_whose_clause_text_changed_is_reported_with_the_clause(tmp_path, role_tokens):
     root = tmp_path / "corpus"
     for d in ("ontology", "policies", "shapes", "queries"):
         shutil.copytree(ROOT / d, root / d)
@@ -89,7 +90,8 @@ def test_a_decision_whose_clause_text_changed_is_reported_with_the_clause(tmp_pa
              "industryCategory": "high-tech",
              "requests": [{"measure": "jfgg-2023-12-investment-subsidy-old-factory-and-infrastructure", "amount": 100}]}
     data = tmp_path / "data"
-    with TestClient(create_app(Settings(store="oxigraph", data_dir=data, corpus_root=root))) as c:
+    auth = Auth(role_tokens, data)  # every request sends the admin token
+    with TestClient(create_app(auth.settings(store="oxigraph", corpus_root=root)), headers=auth.headers("admin")) as c:
         stored = c.post("/api/submissions", json=small).json()
         clause = "https://w3id.org/policykg/doc/jfgg/2023/12/2/1/2"  # 二（一）2. …改造面积超过 3000平方米
         assert clause in {x["iri"] for x in stored["receipt"]["clauses"]}
@@ -98,16 +100,16 @@ def test_a_decision_whose_clause_text_changed_is_reported_with_the_clause(tmp_pa
     text = f.read_text(encoding="utf-8")
     f.write_text(re.sub(r"(老旧厂房改造项目。[^\"]*?)3000", r"\g<1>2500", text, count=1), encoding="utf-8")
     assert f.read_text(encoding="utf-8") != text
-    with TestClient(create_app(Settings(store="oxigraph", data_dir=data, corpus_root=root))) as c:
+    with TestClient(create_app(auth.settings(store="oxigraph", corpus_root=root)), headers=auth.headers("admin")) as c:
         r = c.post("/api/replay", json={"id": stored["id"]}).json()
     assert r["status"] == "changed" and r["added"] == [] and r["removed"] == []
     assert [x["iri"] for x in r["clausesChanged"]] == [clause]
     assert r["corpusVersion"]["changed"] is True
 
 
-def test_a_decision_whose_registry_lost_a_record_it_saw_is_reported_as_a_registry_change():
+def test_a_decision_whose_registry_lost_a_record_it_saw_is_reported_as_a_registry_change(auth):
     base = OLD_FACTORY_12
-    with TestClient(create_app(Settings(store="memory", corpus_root=ROOT))) as c:
+    with TestClient(create_app(auth.settings()), headers=auth.headers("admin")) as c:
         assert c.post("/api/submissions", json={**base, "id": "r-1"}).status_code == 201
         award = c.post("/api/awards", json={"project": "91110000000000009Z/R-1", "measure": SUBSIDY_12,
                                             "amount": 2400, "date": "2024-03-01"})
@@ -124,7 +126,7 @@ def test_a_decision_whose_registry_lost_a_record_it_saw_is_reported_as_a_registr
     assert [x[1] for x in r["removed"]] == ["Violation"] and r["clausesChanged"] == []
 
 
-def test_a_decision_is_stored_only_with_the_registry_state_it_saw():
+def test_a_decision_is_stored_only_with_the_registry_state_it_saw(auth):
     """A write between a decision's reading of the registry and its storing would make its receipt quote a state
     the decision did not see: the registry refuses to store it (the API decides again)."""
     import pytest
@@ -133,7 +135,7 @@ def test_a_decision_is_stored_only_with_the_registry_state_it_saw():
     from policykg.namespaces import PKG
     from policykg.registry import records
 
-    with TestClient(create_app(Settings(store="memory", corpus_root=ROOT))) as c:
+    with TestClient(create_app(auth.settings()), headers=auth.headers("admin")) as c:
         first = c.post("/api/submissions", json={**OLD_FACTORY_12, "id": "e-1"})
         assert first.status_code == 201 and first.json()["receipt"]["registry"]["sequence"] == 0
         store = c.app.state.store
