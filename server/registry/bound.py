@@ -30,3 +30,11 @@ def _split(query: str) -> tuple[str, str]:
     probe = bind_with_values(query, {"__where_open__": ox.Literal("")})
     at = probe.index(" VALUES (" + marker)
     return query[:at], query[at:]
+
+
+def iri(value: str) -> ox.NamedNode | None:
+    """`value` as an IRI term, or None when pyoxigraph does not accept it as one (a user's text is not a 500)."""
+    try:
+        return ox.NamedNode(value)
+    except ValueError:
+        return None

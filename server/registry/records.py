@@ -31,7 +31,7 @@ from rdflib.namespace import RDF, XSD
 
 from policykg.errors import Conflict, NotFound
 from policykg.namespaces import BASE, PKG, PREFIXES, SH
-from policykg.registry.bound import bound as bound  # re-exported: the registry's queries bind values with it
+from policykg.registry.bound import bound, iri
 from policykg.registry.hashing import NUMBERS as NUMBERS  # re-exported
 from policykg.registry.hashing import graph_hash, submission_id
 from policykg.store import RegistryHidden
@@ -175,19 +175,15 @@ def exists(store: Any, sid: str) -> bool:
 
 def key_of_subject(store: Any, subject: str) -> str | None:
     """The project key of the stored submissions about `subject` (the IRI a JSON-form id names), if any."""
-    try:
-        topic = ox.NamedNode(subject)
-    except ValueError:  # not an IRI: no stored submission is about it
-        return None
-    rows = store.select(bound(PFX + "SELECT ?key WHERE { GRAPH ?g { ?rec a pkg:SubmissionRecord ; pkg:projectKey ?key ; "
-                              "foaf:primaryTopic ?topic } } LIMIT 1", {"topic": topic}), registry=True)
-    return rows[0]["key"].value if rows else None
+    q = PFX + "SELECT ?k { GRAPH ?g { ?r a pkg:SubmissionRecord ; pkg:projectKey ?k ; foaf:primaryTopic ?t } } LIMIT 1"
+    rows = store.select(bound(q, {"t": t}), registry=True) if (t := iri(subject)) is not None else []
+    return rows[0]["k"].value if rows else None
 
 
 def project_known(store: Any, key: str) -> bool:
     """Whether a stored submission has this project key."""
-    return store.ask(bound(PFX + "ASK { GRAPH ?g { ?rec a pkg:SubmissionRecord ; pkg:projectKey ?key } }",
-                           {"key": ox.Literal(key)}), registry=True)
+    q = PFX + "ASK { GRAPH ?g { ?rec a pkg:SubmissionRecord ; pkg:projectKey ?key } }"
+    return store.ask(bound(q, {"key": ox.Literal(key)}), registry=True)
 
 
 class RegistryMoved(Exception):
