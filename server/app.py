@@ -43,7 +43,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(PolicyKGError)
     async def _policykg_error(request: Request, exc: PolicyKGError) -> JSONResponse:
-        return JSONResponse(exc.to_json(), status_code=exc.status)
+        # every 503 (busy, time limit, store in use) says when to come back
+        headers = {"Retry-After": str(getattr(exc, "retry_after", None) or 5)} if exc.status == 503 else None
+        return JSONResponse(exc.to_json(), status_code=exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

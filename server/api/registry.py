@@ -17,7 +17,8 @@ from fastapi.responses import JSONResponse, Response
 from rdflib import RDF, Graph, Literal, URIRef
 from starlette.concurrency import run_in_threadpool
 
-from policykg.api.validate import as_of_param, checked, pick_lang, read_body, turtle, wants_turtle
+from policykg.api.validate import as_of_param, checked, limits, pick_lang, read_body, turtle, wants_turtle
+from policykg.api.work import commit_point, run_bounded
 from policykg.corpus import build_index
 from policykg.errors import UnprocessableInput
 from policykg.namespaces import PKG, PROV, SH
@@ -41,20 +42,23 @@ async def post_submission(request: Request) -> Response:
     body, _fmt = await read_body(request)
     as_of, key = as_of_param(request), _key(request)
     store, limit = request.app.state.store, request.app.state.settings.max_body_bytes
+    bounds, max_shared = limits(request), request.app.state.settings.max_shared_blank_nodes
 
     def work() -> tuple[dict[str, Any], bool]:
-        parsed = parse_submission(body, request.headers.get("content-type"), limit, store)
+        parsed = parse_submission(body, request.headers.get("content-type"), limit, store, bounds)
         subjects = submissions(get_bundle(store), parsed.graph)
         if len(subjects) > 1:
             raise UnprocessableInput("the registry stores one submission per request; this data holds "
                                      f"{len(subjects)}", {"field": "id", "subjects": [str(s) for s in subjects]})
-        ghash = registry.graph_hash(parsed.graph)
+        ghash = registry.graph_hash(parsed.graph, max_shared)
         sid = registry.submission_id(ghash)
         if registry.exists(store, sid):
+            commit_point()  # the key is written: from here on the work is not stopped
             registry.claim_key(store, "submission", key, ghash, registry.RECORD + sid)
             return registry.load_submission(store, sid), False
         registry.claim_key(store, "submission", key, ghash)
         outcome, rec = checked(store, parsed, as_of)
+        commit_point()  # what follows writes: whole or not at all
         subject = subjects[0]
         sid, created = registry.store_submission(
             store, sha256=parsed.sha256, fmt=parsed.format, data=parsed.graph, subject=str(subject),
@@ -62,7 +66,7 @@ async def post_submission(request: Request) -> Response:
             idempotency_key=key, graph_sha256=ghash)
         return registry.load_submission(store, sid), created
 
-    stored, created = await run_in_threadpool(work)
+    stored, created = await run_bounded(request, work)
     data = submission_json(request, stored)
     data["created"] = created
     return JSONResponse(data, status_code=201 if created else 200,

@@ -6,6 +6,9 @@ with a reproducibility receipt, or with `Accept: text/turtle` the enriched SHACL
 report graph. `?asOf=YYYY-MM-DD` evaluates against the policies in force that day
 (default: each submission's application date, else today). Validation also reads the
 registry (server/registry/checks.py). Bad input is a 4xx `{error, detail}`, never a 500.
+The work of each request is bounded (server/api/work.py): at most `max_triples` triples and
+`max_blank_nodes` blank nodes per submission (413), `max_batch_items` per batch (413), and
+`work_timeout_s` of work, after which it is stopped (503 with Retry-After).
 """
 from __future__ import annotations
 
@@ -15,16 +18,15 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
-from starlette.concurrency import run_in_threadpool
 
+from policykg.api.work import run_bounded
 from policykg.errors import BadInput, PayloadTooLarge, PolicyKGError, UnprocessableInput
 from policykg.namespaces import PREFIXES
 from policykg.registry import check
-from policykg.submission import MEDIA_TYPES, Parsed, batch_items, media_format, parse_submission
+from policykg.submission import MEDIA_TYPES, Limits, Parsed, batch_items, media_format, parse_submission
 from policykg.validation import Outcome, get_bundle, parse_as_of, receipt, submissions
 
 router = APIRouter(prefix="/api", tags=["validation"])
-MAX_BATCH = 1000
 TURTLE = "text/turtle"
 
 
@@ -42,6 +44,12 @@ async def read_body(request: Request, allowed: dict[str, str] | None = None) -> 
             raise PayloadTooLarge(f"body exceeds the limit of {limit} bytes", {"limit": limit})
         chunks.append(chunk)
     return b"".join(chunks), fmt
+
+
+def limits(request: Request) -> Limits:
+    """The size limits of one submission, from the settings."""
+    s = request.app.state.settings
+    return Limits(max_triples=s.max_triples, max_blank_nodes=s.max_blank_nodes)
 
 
 def pick_lang(request: Request) -> str:
@@ -124,11 +132,13 @@ async def validate_one(request: Request) -> Response:
     store = request.app.state.store
     limit = request.app.state.settings.max_body_bytes
 
+    bounds = limits(request)
+
     def work() -> tuple[Outcome, dict[str, Any]]:
-        parsed = parse_submission(body, request.headers.get("content-type"), limit, store)
+        parsed = parse_submission(body, request.headers.get("content-type"), limit, store, bounds)
         return checked(store, parsed, as_of, engine)
 
-    outcome, rec = await run_in_threadpool(work)
+    outcome, rec = await run_bounded(request, work)
     return respond(request, outcome, rec)
 
 
@@ -140,10 +150,11 @@ async def validate_batch(request: Request) -> Response:
     as_of = as_of_param(request)
     store = request.app.state.store
     lang = pick_lang(request)
+    bounds, max_items = limits(request), request.app.state.settings.max_batch_items
 
     def work() -> dict[str, Any]:
         reports, ok, bad = [], 0, 0
-        for item in batch_items(body, fmt, store, MAX_BATCH):
+        for item in batch_items(body, fmt, store, max_items, bounds):
             entry: dict[str, Any] = {"index": item.index, "name": item.name}
             try:
                 if item.error is not None:
@@ -157,4 +168,4 @@ async def validate_batch(request: Request) -> Response:
             reports.append(entry)
         return {"count": len(reports), "conforming": ok, "errors": bad, "reports": reports}
 
-    return JSONResponse(json.loads(json.dumps(await run_in_threadpool(work), default=str)))
+    return JSONResponse(json.loads(json.dumps(await run_bounded(request, work), default=str)))

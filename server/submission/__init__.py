@@ -5,6 +5,7 @@ ontology-range checks of every literal.
 from policykg.submission.jsonform import COMMON, CONTEXT, RENOVATION
 from policykg.submission.parse import (
     MEDIA_TYPES,
+    Limits,
     Parsed,
     batch_items,
     check_bytes,
@@ -15,4 +16,4 @@ from policykg.submission.parse import (
     to_rdflib,
 )
 
-__all__ = ["COMMON", "CONTEXT", "MEDIA_TYPES", "Parsed", "RENOVATION", "batch_items", "check_bytes", "load_json", "media_format", "parse_submission", "to_ox", "to_rdflib"]
+__all__ = ["COMMON", "CONTEXT", "Limits", "MEDIA_TYPES", "Parsed", "RENOVATION", "batch_items", "check_bytes", "load_json", "media_format", "parse_submission", "to_ox", "to_rdflib"]

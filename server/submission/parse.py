@@ -31,7 +31,13 @@ from policykg.errors import (
     UnsupportedMediaType,
 )
 from policykg.namespaces import BASE
-from policykg.submission.checks import check_datatypes, check_json_shape, check_values, lexical_ok, quiet_rdflib
+from policykg.submission.checks import (
+    check_datatypes,
+    check_json_shape,
+    check_values,
+    lexical_ok,
+    quiet_rdflib,
+)
 from policykg.submission.raw import (
     MAX_BLANK_NODES,
     MAX_DEPTH,
