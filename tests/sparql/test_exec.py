@@ -175,7 +175,7 @@ def test_a_client_over_its_concurrent_query_cap_gets_503_with_retry_after(capped
     r = httpx.get(capped_server + "/sparql", params={"query": QUICK}, timeout=30)
     assert r.status_code == 503
     assert r.headers["retry-after"] == "1"
-    assert r.json() == {"error": "this client already has 2 queries running; wait for one to finish",
+    assert r.json() == {"error": "this client already has 2 queries running or waiting; wait for one to finish",
                         "detail": {"maxQueriesPerClient": 2}}
     for t in threads:
         t.join()
