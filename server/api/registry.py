@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse, Response
 from rdflib import RDF, Graph, Literal, URIRef
 from starlette.concurrency import run_in_threadpool
 
-from policykg.api.validate import as_of_param, checked, limits, pick_lang, read_body, turtle, wants_turtle
+from policykg.api.validate import as_of_param, checked, limits, pick_lang, read_body, turtle, wants_turtle, warm
 from policykg.api.work import commit_point, run_bounded
 from policykg.corpus import build_index
 from policykg.errors import UnprocessableInput
@@ -45,6 +45,7 @@ async def post_submission(request: Request) -> Response:
     bounds, max_shared = limits(request), request.app.state.settings.max_shared_blank_nodes
 
     def work() -> tuple[dict[str, Any], bool]:
+        warm(store)
         parsed = parse_submission(body, request.headers.get("content-type"), limit, store, bounds)
         subjects = submissions(get_bundle(store), parsed.graph)
         if len(subjects) > 1:

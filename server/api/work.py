@@ -113,6 +113,26 @@ def commit_point() -> None:
         raise WorkCancelled
 
 
+class unstoppable:
+    """`with unstoppable():` the block runs to its end (a cache built once for every request, say);
+    a stop requested meanwhile raises when it ends."""
+
+    def __enter__(self) -> None:
+        self.job: _Job | None = getattr(_CURRENT, "job", None)
+        if self.job is not None:
+            with self.job.lock:
+                self.was = self.job.cancellable
+                self.job.cancellable = False
+
+    def __exit__(self, *exc: object) -> None:
+        if self.job is not None and self.was:
+            with self.job.lock:
+                self.job.cancellable = True
+                fired = self.job.fired
+            if fired and exc[0] is None:
+                raise WorkCancelled
+
+
 class _Places:
     """At most `running` works at once, `waiting` more queued; beyond that, 503 at once."""
 

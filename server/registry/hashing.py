@@ -65,6 +65,7 @@ def _forest_names(triples: list[tuple[Any, Any, Any]]) -> dict[BNode, str] | Non
     out: dict[BNode, list[tuple[Any, Any]]] = defaultdict(list)
     indegree: dict[BNode, int] = defaultdict(int)
     nodes: set[BNode] = set()
+    inner: set[BNode] = set()  # blank nodes that are the object of a blank node
     for s, p, o in triples:
         if isinstance(s, BNode):
             nodes.add(s)
@@ -74,8 +75,10 @@ def _forest_names(triples: list[tuple[Any, Any, Any]]) -> dict[BNode, str] | Non
             indegree[o] += 1
             if indegree[o] > 1:
                 return None  # shared
+            if isinstance(s, BNode):
+                inner.add(o)
     names: dict[BNode, str] = {}
-    for root in (b for b in nodes if indegree[b] == 0):
+    for root in nodes - inner:
         stack: list[tuple[BNode, bool]] = [(root, False)]
         while stack:  # iterative post-order: children are named before their parent
             b, children_done = stack.pop()
