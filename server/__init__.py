@@ -5,3 +5,7 @@ sources -> corpus -> store -> {validation, eligibility, registry, SPARQL, proven
 Each subpackage's __init__ says what it owns and exports the names other packages use.
 """
 __version__ = "0.2.0"
+
+from policykg.client import Client  # noqa: E402 - the notebook client needs only the standard library
+
+__all__ = ["Client", "__version__"]

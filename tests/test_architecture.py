@@ -45,3 +45,31 @@ def test_no_module_under_server_is_much_over_300_lines():
     long = {str(f.relative_to(ROOT)): n for f in (ROOT / "server").rglob("*.py")
             if (n := len(f.read_text().splitlines())) > 340}
     assert long == {}
+
+
+def test_nothing_points_at_documents_outside_the_repository():
+    hits = []
+    for base in ("server", "tests", "docs", "bench", "tools"):
+        for f in (ROOT / base).rglob("*"):
+            if f.is_file() and f.suffix in (".py", ".md", ".html", ".yaml", ".rq") and f != Path(__file__):
+                text = f.read_text(encoding="utf-8", errors="replace")
+                hits += [f"{f.relative_to(ROOT)}" for name in ("contract.md", "design.md") if name in text]
+    assert "contract.md" not in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert hits == []
+
+
+def test_other_packages_import_a_package_by_the_names_its_init_exports():
+    """`from policykg.store import OxiStore`, not `from policykg.store.embedded import OxiStore`: a package's
+    modules are its own business (a module may be imported whole: `from policykg.registry import records`)."""
+    import ast
+
+    inner = []
+    for f in (ROOT / "server").rglob("*.py"):
+        rel = f.relative_to(ROOT / "server").with_suffix("").parts
+        own = rel[0] if len(rel) > 1 else None
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("policykg."):
+                parts = node.module.split(".")
+                if len(parts) >= 3 and parts[1] != own:
+                    inner.append(f"{f.relative_to(ROOT)}: from {node.module} import …")
+    assert inner == []

@@ -8,6 +8,7 @@ JSON; a browser (`Accept: text/html…`) gets the page.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -27,6 +28,7 @@ from policykg.provenance import (
 )
 from policykg.web import page_url
 
+ONTOLOGY_NS = "https://w3id.org/policykg/ontology#"
 router = APIRouter(prefix="/api", tags=["provenance"])
 
 
@@ -106,6 +108,8 @@ def get_trace(request: Request, ident: str) -> dict:
 @router.get("/resolve", summary="Redirect any corpus IRI to the page that shows it")
 def resolve_iri(request: Request, iri: str = Query(..., max_length=500)) -> Response:
     store = request.app.state.store
+    if iri.startswith(ONTOLOGY_NS) and len(iri) > len(ONTOLOGY_NS):  # a vocabulary term: its entry on /ontology
+        return RedirectResponse("/ontology#" + quote(iri[len(ONTOLOGY_NS):], safe=""), status_code=303)
     ks = kinds(store, iri)
     kind = kind_of(ks) if ks else None
     if kind in ("document", "clause", "measure", "query"):

@@ -42,6 +42,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from policykg.api.dataset import service_description
 from policykg.endpoint import Busy, Executor, FairGate, make_executor
 from policykg.errors import BadInput, Forbidden, PayloadTooLarge, UnsupportedMediaType
 from policykg.namespaces import BASE, PREFIXES
@@ -50,7 +51,7 @@ from policykg.sparql import Answer, QueryJob, inspect, negotiate
 router = APIRouter(tags=["sparql"])
 _LOCK = threading.Lock()
 CORS = {"Access-Control-Allow-Origin": "*", "Vary": "Accept"}
-ALLOW = "GET, POST, OPTIONS"
+ALLOW = "GET, HEAD, POST, OPTIONS"
 
 
 def executor(app: FastAPI) -> Executor:
@@ -160,9 +161,18 @@ def _url_params(request: Request) -> dict[str, list[str]]:
     return urllib.parse.parse_qs(request.url.query, keep_blank_values=True)
 
 
-@router.get("/sparql", summary="SPARQL 1.1 query (GET ?query=)", response_class=Response)
+@router.head("/sparql", include_in_schema=False)
+@router.get("/sparql", response_class=Response,
+                  summary="SPARQL 1.1 query (GET ?query=); without a query, the Service Description")
 async def sparql_get(request: Request) -> Response:
-    return await _dispatch(request, _url_params(request), None)
+    params = _url_params(request)
+    if not params:
+        return await service_description(request)
+    answer = await _dispatch(request, params, None)
+    if request.method == "HEAD":  # the same status and headers as GET, without the body
+        return Response(status_code=answer.status_code, headers={k: v for k, v in answer.headers.items()
+                                                                 if k.lower() != "content-length"})
+    return answer
 
 
 @router.post("/sparql", summary="SPARQL 1.1 query (POST form or application/sparql-query)", response_class=Response)

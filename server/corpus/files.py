@@ -24,6 +24,7 @@ SHAPES_GRAPH = GRAPH["shapes"]
 QUERIES_GRAPH = GRAPH["queries"]
 META_GRAPH = GRAPH["meta"]
 REGISTRY_GRAPH = GRAPH["registry"]
+ORGANIZATIONS_GRAPH = GRAPH["organizations"]
 CORPUS_NODE = "https://w3id.org/policykg/corpus"
 
 
@@ -79,9 +80,10 @@ def graph_sources(root: Path) -> list[GraphSource]:
     for slug in slugs:
         files = [f for f in (pol / f"{slug}.ttl", pol / "clauses" / f"{slug}.ttl") if f.exists()]
         sources.append(GraphSource(doc_graph_name(slug), files))
-    for f in sorted(pol.glob("*.ttl")):
+    for f in sorted(pol.glob("*.ttl")):  # the gazette issue, the secondary analysis: graph/doc/<stem> too
         if f.stem not in slugs:
-            sources.append(GraphSource(str(GRAPH[f"policies/{f.stem}"]), [f]))
+            name = ORGANIZATIONS_GRAPH if f.stem == "organizations" else doc_graph_name(f.stem)
+            sources.append(GraphSource(str(name), [f]))
     sources.append(GraphSource(str(SHAPES_GRAPH), sorted((root / "shapes").glob("*.ttl"))))
     return sources
 
@@ -115,7 +117,7 @@ def iter_corpus_quads(root: Path) -> Iterator[ox.Quad]:
         for f in src.files:
             yield from parse_file(f, src.name, root)
         yield from src.extra
-    from policykg.sparql.library import metadata_quads  # late import: queries imports corpus helpers
+    from policykg.sparql import metadata_quads
 
     yield from metadata_quads(root)
     meta = ox.NamedNode(str(META_GRAPH))

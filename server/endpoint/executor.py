@@ -28,13 +28,10 @@ server/endpoint/pool.py; the names are re-exported here.
 """
 from __future__ import annotations
 
-import sys
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Protocol
 
 from policykg.endpoint.pool import Busy, QueryCrashed, ResultTooLarge, WorkerPool, too_large
-from policykg.endpoint.workers import _worker_main
 from policykg.sparql import Answer, QueryJob, TooManyRows
 
 __all__ = [
@@ -115,7 +112,3 @@ def make_executor(store: Any, settings: Any) -> Executor:
     if hasattr(store, "run_job"):
         return RemoteExecutor(store, size, settings.query_timeout_s, extra, Path(settings.corpus_root))
     return EmbeddedExecutor(store, size, settings.query_timeout_s, extra)
-
-
-if __name__ == "__main__":  # a query worker: python -m policykg.endpoint.executor FD (as policykg.endpoint.workers)
-    _worker_main(Connection(int(sys.argv[1])))

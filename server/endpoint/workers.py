@@ -1,6 +1,6 @@
 """The query worker processes of server/endpoint/executor.py: the process loop and its handle.
 
-A worker is a fresh interpreter (`python -m policykg.endpoint.workers FD`) holding an
+A worker is a fresh interpreter (`python -m policykg.endpoint FD`) holding an
 in-memory copy of the store, fed over a socket pair by server/endpoint/pool.py: "load"
 (the whole store, N-Quads), "patch" (graphs replaced, N-Triples), "check" (parse
 only), "query" (evaluate, serialised and capped by the engine). Every answer is a
@@ -77,11 +77,7 @@ def _spawn() -> _Worker:
     The worker exits by itself when the socket closes, so it never outlives the server.
     """
     parent, child = socket.socketpair()
-    proc = subprocess.Popen([sys.executable, "-m", "policykg.endpoint.workers", str(child.fileno())],
+    proc = subprocess.Popen([sys.executable, "-m", "policykg.endpoint", str(child.fileno())],
                             pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL)
     child.close()
     return _Worker(proc, Connection(parent.detach()))
-
-
-if __name__ == "__main__":  # a query worker: python -m policykg.endpoint.workers FD
-    _worker_main(Connection(int(sys.argv[1])))

@@ -13,18 +13,28 @@ VERSION_Q = f"""SELECT ?v WHERE {{ GRAPH <{META_GRAPH}> {{ <{CORPUS_NODE}>
   <https://w3id.org/policykg/ontology#corpusVersion> ?v }} }}"""
 CORPUS_GRAPH_PREFIXES = (
     "https://w3id.org/policykg/graph/doc/",
-    "https://w3id.org/policykg/graph/policies/",
 )
 CORPUS_GRAPHS = {
     "https://w3id.org/policykg/graph/ontology",
     "https://w3id.org/policykg/graph/shapes",
     "https://w3id.org/policykg/graph/queries",
+    "https://w3id.org/policykg/graph/organizations",
     str(META_GRAPH),
 }
 
 
+# Named graphs of earlier corpus layouts (policies/<stem>.ttl files used to be graph/policies/<stem>):
+# never served, dropped when the corpus is reloaded.
+LEGACY_CORPUS_PREFIXES = ("https://w3id.org/policykg/graph/policies/",)
+
+
 def is_corpus_graph(name: str) -> bool:
     return name in CORPUS_GRAPHS or name.startswith(CORPUS_GRAPH_PREFIXES)
+
+
+def is_replaced_on_reload(name: str) -> bool:
+    """Graphs a corpus reload drops: the corpus graphs and those of earlier corpus layouts."""
+    return is_corpus_graph(name) or name.startswith(LEGACY_CORPUS_PREFIXES)
 
 
 class Store(Protocol):

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from policykg.corpus import META_GRAPH, corpus_version, iter_corpus_quads
 from policykg.errors import StoreInUse
-from policykg.store.base import VERSION_Q, is_corpus_graph
+from policykg.store.base import VERSION_Q, is_replaced_on_reload
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ class OxiStore:
         quads = list(iter_corpus_quads(root))  # parse everything before touching the store
         self.ox.remove_graph(ox.NamedNode(str(META_GRAPH))) if self._has(str(META_GRAPH)) else None
         for g in self.named_graphs():
-            if is_corpus_graph(g):
+            if is_replaced_on_reload(g):
                 self.ox.remove_graph(ox.NamedNode(g))
         self.ox.extend(quads)  # one transaction, version triple included
         self.ox.flush() if self.path else None

@@ -54,7 +54,7 @@ from policykg.corpus import META_GRAPH, corpus_version, iter_corpus_quads
 from policykg.errors import BadInput, PolicyKGError, QueryTimeout
 from policykg.namespaces import BASE, PREFIXES
 from policykg.sparql import Answer, QueryJob, bind_with_values, serialize, serialize_ntriples
-from policykg.store.embedded import VERSION_Q, is_corpus_graph
+from policykg.store.base import VERSION_Q, is_replaced_on_reload
 
 CHUNK = 500  # triples per update request
 XML_RESULTS = "application/sparql-results+xml"
@@ -178,7 +178,7 @@ class RemoteStore:
             by_graph[q.graph_name.value].append(q)
         self.update(f"DROP SILENT GRAPH <{META_GRAPH}>")
         for g in self.named_graphs():
-            if is_corpus_graph(g) and g not in by_graph:
+            if is_replaced_on_reload(g) and g not in by_graph:
                 self.update(f"DROP SILENT GRAPH <{g}>")
         meta = by_graph.pop(str(META_GRAPH), [])
         for g, quads in by_graph.items():

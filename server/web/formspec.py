@@ -8,11 +8,10 @@ of the last group, so a new field in the JSON form needs no template edit.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from policykg.submission import COMMON, RENOVATION
+from policykg.submission import COMMON, RENOVATION, labels, unit
 
 FORM_TYPE = "RenovationProject"
 NESTED_FIELDS = {"applicant", "requests", "priorMunicipalFunding"}  # drawn by the template itself
@@ -32,13 +31,6 @@ GROUPS: list[tuple[str, str, list[str], list[str]]] = [
      ["propertyRightsClear", "operationsMechanism", "inOldFactoryLedger", "inHighTechProjectDatabase"],
      ["greenManufacturingListed", "ownerConsentAreaShare", "ownerConsentHeadcountShare"]),
 ]
-UNIT_RE = re.compile(r"(元/m²|万元|m²|tce|0\.\.1|years|\bm\b)")
-UNIT_ZH = {"0..1": "0–1", "years": "年", "m": "m"}
-LABELS_Q = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?p ?l ?c WHERE { ?p rdfs:label ?l . OPTIONAL { ?p rdfs:comment ?c FILTER(langMatches(lang(?c), "en")) }
-  FILTER(STRSTARTS(STR(?p), "https://w3id.org/policykg/ontology#")) }"""
-
-
 @dataclass
 class Field:
     name: str
@@ -73,26 +65,6 @@ def form_fields() -> dict[str, str]:
     return {k: v for k, v in {**COMMON, **RENOVATION}.items() if k not in NESTED_FIELDS}
 
 
-def _labels(store: Any) -> dict[str, dict[str, str]]:
-    out: dict[str, dict[str, str]] = {}
-    for r in store.select(LABELS_Q):
-        name = r["p"].value.rsplit("#", 1)[-1]
-        lab = r["l"]
-        info = out.setdefault(name, {})
-        lang = getattr(lab, "language", None) or "en"
-        info.setdefault(lang, lab.value)
-        if r.get("c") is not None:
-            info.setdefault("comment", r["c"].value)
-    return out
-
-
-def _unit(comment: str, kind: str) -> str:
-    if kind == "share":
-        return "0–1"
-    found = UNIT_RE.findall(comment or "")
-    return UNIT_ZH.get(found[-1], found[-1]) if found else ""
-
-
 def _options(kind: str, cat: Any) -> list[dict[str, Any]]:
     if kind.startswith("enum:"):
         return [{"notation": v, "zh": "", "en": v} for v in kind[5:].split("|")]
@@ -103,12 +75,12 @@ def _options(kind: str, cat: Any) -> list[dict[str, Any]]:
 def build_groups(store: Any, cat: Any) -> list[Group]:
     """The form's groups, every field of form_fields() placed exactly once."""
     kinds = form_fields()
-    labels = _labels(store)
+    labs = labels(store)
 
     def make(name: str) -> Field:
-        kind, lab = kinds[name], labels.get(name, {})
+        kind, lab = kinds[name], labs.get(name, {})
         opts = _options(kind, cat) if kind.startswith(("concept:", "enum:")) else []
-        return Field(name, kind, lab.get("zh", ""), lab.get("en", name), _unit(lab.get("comment", ""), kind), opts)
+        return Field(name, kind, lab.get("zh", ""), lab.get("en", name), unit(lab.get("comment", ""), kind), opts)
 
     placed: set[str] = set()
     groups = []

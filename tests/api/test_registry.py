@@ -28,6 +28,13 @@ OLD_FACTORY = {
 }
 
 
+
+def award(client: TestClient, body: dict) -> dict:
+    """Record an award the test relies on: its set-up must have succeeded."""
+    r = client.post("/api/awards", json=body)
+    assert r.status_code == 201, r.text
+    return r.json()
+
 def lease(code: str, amount: float, when: str = "2024-06-01", cc: str = "91110000000000002Y") -> dict:
     return {"type": "RenovationProject", "id": f"lease-{code}", "projectType": "finance-lease",
             "financeLeaseAmount": 30000, "applicationDate": when, "inOldFactoryLedger": True, "inHighTechProjectDatabase": True,
@@ -159,7 +166,7 @@ def test_double_funding_across_two_submissions_is_caught_with_its_clause(client:
 
 
 def test_an_award_of_another_project_of_the_same_enterprise_is_not_double_funding(client: TestClient) -> None:
-    client.post("/api/awards", json={"project": "91110000000000001X/P-OTHER", "amount": 1000, "date": "2023-12-01",
+    award(client, {"project": "91110000000000001X/P-OTHER", "amount": 1000, "date": "2023-12-01",
                                      "measure": "jjxj-2022-old-factory-space-upgrade-support"})
     rep = client.post("/api/validate", json=OLD_FACTORY).json()
     assert rep["conforms"] is True
@@ -167,9 +174,9 @@ def test_an_award_of_another_project_of_the_same_enterprise_is_not_double_fundin
 
 def test_the_yearly_cap_per_enterprise_counts_awards_and_stored_requests_of_its_other_projects(
         client: TestClient) -> None:
-    client.post("/api/awards", json={"project": "91110000000000002Y/L-1", "measure": LEASE, "amount": 600,
+    award(client, {"project": "91110000000000002Y/L-1", "measure": LEASE, "amount": 600,
                                      "date": "2024-02-01"})
-    client.post("/api/awards", json={"project": "91110000000000002Y/L-1", "measure": LEASE, "amount": 900,
+    award(client, {"project": "91110000000000002Y/L-1", "measure": LEASE, "amount": 900,
                                      "date": "2023-02-01"})  # another year: does not count
     assert client.post("/api/validate", json=lease("L-2", 400)).json()["conforms"] is True
     over = client.post("/api/validate", json=lease("L-2", 401), headers={"accept-language": "en"}).json()
@@ -187,7 +194,7 @@ def test_the_yearly_cap_per_enterprise_counts_awards_and_stored_requests_of_its_
 
 def test_a_lease_subsidy_is_paid_for_three_years_at_most(client: TestClient) -> None:
     for year in (2022, 2023, 2024):
-        client.post("/api/awards", json={"project": "91110000000000002Y/L-1", "measure": LEASE, "amount": 100,
+        award(client, {"project": "91110000000000002Y/L-1", "measure": LEASE, "amount": 100,
                                          "date": f"{year}-03-01"})
     rep = client.post("/api/validate", json=lease("L-1", 100, when="2025-03-01"),
                       headers={"accept-language": "en"}).json()

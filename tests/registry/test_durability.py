@@ -26,9 +26,11 @@ from rdflib.compare import isomorphic
 from policykg.registry.records import graph_hash, load_submission, submission_graph_name, submission_id
 from policykg.store import OxiStore
 from policykg.submission.parse import parse_submission
+from tests.conftest import missing_tool
 
 ROOT = Path(__file__).resolve().parents[2]
-POLICYKG = Path(sys.executable).parent / "policykg"
+# the checkout under test, through the interpreter running the tests (not whatever `policykg` is on PATH)
+POLICYKG = [sys.executable, "-m", "policykg.cli"]
 KILL_AFTER = 40  # acknowledgements before the kill
 MAX_POSTS = 400  # the loop is bounded whatever happens
 
@@ -54,7 +56,7 @@ def free_port() -> int:
 def start(data: Path, port: int, log: Path) -> subprocess.Popen:
     env = {**os.environ, "POLICYKG_CORPUS_ROOT": str(ROOT)}
     with log.open("ab") as fh:
-        proc = subprocess.Popen([str(POLICYKG), "serve", "--host", "127.0.0.1", "--port", str(port),
+        proc = subprocess.Popen([*POLICYKG, "serve", "--host", "127.0.0.1", "--port", str(port),
                                  "--data-dir", str(data)], stdout=fh, stderr=subprocess.STDOUT, env=env)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -209,7 +211,7 @@ def test_the_registry_works_the_same_on_a_remote_sparql_store(tmp_path: Path) ->
     from tests import virtuoso as vt
 
     if not vt.available():
-        pytest.skip("Debian's virtuoso-opensource is not installed")
+        missing_tool("Debian's virtuoso-opensource is not installed")
     server = vt.start(tmp_path)
     try:
         store = RemoteStore(Settings(store="remote", remote_query_url=server.sparql_url, corpus_root=ROOT,

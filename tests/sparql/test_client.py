@@ -53,3 +53,21 @@ def test_sparqlwrapper_construct_gives_an_rdflib_graph(live_server: str) -> None
     # 京建法 1/2/3 2027-05-09 (3 years from 2024-05-10); 20号 2027-12-31 (执行期至 2027 年底)
     assert {("doc/jfgg/2023/7", "2025-07-02"), ("doc/jgzf/2024/67", "2029-03-13"), ("doc/jjf/2024/1", "2027-05-09"),
             ("doc/jjxf/2024/20", "2027-12-31")} <= ends
+
+
+def test_clients_read_the_service_description_and_void_of_the_running_server(live_server: str) -> None:
+    import rdflib
+    from rdflib.namespace import RDF
+
+    sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    g = rdflib.Graph().parse(live_server + "/sparql")  # rdflib negotiates an RDF format, as linked-data tools do
+    service = g.value(predicate=RDF.type, object=sd.Service)
+    assert str(service) == live_server + "/sparql"
+    assert (service, sd.supportedLanguage, sd.SPARQL11Query) in g
+    void = rdflib.Graph().parse(live_server + "/.well-known/void", format="turtle")
+    endpoint = void.value(rdflib.URIRef("https://w3id.org/policykg/dataset"),
+                          rdflib.URIRef("http://rdfs.org/ns/void#sparqlEndpoint"))
+    w = SPARQLWrapper(str(endpoint))  # and the endpoint VoID names answers SPARQLWrapper
+    w.setQuery("ASK { ?s ?p ?o }")
+    w.setReturnFormat(JSON)
+    assert w.queryAndConvert()["boolean"] is True

@@ -113,7 +113,10 @@ def test_a_syntax_error_is_400_with_line_and_column(client) -> None:
 
 
 def test_a_missing_or_repeated_query_is_400(client) -> None:
-    assert client.get("/sparql").status_code == 400
+    # (GET /sparql with no parameter at all is the service description: tests/api/test_dataset.py)
+    missing = client.get("/sparql?format=json")
+    assert missing.status_code == 400
+    assert missing.json() == {"error": "missing `query` parameter (SPARQL 1.1 Protocol)", "detail": {"param": "query"}}
     r = client.get("/sparql?query=ASK%7B%7D&query=ASK%7B%7D")
     assert r.status_code == 400
     assert r.json()["detail"] == {"param": "query"}
@@ -141,7 +144,7 @@ def test_every_update_is_refused_and_changes_nothing(client, update: str) -> Non
 def test_other_methods_are_405_with_allow(client, method: str) -> None:
     r = client.request(method, "/sparql", content=b"x")
     assert r.status_code == 405
-    assert r.headers["allow"] == "GET, POST, OPTIONS"
+    assert r.headers["allow"] == "GET, HEAD, POST, OPTIONS"
 
 
 def test_an_unknown_post_content_type_is_415(client) -> None:
@@ -195,7 +198,9 @@ def test_service_is_refused_and_never_fetched(client, sentinel_http) -> None:
 
 def test_the_word_service_inside_a_string_or_iri_is_not_refused(client) -> None:
     q = 'SELECT ?x WHERE { BIND("SERVICE <http://x> {}" AS ?x) FILTER(?x != <urn:SERVICE>) }'
-    assert client.get("/sparql", params={"query": q}).status_code == 200
+    r = client.get("/sparql", params={"query": q}, headers={"accept": "application/sparql-results+json"})
+    assert r.status_code == 200
+    assert [b["x"]["value"] for b in r.json()["results"]["bindings"]] == ["SERVICE <http://x> {}"]
 
 
 def test_from_names_only_graphs_of_the_store_and_is_never_fetched(client, sentinel_http) -> None:
@@ -280,5 +285,7 @@ def test_a_deeply_nested_query_is_400_naming_the_limit_before_any_engine_sees_it
 
 def test_a_parameter_value_full_of_brackets_is_bound_not_counted_as_nesting(client) -> None:
     deep = "(" * 100 + "1" + ")" * 100
-    r = client.get("/api/queries/clause-search", params={"phrase": deep})  # a value is bound, never parsed
+    r = client.get("/api/queries/clause-search", params={"phrase": deep},  # a value is bound, never parsed
+                   headers={"accept": "application/sparql-results+json"})
     assert r.status_code == 200
+    assert r.json()["results"]["bindings"] == []  # no clause contains a hundred brackets

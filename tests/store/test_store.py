@@ -55,3 +55,23 @@ def test_user_values_are_bound_not_spliced(store: OxiStore) -> None:
     # pyoxigraph substitutes variables of the projection: parameters are always projected
     rows = store.select('SELECT ?x ?v WHERE { BIND(CONCAT(?v, "!") AS ?x) }', {"v": '" } ; DROP ALL #'})
     assert rows[0]["x"].value == '" } ; DROP ALL #!'
+
+
+def test_every_corpus_file_gets_a_graph_doc_or_a_named_graph_and_older_layouts_are_dropped(tmp_path, root):
+    """The gazette issue and the analysis are graph/doc/<stem> like the documents (no graph/policies/…),
+    and a store written by an earlier layout loses its graph/policies/… graphs at the next reload."""
+    import pyoxigraph as ox
+
+    from policykg.corpus.files import graph_sources
+
+    names = {s.name for s in graph_sources(root)}
+    assert "https://w3id.org/policykg/graph/doc/bjgb-2024-25" in names
+    assert "https://w3id.org/policykg/graph/organizations" in names
+    assert not any("/graph/policies/" in n for n in names)
+    store = OxiStore(tmp_path / "store")
+    legacy = "https://w3id.org/policykg/graph/policies/bjgb-2024-25"
+    store.ox.add(ox.Quad(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.Literal("o"), ox.NamedNode(legacy)))
+    assert store.ensure_corpus(root) is True
+    assert legacy not in store.named_graphs()
+    assert "https://w3id.org/policykg/graph/doc/bjgb-2024-25" in store.named_graphs()
+    store.close()
