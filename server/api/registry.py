@@ -17,7 +17,16 @@ from fastapi.responses import JSONResponse, Response
 from rdflib import RDF, Graph, Literal, URIRef
 from starlette.concurrency import run_in_threadpool
 
-from policykg.api.validate import as_of_param, checked, limits, pick_lang, read_body, turtle, wants_turtle, warm
+from policykg.api.validate import (
+    as_of_param,
+    checked,
+    limits,
+    pick_lang,
+    read_body,
+    turtle,
+    wants_turtle,
+    warm,
+)
 from policykg.api.work import commit_point, run_bounded
 from policykg.corpus import build_index
 from policykg.errors import UnprocessableInput

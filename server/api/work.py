@@ -58,12 +58,13 @@ class _Job:
         self.cancellable, self.fired, self.ended = True, False, False
 
     def run(self) -> None:
+        outcome: tuple[bool, Any] = (False, WorkCancelled())
         try:
             try:
                 with self.lock:
                     self.thread_id = threading.get_ident()
                 _CURRENT.job = self
-                outcome: tuple[bool, Any] = (True, self.fn())
+                outcome = (True, self.fn())
             except WorkCancelled:
                 outcome = (False, WorkCancelled())
             except BaseException as e:  # noqa: BLE001 - handed to the awaiting request
@@ -72,16 +73,18 @@ class _Job:
                 self.ended = True
                 if self.fired:
                     _raise_in(threading.get_ident(), None)
-            _CURRENT.job = None
-            self.loop.call_soon_threadsafe(self._settle, outcome)
         except WorkCancelled:  # raised late, between fn's end and the lock: the answer was 503 already
             with self.lock:
                 self.ended = True
-            self.loop.call_soon_threadsafe(self._settle, (False, WorkCancelled()))
         finally:
-            self.loop.call_soon_threadsafe(self.on_end)
+            _CURRENT.job = None
+            try:
+                self.loop.call_soon_threadsafe(self._finish, outcome)
+            except RuntimeError:  # the event loop has closed (shutdown): nobody is waiting
+                pass
 
-    def _settle(self, outcome: tuple[bool, Any]) -> None:
+    def _finish(self, outcome: tuple[bool, Any]) -> None:
+        self.on_end()  # the place is free
         if self.future.done():
             return
         if outcome[0]:
