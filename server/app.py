@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from policykg.api import openapi
 from policykg.config import Settings, get_settings
 from policykg.errors import PolicyKGError
 from policykg.store import open_store
@@ -38,6 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Policy-as-code knowledge graph of Beijing urban-renewal and industrial-support policies.",
         version="0.1.0",
         lifespan=lifespan,
+        responses=openapi.ERRORS,  # every error is {error, detail} (policykg.api.openapi)
     )
     app.state.settings = settings
 
@@ -54,7 +56,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse({"error": str(exc.detail), "detail": None}, status_code=exc.status_code)
+        return JSONResponse({"error": str(exc.detail), "detail": None}, status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))  # 405 keeps its Allow
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

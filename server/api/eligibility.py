@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from policykg.api import openapi
 from policykg.api.validate import as_of_param, pick_lang, read_body
 from policykg.eligibility import eligibility
 from policykg.submission import parse_submission
@@ -21,7 +22,7 @@ from policykg.validation import receipt
 router = APIRouter(prefix="/api", tags=["eligibility"])
 
 
-@router.post("/eligibility", summary="Eligibility and maximum amount under every measure in force")
+@router.post("/eligibility", summary="Eligibility and maximum amount under every measure in force", openapi_extra=openapi.SUBMISSION_BODY)
 async def post_eligibility(request: Request) -> JSONResponse:
     body, _fmt = await read_body(request)
     as_of, lang = as_of_param(request), pick_lang(request)

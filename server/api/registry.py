@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse, Response
 from rdflib import RDF, Graph, Literal, URIRef
 from starlette.concurrency import run_in_threadpool
 
+from policykg.api import openapi
 from policykg.api.validate import (
     as_of_param,
     checked,
@@ -46,7 +47,7 @@ def _key(request: Request) -> str | None:
     return k
 
 
-@router.post("/submissions", status_code=201, summary="Store a submission with its report (idempotent)")
+@router.post("/submissions", status_code=201, summary="Store a submission with its report (idempotent)", openapi_extra=openapi.SUBMISSION_BODY)
 async def post_submission(request: Request) -> Response:
     body, _fmt = await read_body(request)
     as_of, key = as_of_param(request), _key(request)
@@ -194,7 +195,7 @@ def _project(p: Any, cc: str | None) -> tuple[str, str | None]:
                              "or {creditCode, projectCode}", {"field": "project"})
 
 
-@router.post("/awards", status_code=201, summary="Record a grant made (project, measure, amount, date)")
+@router.post("/awards", status_code=201, summary="Record a grant made (project, measure, amount, date)", openapi_extra=openapi.AWARD_BODY)
 async def post_award(request: Request) -> Response:
     body, _fmt = await read_body(request, {"application/json": "json"})
     key = _key(request)

@@ -19,6 +19,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from policykg.api import openapi
 from policykg.api.work import run_bounded, unstoppable
 from policykg.corpus import build_index
 from policykg.errors import BadInput, PayloadTooLarge, PolicyKGError, UnprocessableInput
@@ -133,7 +134,7 @@ def respond(request: Request, outcome: Outcome, rec: dict[str, Any], extra: dict
     return JSONResponse({**(extra or {}), **report_json(outcome, rec, pick_lang(request))}, status_code=status)
 
 
-@router.post("/validate", summary="Validate one submission; every finding traced to its clause")
+@router.post("/validate", summary="Validate one submission; every finding traced to its clause", openapi_extra=openapi.SUBMISSION_BODY)
 async def validate_one(request: Request) -> Response:
     body, fmt = await read_body(request)
     as_of, engine = as_of_param(request), engine_param(request)
@@ -151,7 +152,7 @@ async def validate_one(request: Request) -> Response:
     return respond(request, outcome, rec)
 
 
-@router.post("/validate/batch", summary="Validate many submissions: a JSON list, or N-Quads with one graph each")
+@router.post("/validate/batch", summary="Validate many submissions: a JSON list, or N-Quads with one graph each", openapi_extra=openapi.BATCH_BODY)
 async def validate_batch(request: Request) -> Response:
     allowed = {"application/json": "json-form", "application/ld+json": "json-ld",
                "application/n-quads": "n-quads"}
