@@ -148,6 +148,8 @@ class _LineCap:
         self.max_bytes, self.keep_first, self.truncated = max_bytes, keep_first, False
 
     def write(self, b: bytes) -> int:
+        if self.truncated:  # the engine may write again after the first _Cut: nothing more is kept
+            raise _Cut()
         b = bytes(b)
         self.lines += b.count(b"\n")
         if self.lines > self.limit:
