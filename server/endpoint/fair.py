@@ -5,7 +5,11 @@ client (by address) may have at most `per_client` queries running or waiting; pa
 at once. When every place is taken a request waits in a queue of at most `max_waiting`
 (past that, 503 at once) for up to the query time limit (then 503); a place that frees goes
 to the waiting request whose client has the fewest queries running (the oldest first among
-equals), so two busy clients cannot keep a third one waiting behind their own queue. Every
+equals), so two busy clients cannot keep a third one waiting behind their own queue. And the
+last `reserve` places (default 1) are kept for a client with no query running, so that
+busy clients holding every worker with slow queries cannot make a newcomer wait for one of
+them to end (measured by bench/health_load.py: 8 slow queries from 4 addresses, a fifth
+address's quick query waited 13.9 s without the reserve). Every
 refusal is `Busy`: 503 with Retry-After. It runs on the event loop: waiting takes no thread.
 """
 from __future__ import annotations
@@ -20,8 +24,9 @@ from policykg.endpoint.pool import Busy
 
 
 class FairGate:
-    def __init__(self, capacity: int, per_client: int, max_waiting: int) -> None:
+    def __init__(self, capacity: int, per_client: int, max_waiting: int, reserve: int = 1) -> None:
         self.capacity, self.per_client, self.max_waiting = max(1, capacity), per_client, max(0, max_waiting)
+        self.reserve = min(max(0, reserve), self.capacity - 1)
         self.running: Counter[str] = Counter()
         self.total = 0
         self.waiters: list[tuple[int, str, asyncio.Future[None]]] = []
@@ -29,6 +34,10 @@ class FairGate:
 
     def _waiting(self, client: str) -> int:
         return sum(1 for _n, c, _f in self.waiters if c == client)
+
+    def _may_run(self, client: str) -> bool:
+        """A free place that is not reserved, or a reserved one for a client with nothing running."""
+        return self.total < self.capacity - self.reserve or (self.total < self.capacity and self.running[client] == 0)
 
     def _grant(self, client: str) -> None:
         self.total += 1
@@ -39,8 +48,10 @@ class FairGate:
         self.running[client] -= 1
         if self.running[client] <= 0:
             del self.running[client]
-        while self.total < self.capacity and self.waiters:
+        while self.waiters:
             nxt = min(self.waiters, key=lambda w: (self.running[w[1]], w[0]))
+            if not self._may_run(nxt[1]):
+                break  # the fewest-running waiter may not run: no other may
             self.waiters.remove(nxt)
             if not nxt[2].done():
                 self._grant(nxt[1])
@@ -57,7 +68,7 @@ class FairGate:
         if self.per_client > 0 and self.running[client] + self._waiting(client) >= self.per_client:
             raise Busy(f"this client already has {self.per_client} queries running or waiting; "
                        "wait for one to finish", {"maxQueriesPerClient": self.per_client}, retry_after=retry_after)
-        if self.total < self.capacity and not self.waiters:
+        if self._may_run(client):  # every waiter that may run has been let in already (_release)
             self._grant(client)
         else:
             if len(self.waiters) >= self.max_waiting:

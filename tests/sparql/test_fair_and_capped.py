@@ -50,7 +50,7 @@ def test_an_answer_within_the_cap_is_whole_and_not_flagged(capped: TestClient) -
 
 def test_a_freed_worker_goes_to_the_waiting_client_with_fewest_queries_not_the_first_in_line() -> None:
     async def scenario() -> list[str]:
-        gate, order = FairGate(capacity=2, per_client=3, max_waiting=4), []
+        gate, order = FairGate(capacity=2, per_client=3, max_waiting=4, reserve=0), []
         a1, a2 = gate.hold("A", 5, 1), gate.hold("A", 5, 1)
         await a1.__aenter__()
         await a2.__aenter__()
@@ -69,6 +69,23 @@ def test_a_freed_worker_goes_to_the_waiting_client_with_fewest_queries_not_the_f
         return order
 
     assert asyncio.run(scenario()) == ["B", "A"]
+
+
+def test_the_last_free_worker_is_kept_for_a_client_with_no_query_running() -> None:
+    async def scenario() -> tuple[bool, bool]:
+        gate = FairGate(capacity=3, per_client=4, max_waiting=4)  # reserve=1
+        held = [gate.hold("busy", 5, 1) for _ in range(2)]
+        for h in held:
+            await h.__aenter__()
+        third = asyncio.create_task(gate.hold("busy", 5, 1).__aenter__())
+        await asyncio.sleep(0.05)
+        busy_waits = not third.done()  # the busy client may not take the last place ...
+        newcomer = gate.hold("new", 5, 1)
+        await asyncio.wait_for(newcomer.__aenter__(), 1)  # ... a client with none running gets it at once
+        third.cancel()
+        return busy_waits, gate.running["new"] == 1
+
+    assert asyncio.run(scenario()) == (True, True)
 
 
 def test_past_the_queue_limit_a_query_gets_503_with_retry_after_at_once() -> None:
