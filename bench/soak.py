@@ -154,7 +154,7 @@ def report(samples: list, memory: list, minutes: float, users: int, rate: float)
                   "end": round(memory[-1][1], 1)},
         "storedSubmissions": memory[-1][2],
         "rssGrowthPerStoredSubmissionMB": round(grown / stored, 3) if stored else None,
-        "memory": [(round(t), round(mb, 1), n) for t, mb, n in memory],
+        "memory": " ".join(f"{round(t)}s:{mb:.0f}MB/{n}" for t, mb, n in memory),  # t: RSS / stored
     }
     out["p99LastOverFirst"] = round(out["lastMinute"]["p99ms"] / out["firstMinute"]["p99ms"], 2) \
         if out["firstMinute"]["p99ms"] else None
