@@ -11,10 +11,10 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
 
 from policykg.api import openapi
-from policykg.api.validate import as_of_param, pick_lang, read_body
+from policykg.api.validate import as_of_param, limits, pick_lang, read_body, warm
+from policykg.api.work import run_bounded
 from policykg.eligibility import eligibility
 from policykg.submission import parse_submission
 from policykg.validation import receipt
@@ -28,15 +28,18 @@ async def post_eligibility(request: Request) -> JSONResponse:
     as_of, lang = as_of_param(request), pick_lang(request)
     store, limit = request.app.state.store, request.app.state.settings.max_body_bytes
 
+    bounds = limits(request)
+
     def work() -> dict[str, Any]:
-        parsed = parse_submission(body, request.headers.get("content-type"), limit, store)
+        warm(store)
+        parsed = parse_submission(body, request.headers.get("content-type"), limit, store, bounds)
         out = eligibility(store, parsed.graph, as_of, lang)
         out["receipt"] = receipt(store, input_sha256=parsed.sha256, as_of=_date(out["project"]["asOf"]),
                                  corpus=out.pop("corpusVersion"), mode=out.pop("engine"))
         out["lang"] = lang
         return out
 
-    return JSONResponse(await run_in_threadpool(work))
+    return JSONResponse(await run_bounded(request, work))  # stopped past work_timeout_s (server/api/work.py)
 
 
 def _date(text: str) -> Any:
