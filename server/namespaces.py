@@ -150,6 +150,7 @@ class PKG(DefinedNamespace):
     kind: URIRef
     landLeaseYears: URIRef
     landLegallyAcquired: URIRef
+    lastRecord: URIRef
     loanAmount: URIRef
     loanInterestRate: URIRef
     loanYears: URIRef
@@ -195,6 +196,7 @@ class PKG(DefinedNamespace):
     rateCeilingProperty: URIRef
     rateIsMaximum: URIRef
     rateProperty: URIRef
+    registrySequence: URIRef
     relativeTo: URIRef
     requests: URIRef
     requiredValue: URIRef

@@ -16,6 +16,7 @@ from policykg.api import openapi
 from policykg.api.validate import as_of_param, limits, pick_lang, read_body, warm
 from policykg.api.work import run_bounded
 from policykg.eligibility import eligibility
+from policykg.registry import consulted
 from policykg.submission import parse_submission
 from policykg.validation import receipt
 
@@ -35,6 +36,7 @@ async def post_eligibility(request: Request) -> JSONResponse:
         parsed = parse_submission(body, request.headers.get("content-type"), limit, store, bounds)
         out = eligibility(store, parsed.graph, as_of, lang)
         out["receipt"] = receipt(store, input_sha256=parsed.sha256, as_of=_date(out["project"]["asOf"]),
+                                 registry=consulted(store),
                                  corpus=out.pop("corpusVersion"), mode=out.pop("engine"))
         out["lang"] = lang
         return out

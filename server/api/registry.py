@@ -8,7 +8,7 @@ honoured, 409 when a key comes back with another submission or award) and answer
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -33,8 +33,10 @@ from policykg.corpus import build_index
 from policykg.errors import UnprocessableInput
 from policykg.namespaces import PKG, PROV, SH
 from policykg.provenance import catalog
+from policykg.registry import clause_hashes, result_clauses
 from policykg.registry import records as registry
-from policykg.submission import load_json, parse_submission
+from policykg.registry import replay as replay_decision
+from policykg.submission import load_json, parse_submission, subject_iri
 from policykg.validation import SEVERITY, get_bundle, project_key, submissions, term_json
 
 router = APIRouter(prefix="/api", tags=["registry"])
@@ -69,6 +71,7 @@ async def post_submission(request: Request) -> Response:
             return registry.load_submission(store, sid), False
         registry.claim_key(store, "submission", key, ghash)
         outcome, rec = checked(store, parsed, as_of)
+        rec["clauses"] = clause_hashes(store, result_clauses(outcome.results))  # what a replay compares
         commit_point()  # what follows writes: whole or not at all
         subject = subjects[0]
         sid, created = registry.store_submission(
@@ -141,7 +144,8 @@ def stored_results(store: Any, report: Graph, data: Graph, lang: str) -> list[di
 
 
 # -- awards ------------------------------------------------------------------
-AWARD_FIELDS = {"project", "submission", "measure", "amount", "date", "creditCode"}
+AWARD_FIELDS = {"project", "submission", "measure", "amount", "date", "creditCode", "external"}
+MAX_AWARD = Decimal(1_000_000)  # 万元: 100 亿元, far above any cap of the corpus
 
 
 def award_fields(store: Any, data: Any) -> dict[str, Any]:
@@ -161,7 +165,7 @@ def award_fields(store: Any, data: Any) -> dict[str, Any]:
         cc = cc or next((str(o) for a in stored["data"].objects(subj, PKG.applicant)
                          for o in stored["data"].objects(a, PKG.creditCode)), None)
     else:
-        key, cc = _project(data.get("project"), cc)
+        key, cc = _project(store, data.get("project"), cc)
     measure = build_index(store).measure(data["measure"]) if isinstance(data.get("measure"), str) else None
     if measure is None:
         raise UnprocessableInput(f"unknown measure {json.dumps(data.get('measure'), ensure_ascii=False)}",
@@ -181,16 +185,37 @@ def award_fields(store: Any, data: Any) -> dict[str, Any]:
         when = None
     if when is None:
         raise UnprocessableInput("date must be YYYY-MM-DD", {"field": "date", "value": data.get("date")})
+    if not date(2000, 1, 1) <= when <= date.today() + timedelta(days=366):
+        raise UnprocessableInput("date must be the decision date: from 2000-01-01 to a year from today",
+                                 {"field": "date", "value": data.get("date")})
+    if dec > MAX_AWARD:
+        raise UnprocessableInput(f"amount over {MAX_AWARD} 万元", {"field": "amount", "value": amount})
+    external = data.get("external", False)
+    if not isinstance(external, bool):
+        raise UnprocessableInput("external must be true or false", {"field": "external"})
+    if "submission" not in data and not external and not registry.project_known(store, key):
+        raise UnprocessableInput(
+            f"no stored submission has the project {key!r}: give the submission's id (\"submission\"), its JSON "
+            "`id`, creditCode/projectCode as submitted, or mark the award \"external\": true",
+            {"field": "project", "value": key})
     return {"project_key": key, "measure": measure, "amount": dec, "when": when, "credit_code": cc}
 
 
-def _project(p: Any, cc: str | None) -> tuple[str, str | None]:
+def _project(store: Any, p: Any, cc: str | None) -> tuple[str, str | None]:
+    """The project key an award is about, resolved exactly as a submission's key is (validation.project_key):
+    creditCode/projectCode, else the subject IRI, which a JSON-form `id` or a stored submission's id names."""
     if isinstance(p, dict) and isinstance(p.get("creditCode"), str) and isinstance(p.get("projectCode"), str):
         return f"{p['creditCode']}/{p['projectCode']}", cc or p["creditCode"]
-    if isinstance(p, str) and p.strip():
+    if isinstance(p, str) and p.strip() and len(p) <= 500:
         if "/" in p and "://" not in p:  # creditCode/projectCode
             return p, cc or p.split("/", 1)[0]
-        return p, cc
+        if "://" in p:  # a subject IRI
+            return registry.key_of_subject(store, p) or p, cc
+        if p.isalnum() and len(p) == 32 and registry.exists(store, p):  # a stored submission's id
+            stored = registry.load_submission(store, p)
+            return stored["projectKey"], cc
+        iri = subject_iri(p)  # the JSON form's `id`: the key of its stored submission (creditCode/projectCode)
+        return registry.key_of_subject(store, iri) or iri, cc
     raise UnprocessableInput("project is required: the project key creditCode/projectCode, the subject IRI, "
                              "or {creditCode, projectCode}", {"field": "project"})
 
@@ -222,3 +247,14 @@ def get_awards(request: Request, project: str | None = None, creditCode: str | N
     else:
         raise UnprocessableInput("give ?project= or ?creditCode=", {"field": "project"})
     return [{**a, "amount": float(a["amount"])} for a in rows]
+
+
+@router.post("/replay", summary="Re-evaluate a stored decision: reproduced, or what changed (corpus, clauses, registry)")
+async def post_replay(request: Request) -> JSONResponse:
+    body, _fmt = await read_body(request, {"application/json": "json"})
+    from policykg.submission import check_bytes
+
+    data = load_json(check_bytes(body, "json")) if body else None
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+        raise UnprocessableInput("give {\"id\": \"<stored submission id>\"}", {"field": "id"})
+    return JSONResponse(await run_in_threadpool(replay_decision, request.app.state.store, data["id"]))

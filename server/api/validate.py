@@ -24,7 +24,7 @@ from policykg.api.work import run_bounded, unstoppable
 from policykg.corpus import build_index
 from policykg.errors import BadInput, PayloadTooLarge, PolicyKGError, UnprocessableInput
 from policykg.namespaces import PREFIXES
-from policykg.registry import check
+from policykg.registry import check, consulted
 from policykg.submission import MEDIA_TYPES, Limits, Parsed, batch_items, media_format, parse_submission
 from policykg.validation import Outcome, get_bundle, parse_as_of, receipt, submissions
 
@@ -106,7 +106,8 @@ def checked(store: Any, parsed: Parsed, as_of: date | None, engine: str = "fast"
     outcome = check(store, parsed.graph, as_of, engine)
     dates = sorted(set(outcome.as_of.values()))
     used = as_of or (date.fromisoformat(dates[0]) if len(dates) == 1 else None)
-    rec = receipt(store, input_sha256=parsed.sha256, as_of=used, corpus=outcome.shapes_version, mode=outcome.engine)
+    rec = receipt(store, input_sha256=parsed.sha256, as_of=used, corpus=outcome.shapes_version, mode=outcome.engine,
+                  registry=consulted(store))
     if used is None and dates:
         rec["asOf"] = outcome.as_of
     return outcome, rec

@@ -70,10 +70,10 @@ def check_clause_files(root: Path, report: Report) -> None:
         path = root / "policies" / "clauses" / f"{e.slug}.ttl"
         fresh = serialise(clauses_graph(e), e.source)
         if not path.exists():
-            report.problems.append(Problem("clause-files", "missing: run `python -m policykg.corpus.segment`", _rel(root, path)))
+            report.problems.append(Problem("clause-files", "missing: run `python -m policykg.corpus`", _rel(root, path)))
         elif path.read_bytes() != fresh:
             report.problems.append(Problem(
-                "clause-files", "differs from a fresh segmentation of the source (run `python -m policykg.corpus.segment`)",
+                "clause-files", "differs from a fresh segmentation of the source (run `python -m policykg.corpus`)",
                 _rel(root, path)))
         if fresh != serialise(clauses_graph(e), e.source):
             report.problems.append(Problem("clause-files", "segmentation is not deterministic", _rel(root, path)))

@@ -99,7 +99,7 @@ def amount_for(store: Any, b: Bundle, data: Graph, s: URIRef, m: URIRef, as_of: 
         return value, text, None
     cc = next((str(o) for a in data.objects(s, PKG.applicant) for o in data.objects(a, PKG.creditCode)), None)
     used, years, parts = used_in_year(store, key=project_key(data, s), credit_code=cc, measure=str(m),
-                                      year=as_of.year, per_enterprise=y.per_enterprise)
+                                      year=as_of.year, per_enterprise=y.per_enterprise, until=as_of)
     held = {"year": as_of.year, "used": float(used), "yearsPaid": years, "items": parts}
     if not used:
         return value, text, held

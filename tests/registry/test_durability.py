@@ -187,7 +187,11 @@ def test_a_record_is_written_ground_and_its_type_last_so_a_chunked_write_is_neve
                                     report=outcome.report_graph, receipt={"timestamp": "2024-06-01T00:00:00Z",
                                                                           "corpusVersion": "v", "asOf": None})
     assert created
-    quads = store.writes[-1]
+    from policykg.registry.records import SEQUENCE_GRAPH
+
+    record_writes = [w for w in store.writes if w and w[0].graph_name.value != SEQUENCE_GRAPH]
+    assert store.writes[-1][0].graph_name.value == SEQUENCE_GRAPH  # the sequence is bumped after the record
+    quads = record_writes[-1]
     last = quads[-1]
     assert (last.subject.value, last.object.value) == (RECORD + sid, "https://w3id.org/policykg/ontology#SubmissionRecord")
     assert not any(type(t).__name__ == "BlankNode" for q in quads for t in (q.subject, q.object))
