@@ -5,6 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,6 +43,13 @@ class Settings(BaseSettings):
     max_blank_nodes: int = 500  # per submission (413)
     max_shared_blank_nodes: int = 8  # blank nodes in a submission where some are shared or cyclic (422 beyond)
     max_batch_items: int = 100  # submissions per /api/validate/batch (413)
+    # Access control (server/access/): the tokens file (argon2id hashes only) and the audit trail;
+    # default <data_dir>/tokens.json and <data_dir>/audit.jsonl. POLICYKG_ADMIN_TOKEN, if set, is one
+    # more admin token (hashed in memory, never written). With no token at all, the first start makes an
+    # admin token and prints it once.
+    tokens_file: Path | None = None
+    audit_file: Path | None = None
+    admin_token: str | None = Field(default=None, repr=False)
 
 
 @lru_cache

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from policykg.app import create_app
 from policykg.config import Settings
+from tests.conftest import Auth
 
 ROOT = Path(__file__).resolve().parents[2]
 PKG = "https://w3id.org/policykg/ontology#"
@@ -27,9 +28,11 @@ JSON_ROUTES = ["/api/validate", "/api/submissions", "/api/awards"]
 
 
 @pytest.fixture(scope="module")
-def client() -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(store="memory", corpus_root=ROOT, work_timeout_s=10,
-                                        max_triples=2_000, max_blank_nodes=1_200))) as c:
+def client(role_tokens, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """Every request sends the admin token (writes need one)."""
+    auth = Auth(role_tokens, tmp_path_factory.mktemp("bounds") / "data")
+    with TestClient(create_app(auth.settings(work_timeout_s=10, max_triples=2_000, max_blank_nodes=1_200)),
+                    headers=auth.headers("admin")) as c:
         yield c
 
 
@@ -106,8 +109,8 @@ def test_a_batch_over_the_item_limit_is_a_413_before_any_item_is_parsed(client: 
     assert d["detail"] == {"limit": 100}
 
 
-def test_work_past_the_time_limit_is_stopped_and_answered_503_with_retry_after() -> None:
-    with TestClient(create_app(Settings(store="memory", corpus_root=ROOT))) as c:
+def test_work_past_the_time_limit_is_stopped_and_answered_503_with_retry_after(auth: Auth) -> None:
+    with TestClient(create_app(auth.settings()), headers=auth.headers("admin")) as c:
         assert c.post("/api/validate", json=GOOD).status_code == 200  # warm: every cache is built
         c.app.state.settings = c.app.state.settings.model_copy(update={"work_timeout_s": 0.5})
         t0 = time.perf_counter()
