@@ -152,3 +152,10 @@ def test_fuzzed_bytes_to_each_submission_parser_get_a_2xx_or_a_4xx(client: TestC
     assert r.status_code < 500, (r.status_code, body[:200], r.text[:300])
     if r.status_code >= 400:
         assert set(r.json()) == {"error", "detail"}
+
+
+def test_a_json_ld_property_iri_with_a_control_character_is_a_400_not_a_500(client: TestClient) -> None:
+    """Found by the fuzz above: rdflib's JSON-LD parser accepts the IRI, RDF does not."""
+    body = json.dumps({"@id": f"{DATA}x", "@type": f"{PKG}RenovationProject", f"{PKG}fl\x7f": 3000})
+    r = client.post("/api/validate", content=body, headers={"content-type": "application/ld+json"})
+    assert r.status_code == 400 and "invalid IRI" in r.json()["error"]
