@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from fastapi.staticfiles import StaticFiles
 
     from policykg.api import (
+        candidates,
         context,
         dataset,
         documents,
@@ -70,14 +71,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         match,
         provenance,
         queries,
+        reforms,
         registry,
         sparql,
         validate,
     )
-    from policykg.web import match_page, pages, pages_more
+    from policykg.web import match_page, pages, pages_more, reforms_page
 
     app.mount("/static", StaticFiles(directory=Path(pages.__file__).parent / "static"), name="static")
-    for mod in (health, documents, dataset, provenance, validate, eligibility, match, registry, sparql, queries, context,
-                pages, pages_more, match_page):
+    # candidates before provenance: its /api/measures/{ident:path} would take /api/measures/…/candidates
+    for mod in (health, candidates, reforms, documents, dataset, provenance, validate, eligibility, match, registry, sparql, queries, context,
+                pages, pages_more, match_page, reforms_page):
         app.include_router(mod.router)
     return app
