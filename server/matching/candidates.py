@@ -74,11 +74,12 @@ def stored_ids(store: Any) -> list[str]:
     return sorted(g[len(SUBMISSION_GRAPH):] for g in store.named_graphs() if g.startswith(SUBMISSION_GRAPH))
 
 
-def judge(store: Any, sid: str, measure: str, day: date, lang: str) -> dict[str, Any] | None:
-    """Step 2 for one stored submission: its candidate entry, or None (not eligible, or already awarded)."""
+def judge(store: Any, sid: str, measure: str, day: date, lang: str, full: bool = False) -> dict[str, Any] | None:
+    """Step 2 for one stored submission: its candidate entry, or None (not eligible, or already awarded).
+    Eligibility of this measure only; `full`: of every measure (the baseline, as POST /api/eligibility)."""
     rec = load_submission(store, sid)
     try:
-        answer = eligibility(store, rec["data"], day, lang)
+        answer = eligibility(store, rec["data"], day, lang, None if full else {measure})
     except UnprocessableInput:  # not one project (eligibility is per project): never a candidate
         return None
     e = next((x for x in answer["measures"] if x["measure"] == measure), None)
@@ -98,8 +99,9 @@ def judge(store: Any, sid: str, measure: str, day: date, lang: str) -> dict[str,
 
 def candidates(store: Any, root: Path, measure: str, as_of: date | None = None, lang: str = "zh",
                progress: Callable[[int, int], None] | None = None, baseline: bool = False) -> dict[str, Any]:
-    """The answer of GET /api/measures/{id}/candidates. `baseline`: skip the sieve (every stored submission
-    is evaluated), for bench/ and the tests that check the sieve never drops a candidate."""
+    """The answer of GET /api/measures/{id}/candidates. `baseline`: no sieve, and the full eligibility of every
+    stored submission (as POST /api/eligibility answers it), for bench/ and the tests that check the sieve
+    and the one-measure evaluation never lose or add a candidate."""
     m = resolve(store, measure)
     day = as_of or date.today()
     iri = str(m.iri)
@@ -114,7 +116,7 @@ def candidates(store: Any, root: Path, measure: str, as_of: date | None = None, 
     for i, sid in enumerate(ids):
         if progress:
             progress(i, len(ids))
-        entry = judge(store, sid, iri, day, lang)
+        entry = judge(store, sid, iri, day, lang, full=baseline)
         if entry is not None:
             out.append(entry)
     if progress:

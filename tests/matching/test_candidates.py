@@ -106,3 +106,29 @@ def test_an_unknown_measure_is_404_and_a_bad_date_422(registry):
     r = c.get(f"/api/measures/{PATH}/candidates", params={"asOf": "2024-02-30"})
     assert r.status_code == 422 and r.json()["detail"][0]["field"] == "asOf"
     assert c.get(f"/api/measures/{PATH}", params={"asOf": "2024-09-01"}).status_code == 200  # the measure page route still answers
+
+
+@pytest.fixture(scope="module")
+def generated(root):
+    """bench/generate.py's seeded registry, small: every submission type, awards included."""
+    from bench.generate import generate, load
+    from policykg.store import OxiStore
+
+    store = OxiStore(None)
+    store.ensure_corpus(root)
+    subs, awards = generate(40, seed=15)
+    load(store, subs, awards)
+    return store
+
+
+@pytest.mark.parametrize("measure", [SUBSIDY, "https://w3id.org/policykg/doc/jfgg/2023/12/measure/loan-interest-subsidy"])
+def test_on_a_generated_registry_the_api_is_the_baseline_and_within_the_library_query(generated, root, measure):
+    from datetime import date
+    day = date(2024, 9, 1)
+    api = candidates(generated, root, measure, day)
+    slow = candidates(generated, root, measure, day, baseline=True)
+    assert api["candidates"] == slow["candidates"]  # the sieve and the one-measure evaluation lose nothing
+    rows = run(generated, "registry-measure-candidates", measure=measure.removeprefix("https://w3id.org/policykg/"),
+               date=day.isoformat())
+    assert {c["id"] for c in api["candidates"]} <= {r["submission"].rsplit("/", 1)[-1] for r in rows}
+    assert api["counts"]["sieved"] == len({r["submission"] for r in rows}) < api["counts"]["stored"]
