@@ -9,7 +9,8 @@ are the JSON form's and its combinations plausible), then varied, reproducibly f
   (renovation projects are most of what the documents fund; the others are calls for a few entities);
 - amounts and areas (fields named …Area, …Investment, …Amount, …Revenue, …Tce, …Cost): the case's
   value × a log-normal factor (σ = 0.6), so that they straddle the thresholds and caps of the texts
-  (e.g. 12号's 3000 m² and 5000 万元) with a heavy tail, as investments are;
+  (e.g. 12号's 3000 m² and 5000 万元) with a heavy tail, as investments are (shares, rates and growth
+  figures stay the case's);
 - status: the case's in 70 %, else another of the JSON form's values;
 - enterprises: about N/3 credit codes drawn by a Zipf-like law (a few enterprises hold many projects);
 - application dates: uniform over 2024-01-01 … 2025-06-30;
@@ -37,6 +38,7 @@ from bench.common import cases  # noqa: E402
 WEIGHTS = {"RenovationProject": 55, "PilotEnterpriseApplication": 12, "DemoParkApplication": 8, "ComputingCenter": 8,
            "UrbanRenewalProjectEntry": 7, "CoordinatorEntity": 5, "ExpertNomination": 5}
 SCALED = ("Area", "Investment", "Amount", "Revenue", "Tce", "Cost")
+UNSCALED = ("Share", "Ratio", "Rate", "Growth")  # shares and rates stay the case's (0..1)
 STATUSES = ("planned", "under-construction", "ready-to-start", "completed")
 START, DAYS = date(2024, 1, 1), 547
 AWARD_SHARE = 0.15
@@ -69,7 +71,8 @@ def generate(n: int, seed: int = 15) -> tuple[list[dict[str, Any]], list[dict[st
         f = copy.deepcopy(rng.choice(tpl[t]))
         f["id"], f["projectCode"] = f"gen-{i}", f"GEN-{i}"
         for k, v in list(f.items()):
-            if isinstance(v, (int, float)) and not isinstance(v, bool) and any(s in k for s in SCALED):
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and any(s in k for s in SCALED) \
+                    and not any(s in k for s in UNSCALED):
                 f[k] = _vary(v, rng)
         if "status" in f and rng.random() > 0.7:
             f["status"] = rng.choice(STATUSES)
