@@ -30,6 +30,7 @@ class PKG(DefinedNamespace):
     _fail = True
 
     AlternativeCriteria: URIRef
+    Ambiguity: URIRef
     Applicant: URIRef
     AwardRecord: URIRef
     ComputingCenter: URIRef
@@ -57,6 +58,7 @@ class PKG(DefinedNamespace):
     PriorFunding: URIRef
     Provision: URIRef
     QueryParameter: URIRef
+    RatePart: URIRef
     RenovationProject: URIRef
     RequiredCondition: URIRef
     Reward: URIRef
@@ -65,6 +67,7 @@ class PKG(DefinedNamespace):
     SourceFact: URIRef
     Submission: URIRef
     SubmissionRecord: URIRef
+    SupportCeiling: URIRef
     SupportMeasure: URIRef
     Threshold: URIRef
     UrbanRenewalProjectEntry: URIRef
@@ -78,6 +81,7 @@ class PKG(DefinedNamespace):
     allowedValue: URIRef
     alternative: URIRef
     ambiguity: URIRef
+    ambiguityOf: URIRef
     amount: URIRef
     annualDistrictTaxPerM2: URIRef
     annualEnergyTce: URIRef
@@ -146,6 +150,7 @@ class PKG(DefinedNamespace):
     industryCategory: URIRef
     industryCategoryScheme: URIRef
     industryPositioning: URIRef
+    infrastructureInvestment: URIRef
     keyFieldRevenueShare: URIRef
     kind: URIRef
     landLeaseYears: URIRef
@@ -154,6 +159,7 @@ class PKG(DefinedNamespace):
     loanAmount: URIRef
     loanInterestRate: URIRef
     loanYears: URIRef
+    lowEfficiencyBuildingInvestment: URIRef
     lprRate: URIRef
     machineCheckable: URIRef
     managementEntity: URIRef
@@ -168,6 +174,7 @@ class PKG(DefinedNamespace):
     noEndDateStated: URIRef
     notCheckableReason: URIRef
     occupancyRate: URIRef
+    oldFactoryInvestment: URIRef
     onProperty: URIRef
     operationsMechanism: URIRef
     ownerConsentAreaShare: URIRef
@@ -195,6 +202,7 @@ class PKG(DefinedNamespace):
     rateBase: URIRef
     rateCeilingProperty: URIRef
     rateIsMaximum: URIRef
+    ratePart: URIRef
     rateProperty: URIRef
     registrySequence: URIRef
     relativeTo: URIRef

@@ -105,7 +105,7 @@ def _text(entry: dict[str, Any], lang: str) -> str:
     for r in o.results:
         lines.append(f"  [{r['severity']}] {r['message'][lang]}")
         c = r.get("clause") or {}
-        where = " ".join(x for x in (c.get("documentNumber"), c.get("label")) if x)
+        where = " ".join(x for x in (c.get("documentLabel") or c.get("documentNumber"), c.get("label")) if x)
         lines.append(f"      {where} <{c.get('iri', '')}>" if c else "      (no clause)")
         if c.get("text"):
             lines.append(f"      “{c['text']}”")

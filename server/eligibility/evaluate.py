@@ -23,7 +23,15 @@ from rdflib.term import Node
 from policykg.errors import UnprocessableInput
 from policykg.namespaces import PKG, PREFIXES
 from policykg.registry import check, used_in_year, yearly
-from policykg.validation import PARAMS, Bundle, get_bundle, max_amount, project_key, submissions
+from policykg.validation import (
+    Bundle,
+    get_bundle,
+    max_amount,
+    measure_params,
+    no_amount,
+    project_key,
+    submissions,
+)
 
 PFX = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items())
 MEASURES_Q = PFX + """
@@ -77,9 +85,8 @@ def catalogue(store: Any, b: Bundle) -> dict[URIRef, Measure]:
     return out
 
 
-def params(b: Bundle, m: URIRef) -> dict[str, Node]:
-    keys = {v: k for k, v in PARAMS.items()}
-    return {keys[p]: o for s, p, o in b.context.get(m, ()) if s == m and p in keys}
+def params(b: Bundle, m: URIRef) -> dict[str, Any]:
+    return measure_params(b.context.get(m, ()), m)
 
 
 def values(data: Graph, s: URIRef) -> dict[str, Any]:
@@ -92,7 +99,7 @@ def amount_for(store: Any, b: Bundle, data: Graph, s: URIRef, m: URIRef, as_of: 
     """(maximum, computation, what the registry holds) for measure m: the amounts module, then the yearly cap."""
     p = params(b, m)
     if not p:
-        return None, None, None
+        return None, no_amount(b.context.get(m, ()), m, lang), None
     value, text = max_amount(p, values(data, s), lang, lambda x, lg: b.label(x, lg) or str(x).rsplit("#", 1)[-1])
     y = yearly(b, m)
     if y is None or y.cap_per_year is None:
@@ -116,7 +123,7 @@ def basis(b: Bundle, m: URIRef, amount: Decimal | None) -> str | None:
     if amount is None:
         return None
     p = params(b, m)
-    return "computed" if "rateBase" in p or ("perUnitAmount" in p and "perUnitBase" in p) else "cap"
+    return "computed" if "rateBase" in p or "parts" in p or ("perUnitAmount" in p and "perUnitBase" in p) else "cap"
 
 
 def plan(data: Graph, s: URIRef, requests: list[tuple[URIRef, Decimal | None]]) -> tuple[Graph, list[URIRef],

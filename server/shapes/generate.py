@@ -21,6 +21,7 @@ from policykg.config import ROOT
 from policykg.errors import CorpusError
 from policykg.namespaces import PREFIXES
 from policykg.shapes.build import Writer
+from policykg.shapes.ceiling import ceiling_shapes
 from policykg.shapes.criteria import criterion_shapes
 from policykg.shapes.cross import cross_shapes
 from policykg.shapes.measures import measure_shapes
@@ -37,6 +38,7 @@ def generate(root: Path = ROOT, corpus: Corpus | None = None) -> dict[str, str]:
     writers = {d.slug: Writer(corpus, Graph()) for d in corpus.docs}
     criterion_shapes(writers, corpus)
     measure_shapes(writers, corpus)
+    ceiling_shapes(writers, corpus)
     cross = Writer(corpus, Graph())
     cross_shapes(cross)
     out = {f"{slug}.ttl": serialize(w.g, f"policies/{slug}.ttl") for slug, w in writers.items()}

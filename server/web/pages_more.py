@@ -131,7 +131,8 @@ async def validate_submit(request: Request) -> HTMLResponse:
     groups: dict[str, list[dict[str, Any]]] = {}
     for res in (report or {}).get("results", []) if isinstance(report, dict) else []:
         clause = res.get("clause") or {}
-        groups.setdefault(clause.get("documentNumber") or "（未关联条款 no clause）", []).append(res)
+        groups.setdefault(clause.get("documentLabel") or clause.get("documentNumber") or "（未关联条款 no clause）",
+                          []).append(res)
     return render("validate.html", mode=mode, text=text, fmt=fmt, form=fields, ctype=ctype, report=report,
                   groups=groups, elig=elig, errors=errors, **ctx)
 

@@ -58,7 +58,8 @@ def test_the_old_factory_subsidy_is_30_percent_of_investment_capped_at_5000(clie
 
 
 def test_ten_percent_of_exactly_50000_reaches_the_cap_of_5000(client: TestClient) -> None:
-    m = measure(elig(client, project(fixedAssetInvestment=50000)), "jfgg-2023-12-investment-subsidy-district-bundle")
+    body = project(projectType="low-efficiency-building", floorArea=25000, fixedAssetInvestment=50000)
+    m = measure(elig(client, body), "jfgg-2023-12-investment-subsidy-low-efficiency-building")
     assert (m["maxAmount"], m["computation"]) == (5000, "min(10% × 50000 万元 = 5000 万元, 5000 万元) = 5000 万元")
 
 
