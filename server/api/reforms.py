@@ -1,6 +1,6 @@
 """POST /api/reforms/impact: what a reform (docs/reforms.md; YAML or JSON) would do to every stored submission,
-before it is signed (server/reforms/). Reads the registry: the reviewer role once access control is on
-(REVIEWER below)."""
+before it is signed (server/reforms/). Reads the registry: a reviewer's token
+(or an auditor's, an admin's)."""
 from __future__ import annotations
 
 from typing import Any
@@ -9,12 +9,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from policykg.access import AUTH_RESPONSES, requires
 from policykg.errors import BadInput, PayloadTooLarge, UnsupportedMediaType
 from policykg.reforms import impact, load_reform
 
 router = APIRouter(prefix="/api", tags=["reforms"])
-# The route's access check, one line when policykg.access is on main: [requires("read-registry")]
-REVIEWER: list[Any] = []
+# Reading the registry: reviewers (and auditors, admins), as GET /api/awards (server/access/tokens.py)
+REVIEWER: list[Any] = [requires("read-registry")]
 TYPES = ("application/json", "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "text/plain", "")
 EXAMPLE = """name: 12号 old-factory area 2000 m², cap 3000万元
 asOf: 2024-09-01
@@ -23,7 +24,7 @@ changes:
 """
 
 
-@router.post("/reforms/impact", dependencies=REVIEWER,
+@router.post("/reforms/impact", dependencies=REVIEWER, responses=AUTH_RESPONSES,
              summary="The impact of a reform over the registry: each stored submission before/after, totals per "
                      "measure and document, the changed clauses; the corpus is not modified",
              openapi_extra={"requestBody": {"required": True, "content": {

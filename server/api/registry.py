@@ -12,11 +12,12 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 from rdflib import RDF, Graph, Literal, URIRef
 from starlette.concurrency import run_in_threadpool
 
+from policykg.access import AUTH_RESPONSES, reader_of_submission, requires
 from policykg.api.validate import as_of_param, checked, pick_lang, read_body, turtle, wants_turtle
 from policykg.corpus import build_index
 from policykg.errors import UnprocessableInput
@@ -38,7 +39,8 @@ def _key(request: Request) -> str | None:
     return k
 
 
-@router.post("/submissions", status_code=201, summary="Store a submission with its report (idempotent)")
+@router.post("/submissions", status_code=201, summary="Store a submission with its report (idempotent)",
+             dependencies=[requires("submit")], responses=AUTH_RESPONSES)
 async def post_submission(request: Request) -> Response:
     body, _fmt = await read_body(request)
     as_of, key = as_of_param(request), _key(request)
@@ -75,7 +77,8 @@ async def post_submission(request: Request) -> Response:
 PARTS = {"all": "all", "submission": "data", "report": "report"}
 
 
-@router.get("/submissions/{sid}", summary="A stored submission, its report and receipt")
+@router.get("/submissions/{sid}", summary="A stored submission, its report and receipt",
+            dependencies=[Depends(reader_of_submission)], responses=AUTH_RESPONSES)
 def get_submission(sid: str, request: Request, part: str = "all") -> Response:
     """JSON, or with `Accept: text/turtle` the named graph (`?part=submission|report` for one part of it)."""
     if part not in PARTS:
@@ -205,7 +208,8 @@ def _project(store: Any, p: Any, cc: str | None) -> tuple[str, str | None]:
                              "or {creditCode, projectCode}", {"field": "project"})
 
 
-@router.post("/awards", status_code=201, summary="Record a grant made (project, measure, amount, date)")
+@router.post("/awards", status_code=201, summary="Record a grant made (project, measure, amount, date)",
+             dependencies=[requires("award")], responses=AUTH_RESPONSES)
 async def post_award(request: Request) -> Response:
     body, _fmt = await read_body(request, {"application/json": "json"})
     key = _key(request)
@@ -222,7 +226,8 @@ async def post_award(request: Request) -> Response:
     return JSONResponse({**award, "created": created}, status_code=201 if created else 200)
 
 
-@router.get("/awards", summary="The awards of a project (?project=) or an enterprise (?creditCode=)")
+@router.get("/awards", summary="The awards of a project (?project=) or an enterprise (?creditCode=)",
+            dependencies=[requires("read-registry")], responses=AUTH_RESPONSES)
 def get_awards(request: Request, project: str | None = None, creditCode: str | None = None) -> list[dict]:  # noqa: N803
     store = request.app.state.store
     if project:
@@ -234,7 +239,8 @@ def get_awards(request: Request, project: str | None = None, creditCode: str | N
     return [{**a, "amount": float(a["amount"])} for a in rows]
 
 
-@router.post("/replay", summary="Re-evaluate a stored decision: reproduced, or what changed (corpus, clauses, registry)")
+@router.post("/replay", summary="Re-evaluate a stored decision: reproduced, or what changed (corpus, clauses, registry)",
+             dependencies=[requires("read-registry")], responses=AUTH_RESPONSES)
 async def post_replay(request: Request) -> JSONResponse:
     body, _fmt = await read_body(request, {"application/json": "json"})
     from policykg.submission import check_bytes

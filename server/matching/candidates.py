@@ -66,7 +66,7 @@ def parse_day(text: str | None) -> date:
 def sieve(store: Any, root: Path, measure: str, day: date) -> list[str]:
     """Step 1: the ids of the stored submissions the library query leaves (superset of the candidates)."""
     q = sieve_query(root)
-    rows = store.select(q.text, q.bindings({"measure": measure, "date": day.isoformat()}))
+    rows = store.select(q.text, q.bindings({"measure": measure, "date": day.isoformat()}), registry=True)
     return sorted({r["submission"].value.rsplit("/", 1)[-1] for r in rows})
 
 

@@ -224,7 +224,7 @@ def catalog(store: Any) -> Catalog:
     from policykg.store import VERSION_Q
 
     rows = store.select(VERSION_Q)
-    key = (id(store), rows[0]["v"].value if rows else "")
+    key = (id(getattr(store, "base", store)), rows[0]["v"].value if rows else "")
     if key in _CATALOGS:
         return _CATALOGS[key]
     cat = Catalog()

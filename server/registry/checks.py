@@ -134,7 +134,8 @@ def used_in_year(store: Any, *, key: str, credit_code: str | None, measure: str,
     years = sorted({int(a["date"][:4]) for a in awards if a["project"] == key})
     if per_enterprise and credit_code:
         latest: dict[str, tuple[str, Decimal]] = {}
-        for r in store.select(PENDING_Q, {"cc": ox.Literal(credit_code), "m": ox.NamedNode(measure)}):
+        for r in store.select(PENDING_Q, {"cc": ox.Literal(credit_code), "m": ox.NamedNode(measure)},
+                              registry=True):
             k = r["key"].value
             at = r["at"].value
             if k == key or k in awarded_keys or int(r["asOf"].value[:4]) != year or (cutoff and at >= cutoff):

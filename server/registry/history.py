@@ -78,7 +78,7 @@ def pending(store: Any, key: str, exclude: set[str], cutoff: str | None = None) 
     q = PENDING_Q.replace("?rec a pkg:SubmissionRecord ; pkg:projectKey ?key",
                           f"?rec a pkg:SubmissionRecord ; pkg:projectKey {Literal(key).n3()}")
     out = []
-    for r in store.select(q):
+    for r in store.select(q, registry=True):
         sid = r["rec"].value.rsplit("/", 1)[-1]
         if sid not in exclude and (cutoff is None or r["at"].value < cutoff):
             out.append((sid, r["m"].value, r["at"].value))

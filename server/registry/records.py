@@ -61,12 +61,12 @@ def submission_graph_name(sid: str) -> str:
 def _exists(store: Any, graph: str, node: str, cls: URIRef) -> bool:
     """A record exists when its type triple (written last) is in its graph."""
     return store.ask("ASK WHERE { GRAPH ?g { ?n a ?c } }", {"g": ox.NamedNode(graph), "n": ox.NamedNode(node),
-                                                       "c": ox.NamedNode(str(cls))})
+                                                       "c": ox.NamedNode(str(cls))}, registry=True)
 
 
 def _key_exists(store: Any, graph: str, node: str) -> bool:
     return store.ask(PFX + "ASK WHERE { GRAPH ?g { ?n pkg:idempotencyKey ?k } }",
-                     {"g": ox.NamedNode(graph), "n": ox.NamedNode(node)})
+                     {"g": ox.NamedNode(graph), "n": ox.NamedNode(node)}, registry=True)
 
 
 def _write_new(store: Any, graph: str, g: Graph, node: str, cls: URIRef | None) -> None:
@@ -91,7 +91,8 @@ def _write_new(store: Any, graph: str, g: Graph, node: str, cls: URIRef | None) 
 def registry_state(store: Any) -> dict[str, Any]:
     """{sequence, last, at}: how many writes the registry has taken, the last record and when (0 when empty)."""
     rows = store.select(PFX + f"""SELECT ?n ?last ?at WHERE {{ GRAPH <{SEQUENCE_GRAPH}> {{
-        <{SEQUENCE_NODE}> pkg:registrySequence ?n ; pkg:lastRecord ?last ; pkg:submittedAt ?at }} }}""")
+        <{SEQUENCE_NODE}> pkg:registrySequence ?n ; pkg:lastRecord ?last ; pkg:submittedAt ?at }} }}""",
+                        registry=True)
     if not rows:
         return {"sequence": 0, "last": None, "at": None}
     return {"sequence": int(rows[0]["n"].value), "last": rows[0]["last"].value, "at": rows[0]["at"].value}
@@ -128,7 +129,8 @@ def _check_key(store: Any, scope: str, key: str | None, body_sha: str) -> None:
     if not key:
         return
     graph, _ = _key_node(scope, key)
-    rows = store.select(PFX + "SELECT ?g ?h WHERE { GRAPH ?g { ?k pkg:contentHash ?h } }", {"g": ox.NamedNode(graph)})
+    rows = store.select(PFX + "SELECT ?g ?h WHERE { GRAPH ?g { ?k pkg:contentHash ?h } }", {"g": ox.NamedNode(graph)},
+                        registry=True)
     if rows and rows[0]["h"].value != body_sha:
         raise Conflict("Idempotency-Key already used with a different body",
                        {"field": "Idempotency-Key", "value": key})
@@ -164,13 +166,14 @@ def exists(store: Any, sid: str) -> bool:
 def key_of_subject(store: Any, subject: str) -> str | None:
     """The project key of the stored submissions about `subject` (the IRI a JSON-form id names), if any."""
     rows = store.select(PFX + "SELECT ?key WHERE { GRAPH ?g { ?rec a pkg:SubmissionRecord ; pkg:projectKey ?key ; "
-                        f"foaf:primaryTopic {URIRef(subject).n3()} }} }} LIMIT 1")
+                        f"foaf:primaryTopic {URIRef(subject).n3()} }} }} LIMIT 1", registry=True)
     return rows[0]["key"].value if rows else None
 
 
 def project_known(store: Any, key: str) -> bool:
     """Whether a stored submission has this project key."""
-    return store.ask(PFX + f"ASK {{ GRAPH ?g {{ ?rec a pkg:SubmissionRecord ; pkg:projectKey {Literal(key).n3()} }} }}")
+    return store.ask(PFX + f"ASK {{ GRAPH ?g {{ ?rec a pkg:SubmissionRecord ; pkg:projectKey {Literal(key).n3()} }} }}",
+                     registry=True)
 
 
 def store_submission(store: Any, *, sha256: str, fmt: str, data: Graph, subject: str | None,
@@ -307,12 +310,12 @@ def _award_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def awards_for_project(store: Any, project_key: str) -> list[dict[str, Any]]:
-    return _award_rows(store.select(AWARDS_Q, {"key": ox.Literal(project_key)}))
+    return _award_rows(store.select(AWARDS_Q, {"key": ox.Literal(project_key)}, registry=True))
 
 
 def awards_for_enterprise(store: Any, credit_code: str) -> list[dict[str, Any]]:
     q = AWARDS_Q.replace("OPTIONAL { ?a pkg:creditCode ?cc }", "?a pkg:creditCode ?cc .")
-    return _award_rows(store.select(q, {"cc": ox.Literal(credit_code)}))
+    return _award_rows(store.select(q, {"cc": ox.Literal(credit_code)}, registry=True))
 
 
 def _now() -> str:

@@ -71,7 +71,7 @@ _BUNDLES: dict[tuple[int, str], Bundle] = {}
 def get_bundle(store: Any) -> Bundle:
     """The bundle for `store`'s corpus version (built on first use, then cached)."""
     version = store_version(store)
-    key = (id(store), version)
+    key = (id(getattr(store, "base", store)), version)
     with _LOCK:
         b = _BUNDLES.get(key)
         if b is None:

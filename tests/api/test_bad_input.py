@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from policykg.app import create_app
-from policykg.config import Settings
+from tests.conftest import Auth
 
 ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 64 * 1024
@@ -26,8 +26,10 @@ BOMB = b"""<?xml version="1.0"?>
 
 
 @pytest.fixture(scope="module")
-def small() -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(store="memory", corpus_root=ROOT, max_body_bytes=LIMIT))) as c:
+def small(role_tokens, tmp_path_factory) -> Iterator[TestClient]:
+    """Bad input from a caller allowed to write (the registry routes check the token before the body)."""
+    auth = Auth(role_tokens, tmp_path_factory.mktemp("small"))
+    with TestClient(create_app(auth.settings(max_body_bytes=LIMIT)), headers=auth.headers("admin")) as c:
         yield c
 
 

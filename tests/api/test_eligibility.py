@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from policykg.app import create_app
-from policykg.config import Settings
+from tests.conftest import Auth
 
 ROOT = Path(__file__).resolve().parents[2]
 M12 = "https://w3id.org/policykg/doc/jfgg/2023/12/measure/"
@@ -23,8 +23,10 @@ OLD_FACTORY = {
 
 
 @pytest.fixture(scope="module")
-def client() -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(store="memory", corpus_root=ROOT))) as c:
+def client(role_tokens, tmp_path_factory) -> Iterator[TestClient]:
+    """Sends the admin token: awards are recorded, and eligibility reads the registry (registryConsulted)."""
+    auth = Auth(role_tokens, tmp_path_factory.mktemp("eligibility"))
+    with TestClient(create_app(auth.settings()), headers=auth.headers("admin")) as c:
         yield c
 
 

@@ -9,20 +9,23 @@ import yaml
 from fastapi.testclient import TestClient
 
 from policykg.app import create_app
-from policykg.config import Settings
+from tests.conftest import Auth
 from tests.reforms.test_impact import BASE, EXAMPLE, PROJECTS, SUBSIDY
 
 URL = "/api/reforms/impact"
 
 
 @pytest.fixture(scope="module")
-def client_with_registry(root) -> Iterator[tuple[TestClient, dict[str, str]]]:
-    with TestClient(create_app(Settings(store="memory", corpus_root=root))) as c:
+def client_with_registry(root, role_tokens, tmp_path_factory) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    auth = Auth(role_tokens, tmp_path_factory.mktemp("reforms-api"))
+    with TestClient(create_app(auth.settings(corpus_root=root)), headers=auth.headers("reviewer")) as c:
+        c.auth_headers = {role: auth.headers(role) for role in ("submitter", "auditor")}
         ids = {}
         for name, (area, fai) in PROJECTS.items():
             r = c.post("/api/submissions", json={**BASE, "id": f"reform-{name}", "floorArea": area,
                                                  "fixedAssetInvestment": fai,
-                                                 "applicant": {"name": name, "creditCode": f"9111000000000000{ord(name)}"}})
+                                                 "applicant": {"name": name, "creditCode": f"9111000000000000{ord(name)}"}},
+                       headers=c.auth_headers["submitter"])
             assert r.status_code == 201, r.text
             ids[name] = r.json()["id"]
         yield c, ids
@@ -48,6 +51,15 @@ def test_the_worked_example_posted_as_yaml_gives_the_hand_derived_table(client_w
     measure = next(t for t in out["totals"] if t["scope"] == "measure" and t["iri"] == SUBSIDY)
     assert (measure["before"], measure["after"], measure["difference"]) == (7400.0, 7800.0, 400.0)
     assert out["counts"]["evaluated"] == 4 and out["counts"]["becameEligible"] == 1
+
+
+def test_a_reform_over_the_registry_needs_a_token_that_may_read_it(client_with_registry):
+    c, _ = client_with_registry
+    yaml_type = {"content-type": "application/yaml"}
+    r = c.post(URL, content=EXAMPLE.encode(), headers={**yaml_type, "Authorization": ""})
+    assert r.status_code == 401
+    r = c.post(URL, content=EXAMPLE.encode(), headers={**yaml_type, **c.auth_headers["submitter"]})
+    assert r.status_code == 403 and r.json()["detail"]["needs"] == "read-registry"
 
 
 def test_the_same_reform_as_json_gives_the_same_answer(client_with_registry):

@@ -11,7 +11,6 @@ from fastapi.testclient import TestClient
 from rdflib import Graph
 
 from policykg.app import create_app
-from policykg.config import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 LEASE = "jjxj-2022-old-factory-finance-lease-subsidy"
@@ -43,9 +42,9 @@ def lease(code: str, amount: float, when: str = "2024-06-01", cc: str = "9111000
 
 
 @pytest.fixture
-def client() -> Iterator[TestClient]:
-    """A fresh in-memory store per test: the registry starts empty."""
-    with TestClient(create_app(Settings(store="memory", corpus_root=ROOT))) as c:
+def client(auth) -> Iterator[TestClient]:
+    """A fresh in-memory store per test: the registry starts empty; every request sends the admin token."""
+    with TestClient(create_app(auth.settings()), headers=auth.headers("admin")) as c:
         yield c
 
 
@@ -204,14 +203,14 @@ def test_a_lease_subsidy_is_paid_for_three_years_at_most(client: TestClient) -> 
     assert not any("no-double-funding" in s for s in shapes(rep))
 
 
-def test_the_registry_survives_a_restart(tmp_path: Path) -> None:
-    settings = Settings(store="oxigraph", data_dir=tmp_path, corpus_root=ROOT)
-    with TestClient(create_app(settings)) as c:
+def test_the_registry_survives_a_restart(auth) -> None:
+    settings = auth.settings(store="oxigraph")
+    with TestClient(create_app(settings), headers=auth.headers("admin")) as c:
         sid = c.post("/api/submissions", json=OLD_FACTORY).json()["id"]
         assert c.post("/api/awards", json={"submission": sid, "measure": "jfgg-2023-12-loan-interest-subsidy",
                                            "amount": 10, "date": "2024-01-02"}).status_code == 201
         before = c.get(f"/api/submissions/{sid}").json()
-    with TestClient(create_app(settings)) as c:
+    with TestClient(create_app(settings), headers=auth.headers("admin")) as c:
         after = c.get(f"/api/submissions/{sid}").json()
         assert after == before
         assert [a["amount"] for a in c.get("/api/awards", params={"project": "91110000000000001X/P-1"}).json()] == [10.0]

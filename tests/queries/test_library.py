@@ -39,7 +39,7 @@ def _py(t: Any) -> Any:
 
 def run(store, name: str, **params: str) -> list[dict[str, Any]]:
     q = LIB[name]
-    return [{k: _py(v) for k, v in row.items()} for row in store.select(q.text, q.bindings(params))]
+    return [{k: _py(v) for k, v in row.items()} for row in store.select(q.text, q.bindings(params), registry=q.reads_registry)]
 
 
 def col(rows: list[dict[str, Any]], *keys: str) -> set:

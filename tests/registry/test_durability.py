@@ -31,6 +31,8 @@ from tests.conftest import missing_tool
 ROOT = Path(__file__).resolve().parents[2]
 # the checkout under test, through the interpreter running the tests (not whatever `policykg` is on PATH)
 POLICYKG = [sys.executable, "-m", "policykg.cli"]
+TOKEN = "durability-test-admin-token-0123456789abcdef"  # POLICYKG_ADMIN_TOKEN of the server under test
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
 KILL_AFTER = 40  # acknowledgements before the kill
 MAX_POSTS = 400  # the loop is bounded whatever happens
 
@@ -54,7 +56,7 @@ def free_port() -> int:
 
 
 def start(data: Path, port: int, log: Path) -> subprocess.Popen:
-    env = {**os.environ, "POLICYKG_CORPUS_ROOT": str(ROOT)}
+    env = {**os.environ, "POLICYKG_CORPUS_ROOT": str(ROOT), "POLICYKG_ADMIN_TOKEN": TOKEN}
     with log.open("ab") as fh:
         proc = subprocess.Popen([*POLICYKG, "serve", "--host", "127.0.0.1", "--port", str(port),
                                  "--data-dir", str(data)], stdout=fh, stderr=subprocess.STDOUT, env=env)
@@ -102,7 +104,7 @@ def test_every_acknowledged_submission_survives_a_sigkill_whole(tmp_path: Path) 
     t0 = time.monotonic()
 
     def client() -> None:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as c:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30, headers=AUTH) as c:
             while not killed.is_set():
                 with lock:
                     i = next(counter, None)
@@ -134,7 +136,7 @@ def test_every_acknowledged_submission_survives_a_sigkill_whole(tmp_path: Path) 
     corpus.ensure_corpus(ROOT)
     proc = start(data, port, log)
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as c:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30, headers=AUTH) as c:
             for i, sid in sorted(acked.items()):
                 r = c.get(f"/api/submissions/{sid}")
                 assert r.status_code == 200, (i, r.text)

@@ -13,7 +13,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from policykg.app import create_app
-from policykg.config import Settings
+from tests.conftest import Auth
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "docs" / "examples").glob("*.json"))
@@ -35,9 +35,10 @@ def _generated() -> list[dict]:
     return out
 
 
-def test_every_stored_decision_of_a_generated_registry_is_reproduced_by_the_api_and_the_cli(tmp_path):
+def test_every_stored_decision_of_a_generated_registry_is_reproduced_by_the_api_and_the_cli(tmp_path, role_tokens):
     data = tmp_path / "data"
-    with TestClient(create_app(Settings(store="oxigraph", data_dir=data, corpus_root=ROOT))) as c:
+    auth = Auth(role_tokens, data)  # every request sends the admin token
+    with TestClient(create_app(auth.settings(store="oxigraph", corpus_root=ROOT)), headers=auth.headers("admin")) as c:
         ids = []
         for sub in _generated():
             r = c.post("/api/submissions", json=sub)
@@ -61,7 +62,7 @@ def test_every_stored_decision_of_a_generated_registry_is_reproduced_by_the_api_
     assert done.stdout.count(": reproduced") == 30
 
 
-def test_a_decision_whose_clause_text_changed_is_reported_with_the_clause(tmp_path):
+def test_a_decision_whose_clause_text_changed_is_reported_with_the_clause(tmp_path, role_tokens):
     root = tmp_path / "corpus"
     for d in ("ontology", "policies", "shapes", "queries"):
         shutil.copytree(ROOT / d, root / d)
@@ -71,7 +72,8 @@ def test_a_decision_whose_clause_text_changed_is_reported_with_the_clause(tmp_pa
              "industryCategory": "high-tech",
              "requests": [{"measure": "jfgg-2023-12-investment-subsidy-old-factory-and-infrastructure", "amount": 100}]}
     data = tmp_path / "data"
-    with TestClient(create_app(Settings(store="oxigraph", data_dir=data, corpus_root=root))) as c:
+    auth = Auth(role_tokens, data)  # every request sends the admin token
+    with TestClient(create_app(auth.settings(store="oxigraph", corpus_root=root)), headers=auth.headers("admin")) as c:
         stored = c.post("/api/submissions", json=small).json()
         clause = "https://w3id.org/policykg/doc/jfgg/2023/12/2/1/2"  # 二（一）2. …改造面积超过 3000平方米
         assert clause in {x["iri"] for x in stored["receipt"]["clauses"]}
@@ -80,7 +82,7 @@ def test_a_decision_whose_clause_text_changed_is_reported_with_the_clause(tmp_pa
     text = f.read_text(encoding="utf-8")
     f.write_text(re.sub(r"(老旧厂房改造项目。[^\"]*?)3000", r"\g<1>2500", text, count=1), encoding="utf-8")
     assert f.read_text(encoding="utf-8") != text
-    with TestClient(create_app(Settings(store="oxigraph", data_dir=data, corpus_root=root))) as c:
+    with TestClient(create_app(auth.settings(store="oxigraph", corpus_root=root)), headers=auth.headers("admin")) as c:
         r = c.post("/api/replay", json={"id": stored["id"]}).json()
     assert r["status"] == "changed" and r["added"] == [] and r["removed"] == []
     assert [x["iri"] for x in r["clausesChanged"]] == [clause]

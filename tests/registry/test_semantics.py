@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from policykg.app import create_app
-from policykg.config import Settings
+from tests.conftest import Auth
 
 ROOT = Path(__file__).resolve().parents[2]
 SUBSIDY_12 = "jfgg-2023-12-investment-subsidy-old-factory-and-infrastructure"
@@ -46,8 +46,10 @@ def data_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def api(data_dir) -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(store="oxigraph", data_dir=data_dir, corpus_root=ROOT))) as c:
+def api(data_dir, role_tokens) -> Iterator[TestClient]:
+    """Every request sends the admin token: it stores, awards, and validates with the registry."""
+    auth = Auth(role_tokens, data_dir)
+    with TestClient(create_app(auth.settings(store="oxigraph")), headers=auth.headers("admin")) as c:
         yield c
 
 

@@ -10,15 +10,20 @@ from tests.reforms.test_impact import BASE, PROJECTS
 pytestmark = pytest.mark.browser
 
 
-def test_a_pasted_reform_shows_its_table_totals_clauses_and_histogram(page, shot) -> None:
+def test_a_pasted_reform_shows_its_table_totals_clauses_and_histogram(page, shot, admin_token) -> None:
+    auth = {"Authorization": f"Bearer {admin_token}"}
     for name, (area, fai) in PROJECTS.items():
         r = page.request.post("/api/submissions", data={**BASE, "id": f"web-reform-{name}", "floorArea": area,
                                                          "fixedAssetInvestment": fai,
                                                          "applicant": {"name": f"web-{name}",
-                                                                       "creditCode": f"9111000000000WEB{ord(name)}"}})
+                                                                       "creditCode": f"9111000000000WEB{ord(name)}"}},
+                              headers=auth)
         assert r.status in (200, 201), r.text()
     page.goto("/reforms")
     assert "old-factory-area" in page.locator("textarea[name=reform]").input_value()  # the worked example, prefilled
+    page.locator("#reform-form button[type=submit]").click()  # no token: the API's 401, shown
+    assert "bearer token" in page.locator(".error-box").inner_text()
+    page.fill("input[name=token]", admin_token)
     page.locator("#reform-form button[type=submit]").click()
     page.wait_for_selector("#results")
     assert page.locator(".error-box").count() == 0
