@@ -94,4 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for mod in (health, audit, candidates, reforms, documents, dataset, provenance, validate, eligibility, match,
                 registry, sparql, queries, context, pages, pages_more, match_page, registry_query, reforms_page):
         app.include_router(mod.router)
+    from policykg.api import replay as replay_api  # POST /api/replay: re-evaluate a stored decision
+
+    app.include_router(replay_api.router)
     return app

@@ -90,11 +90,12 @@ def checked(store: Any, parsed: Parsed, as_of: date | None, engine: str = "fast"
         known = ", ".join(sorted(str(c).rsplit("#", 1)[-1] for c in b.submission_classes))
         raise UnprocessableInput(f"no submission in the data: give a node of a submission type ({known})",
                                  {"field": "type", "known": known.split(", ")})
+    seen = consulted(store)  # before the check: a write during it moves the sequence (the registry refuses to store)
     outcome = check(store, parsed.graph, as_of, engine)
     dates = sorted(set(outcome.as_of.values()))
     used = as_of or (date.fromisoformat(dates[0]) if len(dates) == 1 else None)
     rec = receipt(store, input_sha256=parsed.sha256, as_of=used, corpus=outcome.shapes_version, mode=outcome.engine,
-                  registry=consulted(store))
+                  registry=seen)
     if used is None and dates:
         rec["asOf"] = outcome.as_of
     return outcome, rec

@@ -8,7 +8,6 @@ home page, which shows the corpus documents only).
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import shutil
 import socket
@@ -23,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import missing_tool
+from tests.conftest import clean_env, missing_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -72,8 +71,8 @@ def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             shutil.copytree(ROOT / d, corpus / d)
     (corpus / "policies" / "zz-xss-fixture.ttl").write_text(XSS_TTL, encoding="utf-8")
     port = _free_port()
-    env = dict(os.environ, POLICYKG_CORPUS_ROOT=str(corpus), POLICYKG_STORE="oxigraph",
-               POLICYKG_ADMIN_TOKEN=ADMIN_TOKEN)  # the `admin_token` fixture: pages that read the registry
+    env = clean_env(POLICYKG_CORPUS_ROOT=str(corpus), POLICYKG_STORE="oxigraph",
+                    POLICYKG_ADMIN_TOKEN=ADMIN_TOKEN)  # the `admin_token` fixture: pages that read the registry
     log = (base / "server.log").open("wb")
     proc = subprocess.Popen([sys.executable, "-m", "policykg.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
                              "--data-dir", str(base / "data")], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
