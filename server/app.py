@@ -80,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     from policykg.api import (
         audit,
+        candidates,
         context,
         dataset,
         documents,
@@ -88,15 +89,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         match,
         provenance,
         queries,
+        reforms,
         registry,
         sparql,
         validate,
     )
-    from policykg.web import match_page, pages, pages_more, registry_query
+    from policykg.web import match_page, pages, pages_more, reforms_page, registry_query
 
     app.mount("/static", StaticFiles(directory=Path(pages.__file__).parent / "static"), name="static")
-    for mod in (health, audit, documents, dataset, provenance, validate, eligibility, match, registry, sparql, queries,
-                context, pages, pages_more, match_page, registry_query):
+    # candidates before provenance: its /api/measures/{ident:path} would take /api/measures/…/candidates
+    for mod in (health, audit, candidates, reforms, documents, dataset, provenance, validate, eligibility, match,
+                registry, sparql, queries, context, pages, pages_more, match_page, registry_query, reforms_page):
         app.include_router(mod.router)
     from policykg.api import replay as replay_api  # POST /api/replay: re-evaluate a stored decision
 
