@@ -18,7 +18,18 @@ from rdflib import RDF, Graph, Literal, URIRef
 from starlette.concurrency import run_in_threadpool
 
 from policykg.access import AUTH_RESPONSES, reader_of_submission, requires
-from policykg.api.validate import as_of_param, checked, pick_lang, read_body, turtle, wants_turtle
+from policykg.api import openapi
+from policykg.api.validate import (
+    as_of_param,
+    checked,
+    limits,
+    pick_lang,
+    read_body,
+    turtle,
+    wants_turtle,
+    warm,
+)
+from policykg.api.work import commit_point, run_bounded
 from policykg.corpus import build_index
 from policykg.errors import Conflict, UnprocessableInput
 from policykg.namespaces import PKG, PROV, SH
@@ -39,27 +50,31 @@ def _key(request: Request) -> str | None:
 
 
 @router.post("/submissions", status_code=201, summary="Store a submission with its report (idempotent)",
-             dependencies=[requires("submit")], responses=AUTH_RESPONSES)
+             dependencies=[requires("submit")], responses=AUTH_RESPONSES, openapi_extra=openapi.SUBMISSION_BODY)
 async def post_submission(request: Request) -> Response:
     body, _fmt = await read_body(request)
     as_of, key = as_of_param(request), _key(request)
     store, limit = request.app.state.store, request.app.state.settings.max_body_bytes
+    bounds, max_shared = limits(request), request.app.state.settings.max_shared_blank_nodes
 
     def work() -> tuple[dict[str, Any], bool]:
-        parsed = parse_submission(body, request.headers.get("content-type"), limit, store)
+        warm(store)
+        parsed = parse_submission(body, request.headers.get("content-type"), limit, store, bounds)
         subjects = submissions(get_bundle(store), parsed.graph)
         if len(subjects) > 1:
             raise UnprocessableInput("the registry stores one submission per request; this data holds "
                                      f"{len(subjects)}", {"field": "id", "subjects": [str(s) for s in subjects]})
-        ghash = registry.graph_hash(parsed.graph)
+        ghash = registry.graph_hash(parsed.graph, max_shared)
         sid = registry.submission_id(ghash)
         if registry.exists(store, sid):
+            commit_point()  # the key is written: from here on the work is not stopped
             registry.claim_key(store, "submission", key, ghash, registry.RECORD + sid)
             return registry.load_submission(store, sid), False
         registry.claim_key(store, "submission", key, ghash)
         def decide() -> tuple[dict[str, Any], bool]:
             outcome, rec = checked(store, parsed, as_of)
             rec["clauses"] = clause_hashes(store, result_clauses(outcome.results))  # what a replay compares
+            commit_point()  # what follows writes: whole or not at all (server/api/work.py)
             sid, created = registry.store_submission(
                 store, sha256=parsed.sha256, fmt=parsed.format, data=parsed.graph, subject=str(subjects[0]),
                 project_key=project_key(parsed.graph, subjects[0]), report=outcome.report_graph, receipt=rec,
@@ -78,7 +93,7 @@ async def post_submission(request: Request) -> Response:
             raise Conflict("the registry took other writes while this submission was decided: send it again",
                            {"field": "(registry)"}) from None
 
-    stored, created = await run_in_threadpool(work)
+    stored, created = await run_bounded(request, work)
     data = submission_json(request, stored)
     data["created"] = created
     return JSONResponse(data, status_code=201 if created else 200,
@@ -220,7 +235,7 @@ def _project(store: Any, p: Any, cc: str | None) -> tuple[str, str | None]:
 
 
 @router.post("/awards", status_code=201, summary="Record a grant made (project, measure, amount, date)",
-             dependencies=[requires("award")], responses=AUTH_RESPONSES)
+             dependencies=[requires("award")], responses=AUTH_RESPONSES, openapi_extra=openapi.AWARD_BODY)
 async def post_award(request: Request) -> Response:
     body, _fmt = await read_body(request, {"application/json": "json"})
     key = _key(request)

@@ -185,24 +185,29 @@ def the_subject(b: Bundle, data: Graph) -> URIRef:
     return subs[0]
 
 
-def candidates(store: Any, data: Graph, as_of: date | None) -> tuple[Any, Any, date, list[Any]]:
-    """(bundle, subject, as-of day, measures in force for the submission's type, by slug)."""
+def candidates(store: Any, data: Graph, as_of: date | None,
+               only: set[str] | None = None) -> tuple[Any, Any, date, list[Any]]:
+    """(bundle, subject, as-of day, measures in force for the submission's type, by slug; those of `only` if given)."""
     b = get_bundle(store)
     s = the_subject(b, data)
     app = data.value(s, PKG.applicationDate)
     day = as_of or (app.toPython() if isinstance(app, Literal) and isinstance(app.toPython(), date) else date.today())
     types = set(data.objects(s, RDF.type))
-    cands = sorted((m for m in catalogue(store, b).values() if m.subtypes & types and m.in_force(day)),
+    cands = sorted((m for m in catalogue(store, b).values() if m.subtypes & types and m.in_force(day)
+                    and (only is None or str(m.iri) in only)),
                    key=lambda m: m.slug)
     return b, s, day, cands
 
 
-def eligibility(store: Any, data: Graph, as_of: date | None = None, lang: str = "zh") -> dict[str, Any]:
-    """The answer of POST /api/eligibility (docs/api.md), messages in `lang`."""
+def eligibility(store: Any, data: Graph, as_of: date | None = None, lang: str = "zh",
+                only: set[str] | None = None) -> dict[str, Any]:
+    """The answer of POST /api/eligibility (docs/api.md), messages in `lang`. With `only` (measure IRIs), just
+    those measures are answered (each copy is judged on its own, so their answers are the same as in the
+    full answer): what candidates and reforms ask."""
     from policykg.eligibility.fixes import fixes, groups
     from policykg.eligibility.hypothetical import evaluate
 
-    b, s, day, cands = candidates(store, data, as_of)
+    b, s, day, cands = candidates(store, data, as_of, only)
     types = set(data.objects(s, RDF.type))
     amounts = [amount_for(store, b, data, s, m.iri, day, lang) for m in cands]
     # the copies on the compiled validator, copy 0's shapes run once (hypothetical.py; plan() is the same copies)

@@ -9,6 +9,7 @@ is the merge of its graphs, server/endpoint/merged.py). Every answer is a
 """
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -23,6 +24,10 @@ from policykg.sparql import TooManyRows, evaluate
 
 
 def _worker_main(conn: Connection) -> None:
+    try:  # untrusted queries yield the CPU to the server itself (/health, validations, writes)
+        os.nice(10)
+    except OSError:
+        pass
     store = ox.Store()
     public = PublicView()  # public queries: each triple of the default graph answers once (endpoint/merged.py)
     while True:
