@@ -20,6 +20,10 @@ ALLOWED_SKIPS: list[tuple[str, str, int]] = [
     ("tests/shapes/test_w3c_sparql.py", "$this used in a group before any pattern binds it", 3),
     ("tests/shapes/test_w3c_sparql.py", "SPARQL-based constraint components", 5),
     ("tests/corpus/test_secondary.py", "the article is not available here", 1),
+    # the W3C SHACL core tests of features the compiled engine does not implement (it routes those shapes
+    # to pySHACL, which runs them), and the tests whose data or shapes graph is another file
+    ("tests/shapes/test_w3c_compiled.py", "routed to pySHACL: ", 63),
+    ("tests/shapes/test_w3c_compiled.py", "the data or shapes graph is another file", 6),
 ]
 
 

@@ -112,11 +112,11 @@ def test_a_batch_over_the_item_limit_is_a_413_before_any_item_is_parsed(client: 
 def test_work_past_the_time_limit_is_stopped_and_answered_503_with_retry_after(auth: Auth) -> None:
     with TestClient(create_app(auth.settings()), headers=auth.headers("admin")) as c:
         assert c.post("/api/validate", json=GOOD).status_code == 200  # warm: every cache is built
-        c.app.state.settings = c.app.state.settings.model_copy(update={"work_timeout_s": 0.5})
+        c.app.state.settings = c.app.state.settings.model_copy(update={"work_timeout_s": 0.02})
         t0 = time.perf_counter()
         r = c.post("/api/validate/batch", json=[dict(GOOD, id=f"p{i}") for i in range(100)])
         body = error(r, 503)
-        assert int(r.headers["retry-after"]) >= 1 and body["detail"] == {"timeoutSeconds": 0.5}
+        assert int(r.headers["retry-after"]) >= 1 and body["detail"] == {"timeoutSeconds": 0.02}
         assert time.perf_counter() - t0 < 10  # generous: the machine is shared (the batch alone takes > 5 s)
         deadline = time.monotonic() + 15  # and the work itself was stopped, not left running
         while any(t.name == "policykg-work" for t in threading.enumerate()) and time.monotonic() < deadline:
