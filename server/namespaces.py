@@ -32,6 +32,7 @@ class PKG(DefinedNamespace):
     AlternativeCriteria: URIRef
     Applicant: URIRef
     AwardRecord: URIRef
+    CheckedScope: URIRef
     ComputingCenter: URIRef
     Constraint: URIRef
     CoordinatorEntity: URIRef
@@ -50,6 +51,7 @@ class PKG(DefinedNamespace):
     MonetarySupport: URIRef
     NamedQuery: URIRef
     NonMonetarySupport: URIRef
+    NotEvaluatedConstraintComponent: URIRef
     OperatingSupport: URIRef
     Period: URIRef
     PilotEnterpriseApplication: URIRef
@@ -85,11 +87,14 @@ class PKG(DefinedNamespace):
     anomalyKind: URIRef
     applicant: URIRef
     applicationDate: URIRef
+    applicationFor: URIRef
+    applicationSelector: URIRef
     appliesToMeasure: URIRef
     appliesToProjectType: URIRef
     appliesToSubmissionType: URIRef
     appliesWhen: URIRef
     asOf: URIRef
+    asOfSource: URIRef
     auxiliaryFacilityShare: URIRef
     avgProfitGrowth3y: URIRef
     avgRevenueGrowth3y: URIRef
@@ -102,6 +107,7 @@ class PKG(DefinedNamespace):
     category: URIRef
     certification: URIRef
     certificationScheme: URIRef
+    checked: URIRef
     chosenReading: URIRef
     clauseLevel: URIRef
     comparator: URIRef
@@ -114,6 +120,8 @@ class PKG(DefinedNamespace):
     defaultValue: URIRef
     definedIn: URIRef
     district: URIRef
+    documentInForce: URIRef
+    documentNotInForce: URIRef
     durationYears: URIRef
     encodesProvision: URIRef
     energySavedTce: URIRef
@@ -160,6 +168,8 @@ class PKG(DefinedNamespace):
     marketShareRank: URIRef
     maxYears: URIRef
     measure: URIRef
+    measureByApplication: URIRef
+    measureEvaluated: URIRef
     member: URIRef
     missingLabel: URIRef
     name: URIRef
@@ -199,8 +209,10 @@ class PKG(DefinedNamespace):
     requests: URIRef
     requiredValue: URIRef
     revenuePerM2: URIRef
+    rulesInForceApplied: URIRef
     serviceInputShare: URIRef
     serviceRevenueShare: URIRef
+    shapesApplied: URIRef
     shapesVersion: URIRef
     shortageField: URIRef
     singleFunction: URIRef
@@ -213,6 +225,7 @@ class PKG(DefinedNamespace):
     stage: URIRef
     status: URIRef
     statusScheme: URIRef
+    submissionType: URIRef
     submittedAt: URIRef
     supportDescription: URIRef
     tag: URIRef
@@ -224,6 +237,7 @@ class PKG(DefinedNamespace):
     usesClause: URIRef
     validFrom: URIRef
     validUntil: URIRef
+    validationStatus: URIRef
     validityDerivedFrom: URIRef
     validityStatement: URIRef
     wholeBuildingVacant: URIRef
