@@ -219,7 +219,8 @@ def doc_filter(doc: Doc) -> str:
 
 def requesters(measures: Iterable[Node], ptypes: Sequence[Node] = (), c: Corpus | None = None) -> str:
     """The body of a select of the submissions that request one of `measures` (and are of `ptypes`); with the
-    corpus, also the submissions whose class is the application for one of them (pkg:applicationFor)."""
+    corpus, also the submissions whose class is the application for one of them (pkg:applicationFor) and that
+    request none of their class's application measures explicitly (an explicit request chooses)."""
     ms = sorted(measures, key=str)
     q = f"    VALUES ?m {{ {' '.join(n3(m) for m in ms)} }}\n"
     apps = [(m, t, allowed) for m in ms for t, allowed in (c.applications(m) if c is not None else [])]
@@ -228,7 +229,9 @@ def requesters(measures: Iterable[Node], ptypes: Sequence[Node] = (), c: Corpus 
     else:
         q += "    { ?this pkg:requests/pkg:measure ?m . }\n"
         for m, t, allowed in apps:
-            q += f"    UNION {{ VALUES (?m ?st) {{ ({n3(m)} {n3(t)}) }}\n      ?this a ?st .\n"
+            own = " ".join(n3(x) for x in sorted(c.g.objects(t, PKG.applicationFor), key=str))  # type: ignore[union-attr]
+            q += (f"    UNION {{ VALUES (?m ?st) {{ ({n3(m)} {n3(t)}) }}\n      ?this a ?st .\n"
+                  f"      FILTER NOT EXISTS {{ ?this pkg:requests/pkg:measure ?own . VALUES ?own {{ {own} }} }}\n")
             if allowed:
                 sel = c.g.value(t, PKG.applicationSelector)  # type: ignore[union-attr]
                 q += (f"      OPTIONAL {{ ?this <{sel}> ?selector }}\n"
