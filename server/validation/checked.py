@@ -9,8 +9,8 @@ the documents that govern its submission type (some provision pkg:appliesToSubmi
 that day and those that are not (with their validity), the measures evaluated (requested, or applied
 for by the submission's class: pkg:applicationFor) and the number of shapes applied.
 
-When no shape of a document in force that day applied (validity checks not counted), the submission
-was not evaluated: that is never a pass. Its status is "not-evaluated", and unless a validity shape
+When no shape of a document in force that day applied (a requested measure's document found in force
+counts: its validity was checked; one found out of force does not), the submission was not evaluated: that is never a pass. Its status is "not-evaluated", and unless a validity shape
 already says why (the document of a requested measure is not in force), a finding says it: a
 Violation (so sh:conforms and `conforms` are false for every client) whose sourceConstraintComponent is
 pkg:NotEvaluatedConstraintComponent, naming the governing documents with their validity, the as-of
@@ -87,10 +87,12 @@ def governance(store: Any, b: Bundle) -> Governance:
     g = Governance()
     for r in store.select(DOCS_Q):
         iri = URIRef(r["doc"].value)
+        clause = URIRef(r["clause"].value) if "clause" in r else None
         if iri not in g.docs:
             day = {k: date.fromisoformat(r[k].value[:10]) if k in r else None for k in ("from", "until")}
-            g.docs[iri] = Doc(iri, r["number"].value if "number" in r else None, day["from"], day["until"],
-                              URIRef(r["clause"].value) if "clause" in r else None)
+            g.docs[iri] = Doc(iri, r["number"].value if "number" in r else None, day["from"], day["until"], clause)
+        elif clause is not None and (g.docs[iri].clause is None or str(clause) < str(g.docs[iri].clause)):
+            g.docs[iri].clause = clause  # several validity clauses: the first by IRI, whatever the row order
         docs = g.governs.setdefault(URIRef(r["t"].value), [])
         if iri not in docs:
             docs.append(iri)
@@ -132,7 +134,6 @@ def describe(b: Bundle, gov: Governance, data: Graph, dates: dict[str, str], sou
     for shape, nodes in focus.items():
         for n in nodes:
             applied.setdefault(n, []).append(shape)
-    validity = {s for s in b.shapes.subjects(PKG.encodesProvision, None) if str(s).endswith("/in-force")}
     targets = split(b).targets
     out = []
     for s in subjects:
@@ -151,7 +152,7 @@ def describe(b: Bundle, gov: Governance, data: Graph, dates: dict[str, str], sou
                 if m not in measures and any(targets[sh].measures == frozenset({str(m)}) for sh in shapes
                                              if sh in targets):
                     measures[m] = True
-        rules = [sh for sh in shapes if sh not in validity and _in_force(gov, sh, day)]
+        rules = [sh for sh in shapes if _in_force(gov, sh, day)]  # a validity check passed counts, one failed not
         out.append(Checked(s, day, sources[str(s)], types, [d for d in docs if d.in_force(day)],
                            [d for d in docs if not d.in_force(day)], sorted(measures.items(), key=lambda x: str(x[0])),
                            len(shapes), len(rules)))
