@@ -3,7 +3,11 @@
 # (browser tests) and a Java runtime (HermiT, through owlready2, in `policykg check`). Idempotent: installs only what is missing. Needs root (CI is root).
 set -euo pipefail
 need=()
-command -v virtuoso-t >/dev/null 2>&1 || need+=(virtuoso-opensource)
+# all three pieces the tests use: the server, its SQL client and the packaged ini
+if ! command -v virtuoso-t >/dev/null 2>&1 || ! command -v isql-vt >/dev/null 2>&1 \
+   || [ ! -e /etc/virtuoso-opensource-7/virtuoso.ini ]; then
+  need+=(virtuoso-opensource)
+fi
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)

@@ -67,16 +67,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         documents,
         eligibility,
         health,
+        match,
         provenance,
         queries,
         registry,
         sparql,
         validate,
     )
-    from policykg.web import pages, pages_more
+    from policykg.web import match_page, pages, pages_more
 
     app.mount("/static", StaticFiles(directory=Path(pages.__file__).parent / "static"), name="static")
-    for mod in (health, documents, dataset, provenance, validate, eligibility, registry, sparql, queries, context,
-                pages, pages_more):
+    for mod in (health, documents, dataset, provenance, validate, eligibility, match, registry, sparql, queries, context,
+                pages, pages_more, match_page):
         app.include_router(mod.router)
     return app

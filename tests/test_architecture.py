@@ -45,3 +45,14 @@ def test_no_module_under_server_is_much_over_300_lines():
     long = {str(f.relative_to(ROOT)): n for f in (ROOT / "server").rglob("*.py")
             if (n := len(f.read_text().splitlines())) > 340}
     assert long == {}
+
+
+def test_nothing_points_at_documents_outside_the_repository():
+    hits = []
+    for base in ("server", "tests", "docs", "bench", "tools"):
+        for f in (ROOT / base).rglob("*"):
+            if f.is_file() and f.suffix in (".py", ".md", ".html", ".yaml", ".rq") and f != Path(__file__):
+                text = f.read_text(encoding="utf-8", errors="replace")
+                hits += [f"{f.relative_to(ROOT)}" for name in ("contract.md", "design.md") if name in text]
+    assert "contract.md" not in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert hits == []

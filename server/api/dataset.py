@@ -75,7 +75,8 @@ def _graph_answer(request: Request, triples: list[ox.Triple]) -> Response:
 
 
 # -- /ontology -----------------------------------------------------------------------------
-@router.api_route("/ontology", methods=["GET", "HEAD"], summary="The vocabulary: every class and property "
+@router.head("/ontology", include_in_schema=False)
+@router.get("/ontology", summary="The vocabulary: every class and property "
                   "with zh/en labels, comment, domain, range, unit (HTML, or Turtle/JSON-LD by Accept)")
 async def ontology(request: Request) -> Response:
     if wants_html(request) and request.query_params.get("format") is None:
@@ -109,14 +110,16 @@ def _void(store: Any, base: str) -> list[ox.Triple]:
     return t
 
 
-@router.api_route("/.well-known/void", methods=["GET", "HEAD"], summary="VoID description of the public dataset")
+@router.head("/.well-known/void", include_in_schema=False)
+@router.get("/.well-known/void", summary="VoID description of the public dataset")
 async def void(request: Request) -> Response:
     base = str(request.base_url)
     triples = await run_in_threadpool(_cached, request, "void:" + base, lambda s: _void(s, base))
     return _graph_answer(request, triples)
 
 
-@router.api_route("/dump.nq", methods=["GET", "HEAD"], summary="The public dataset (corpus graphs) as N-Quads; "
+@router.head("/dump.nq", include_in_schema=False)
+@router.get("/dump.nq", summary="The public dataset (corpus graphs) as N-Quads; "
                   "its SHA-256 is in X-Content-SHA256 and at /dump.nq.sha256")
 async def dump(request: Request) -> Response:
     data, digest = await run_in_threadpool(_cached, request, "dump", _dump)

@@ -180,7 +180,8 @@ def _url_params(request: Request) -> dict[str, list[str]]:
     return urllib.parse.parse_qs(request.url.query, keep_blank_values=True)
 
 
-@router.api_route("/sparql", methods=["GET", "HEAD"], response_class=Response,
+@router.head("/sparql", include_in_schema=False)
+@router.get("/sparql", response_class=Response,
                   summary="SPARQL 1.1 query (GET ?query=); without a query, the Service Description")
 async def sparql_get(request: Request) -> Response:
     params = _url_params(request)

@@ -1,6 +1,7 @@
 """The corpus files parse (Turtle with file and line, query headers) and HermiT finds the ontology consistent."""
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -50,36 +51,48 @@ def check_ontology(root: Path, report: Report) -> None:
                         "(Debian: apt-get install default-jre-headless; `make test` installs it)", "ontology/"))
         return
 
+    tmp = Path(tempfile.mkdtemp(prefix="policykg-owl-"))
+    try:
+        old_cwd: str | None = os.getcwd()
+    except FileNotFoundError:  # started from a directory that no longer exists
+        old_cwd = None
+    os.chdir(tmp)  # rdflib and Java (HermiT) resolve their default base against the working directory
+    try:
+        _reason(root.resolve(), tmp, report)
+    finally:
+        os.chdir(old_cwd or root.resolve())
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _reason(root: Path, tmp: Path, report: Report) -> None:
+    import owlready2
+
     g = rdflib.Graph()
-    for f in sorted((root / "ontology").glob("*.ttl")):
-        try:
-            g.parse(f, format="turtle")
+    for f in sorted(root.joinpath("ontology").glob("*.ttl")):
+        try:  # from the text, with an explicit base: nothing depends on the working directory
+            g.parse(data=f.read_text(encoding="utf-8"), format="turtle", publicID=f.as_uri())
         except Exception as e:  # noqa: BLE001 - turtle errors are reported by check_turtle
             report.problems.append(Problem("ontology", f"cannot parse for reasoning: {e}", f"ontology/{f.name}"))
             return
-    tmp = Path(tempfile.mkdtemp(prefix="policykg-owl-"))
+    nt = tmp / "ontology.nt"
+    g.serialize(nt, format="nt", encoding="utf-8")
+    world = owlready2.World()
+    world.get_ontology(nt.as_uri()).load()
     try:
-        nt = tmp / "ontology.nt"
-        g.serialize(nt, format="nt", encoding="utf-8")
-        world = owlready2.World()
-        world.get_ontology(nt.as_uri()).load()
-        try:
-            with world.get_ontology("http://policykg.local/inferred#"):
-                owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
-        except owlready2.OwlReadyJavaError as e:
-            msg = str(e).splitlines()
-            report.problems.append(Problem("ontology", "HermiT failed: " + " ".join(msg[1:4]), "ontology/"))
-            return
-        except owlready2.OwlReadyInconsistentOntologyError:
-            bad = [str(c) for c in world.inconsistent_classes()]
-            report.problems.append(
-                Problem("ontology", "HermiT: the ontology is inconsistent" + (f" (unsatisfiable: {bad})" if bad else ""),
-                        "ontology/")
-            )
-            return
-        unsat = [c.iri for c in world.inconsistent_classes()]
-        if unsat:
-            report.problems.append(Problem("ontology", f"HermiT: unsatisfiable classes {unsat}", "ontology/"))
-        report.info.append(f"HermiT: ontology consistent ({len(g)} triples)")
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        with world.get_ontology("http://policykg.local/inferred#"):
+            owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+    except owlready2.OwlReadyJavaError as e:
+        msg = str(e).splitlines()
+        report.problems.append(Problem("ontology", "HermiT failed: " + " ".join(msg[1:4]), "ontology/"))
+        return
+    except owlready2.OwlReadyInconsistentOntologyError:
+        bad = [str(c) for c in world.inconsistent_classes()]
+        report.problems.append(
+            Problem("ontology", "HermiT: the ontology is inconsistent" + (f" (unsatisfiable: {bad})" if bad else ""),
+                    "ontology/")
+        )
+        return
+    unsat = [c.iri for c in world.inconsistent_classes()]
+    if unsat:
+        report.problems.append(Problem("ontology", f"HermiT: unsatisfiable classes {unsat}", "ontology/"))
+    report.info.append(f"HermiT: ontology consistent ({len(g)} triples)")

@@ -110,9 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--root")
     e.set_defaults(fn=cmd_export)
 
-    from policykg.cli import eligibility, query, trace, validate
+    from policykg.cli import eligibility, match, query, reform, trace, validate
 
-    for mod in (validate, eligibility, query, trace):
+    for mod in (validate, eligibility, match, reform, query, trace):
         mod.register(sub)
     return p
 

@@ -2,6 +2,6 @@
 get it, how much at most (with the computation), what would make it eligible, and which
 measures exclude each other.
 """
-from policykg.eligibility.evaluate import eligibility
+from policykg.eligibility.evaluate import catalogue, eligibility
 
-__all__ = ["eligibility"]
+__all__ = ["catalogue", "eligibility"]

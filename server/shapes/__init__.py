@@ -2,7 +2,7 @@
 truth for every number), one file per document plus the cross-policy rules.
 `python -m policykg.shapes.generate` writes shapes/.
 """
-from policykg.shapes.generate import differences
+from policykg.shapes.generate import differences, generate
 from policykg.shapes.model import Corpus, corpus_graph
 
-__all__ = ["Corpus", "corpus_graph", "differences"]
+__all__ = ["Corpus", "corpus_graph", "differences", "generate"]

@@ -73,9 +73,10 @@ class Scope:
 class Corpus:
     """Typed accessors over the corpus graph."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, graph: rdflib.Graph | None = None) -> None:
+        """The corpus at `root`, or `graph` in its place (a reform evaluates changed parameters in memory)."""
         self.root = root
-        self.g = corpus_graph(root)
+        self.g = graph if graph is not None else corpus_graph(root)
         self.docs = [self._doc(d["slug"], URIRef(BASE + d["iri"])) for d in load_manifest(root)["documents"]]
 
     # -- documents ------------------------------------------------------

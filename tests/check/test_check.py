@@ -42,3 +42,21 @@ def test_a_machine_without_java_is_told_how_to_get_it(corpus_copy: Path, monkeyp
     assert [p.message for p in report.problems] == [
         "HermiT needs Java: `no-such-java-binary` is not on PATH "
         "(Debian: apt-get install default-jre-headless; `make test` installs it)"]
+
+
+def test_the_hermit_check_works_from_any_working_directory_even_a_deleted_one(tmp_path):
+    """`policykg check` from elsewhere: HermiT once failed with "unable to create default IRI base"."""
+    import os
+    import subprocess
+    import sys
+
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POLICYKG_")}
+    for cwd, remove in ((tmp_path, False), (gone, True)):
+        code = ("import os, sys; os.chdir(sys.argv[1]); " + ("os.rmdir(sys.argv[1]); " if remove else "")
+                + "from policykg.cli import main; sys.exit(main(['check', '--only', 'ontology']))")
+        done = subprocess.run([sys.executable, "-c", code, str(cwd)], capture_output=True, text=True, timeout=300,
+                              env=env)
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+        assert "HermiT: ontology consistent" in done.stdout

@@ -26,6 +26,7 @@ from rdflib.compare import isomorphic
 from policykg.registry.records import graph_hash, load_submission, submission_graph_name, submission_id
 from policykg.store import OxiStore
 from policykg.submission.parse import parse_submission
+from tests.conftest import missing_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 POLICYKG = Path(sys.executable).parent / "policykg"
@@ -209,7 +210,7 @@ def test_the_registry_works_the_same_on_a_remote_sparql_store(tmp_path: Path) ->
     from tests import virtuoso as vt
 
     if not vt.available():
-        pytest.skip("Debian's virtuoso-opensource is not installed")
+        missing_tool("Debian's virtuoso-opensource is not installed")
     server = vt.start(tmp_path)
     try:
         store = RemoteStore(Settings(store="remote", remote_query_url=server.sparql_url, corpus_root=ROOT,

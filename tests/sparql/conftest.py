@@ -8,13 +8,14 @@ import pytest
 
 from policykg.config import Settings
 from tests import virtuoso as vt
+from tests.conftest import missing_tool
 from tests.sparql.support import ROOT, serve
 
 
 @pytest.fixture(scope="session")
 def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[vt.Virtuoso]:
     if not vt.available():
-        pytest.skip("Debian's virtuoso-opensource (virtuoso-t, isql-vt) is not installed")
+        missing_tool("Debian's virtuoso-opensource (virtuoso-t, isql-vt) is not installed")
     server = vt.start(tmp_path_factory.mktemp("virtuoso"))
     try:
         yield server

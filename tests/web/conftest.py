@@ -22,6 +22,8 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import missing_tool
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -60,7 +62,7 @@ def _get(url: str, timeout: float = 5) -> tuple[int, bytes]:
 @pytest.fixture(scope="session")
 def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (scripts/setup-system.sh installs it)")
+        missing_tool("Debian chromium is not installed (scripts/setup-system.sh installs it)")
     base = tmp_path_factory.mktemp("web")
     corpus = base / "corpus"
     for d in ("ontology", "policies", "shapes", "queries"):

@@ -1,0 +1,51 @@
+"""POST /api/match: an enterprise profile -> every measure in force it may get (server/matching/)."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from policykg.api.validate import pick_lang
+from policykg.errors import BadInput, PayloadTooLarge, UnsupportedMediaType
+from policykg.matching import match
+
+router = APIRouter(prefix="/api", tags=["matching"])
+
+EXAMPLE = {
+    "applicant": {"name": "示例科技有限公司", "creditCode": "91110108MA00000001", "listings": ["green-manufacturing"]},
+    "projects": [{"id": "energy-1", "type": "RenovationProject", "projectType": "energy-saving",
+                  "totalInvestment": 4000, "fixedAssetInvestment": 4000, "energySavedTce": 20000,
+                  "loanAmount": 10000, "status": "completed", "applicationDate": "2024-09-01"}],
+    "asOf": "2024-09-01",
+}
+
+
+@router.post("/match", summary="Every measure in force for an enterprise profile: eligible, not eligible or needs "
+             "review, amounts, what is missing, deadlines, and the best combination per project",
+             openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+                 "schema": {"type": "object", "properties": {
+                     "applicant": {"type": "object", "description": "creditCode, name, certifications, listings "
+                                   "(green-manufacturing, old-factory-ledger, high-tech-project-database, "
+                                   "urban-renewal-plan) and the fields of a PilotEnterpriseApplication"},
+                     "projects": {"type": "array", "items": {"type": "object"},
+                                  "description": "JSON-form submissions (docs/submission.md)"},
+                     "asOf": {"type": "string", "format": "date"}}},
+                 "example": EXAMPLE}}}})
+async def post_match(request: Request) -> JSONResponse:
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype not in ("application/json", ""):
+        raise UnsupportedMediaType("POST the profile as application/json", {"contentType": ctype})
+    settings = request.app.state.settings
+    body = await request.body()
+    if len(body) > settings.max_body_bytes:
+        raise PayloadTooLarge(f"request body over {settings.max_body_bytes} bytes", {"maxBytes": settings.max_body_bytes})
+    try:
+        data: Any = json.loads(body)
+    except (ValueError, RecursionError) as e:
+        raise BadInput(f"the profile is not JSON: {str(e)[:200]}", {"format": "json"}) from None
+    lang = pick_lang(request)
+    out = await run_in_threadpool(match, request.app.state.store, data, lang, settings.max_body_bytes)
+    return JSONResponse(out)

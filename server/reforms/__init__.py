@@ -1,0 +1,8 @@
+"""Reforms: what a proposed change of a rate, cap, floor, threshold or validity date would do to every
+stored submission, before it is signed. The corpus is changed in memory only (reforms/apply.py); the
+shapes are generated again from the changed parameters; each affected submission is evaluated before
+and after (reforms/impact.py)."""
+from policykg.reforms.impact import impact
+from policykg.reforms.model import Change, Reform, load_reform, parse_reform
+
+__all__ = ["Change", "Reform", "impact", "load_reform", "parse_reform"]

@@ -1,0 +1,105 @@
+"""What a reform would do to the registry: every stored submission evaluated before and after, for the
+measures it requests (or, when it requests none, the measures the reform touches that apply to it).
+
+Only submissions a reform can affect are evaluated twice: those of a submission type of a measure
+whose parameters (or whose criteria's, or whose document's dates) change. The others cannot change
+outcome, and are counted as unchanged.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from rdflib import RDF, Literal, URIRef
+
+from policykg.eligibility import catalogue, eligibility
+from policykg.namespaces import PKG, PREFIXES
+from policykg.reforms.apply import reform_store
+from policykg.reforms.model import Reform
+from policykg.registry import SUBMISSION_GRAPH, load_submission
+from policykg.validation import get_bundle
+
+PFX = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items())
+OWNERS_Q = PFX + """SELECT ?m WHERE { VALUES ?t { %s }
+  { ?m pkg:slug ?s FILTER(?m = ?t) } UNION { ?m pkg:hasCriterion/pkg:alternative* ?t }
+  UNION { ?m pkg:definedIn ?t } UNION { ?x pkg:appliesToMeasure ?m FILTER(?x = ?t) } }"""
+
+
+def affected_measures(store: Any, reform: Reform) -> set[str]:
+    values = " ".join(f"<{c.target}>" for c in reform.changes)
+    return {r["m"].value for r in store.select(OWNERS_Q % values)}
+
+
+def _day(data: Any, s: URIRef, reform: Reform) -> date | None:
+    if reform.as_of:
+        return reform.as_of
+    app = data.value(s, PKG.applicationDate)
+    return app.toPython() if isinstance(app, Literal) and isinstance(app.toPython(), date) else None
+
+
+def _entry(e: dict[str, Any] | None) -> dict[str, Any]:
+    if e is None:
+        return {"status": "not-evaluated", "maxAmount": None}
+    st = e.get("status") or ("eligible" if e.get("eligible") else "not-eligible")
+    return {"status": st, "maxAmount": e.get("maxAmount"), "computation": e.get("computation")}
+
+
+def impact(store: Any, root: Path, reform: Reform,
+           progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+    after_store, changed = reform_store(store, root, reform)
+    touched = affected_measures(store, reform)
+    b = get_bundle(store)
+    types_of = {str(m.iri): {str(t) for t in m.subtypes} for m in catalogue(store, b).values()}
+    touched_types = {t for m in touched for t in types_of.get(m, ())}
+    sids = sorted(g[len(SUBMISSION_GRAPH):] for g in store.named_graphs() if g.startswith(SUBMISSION_GRAPH))
+    rows: list[dict[str, Any]] = []
+    skipped = 0
+    for i, sid in enumerate(sids):
+        if progress:
+            progress(i, len(sids))
+        rec = load_submission(store, sid)
+        data = rec["data"]
+        subjects = [s for s in data.subjects(RDF.type, None) if isinstance(s, URIRef)
+                    and {str(t) for t in data.objects(s, RDF.type)} & touched_types]
+        if not subjects:
+            skipped += 1
+            continue
+        s = subjects[0]
+        day = _day(data, s, reform)
+        requested = {str(m) for r in data.objects(s, PKG.requests) for m in data.objects(r, PKG.measure)}
+        wanted = requested or {m for m in touched if types_of.get(m, set()) & {str(t) for t in data.objects(s, RDF.type)}}
+        before = {e["measure"]: e for e in eligibility(store, data, day)["measures"]}
+        after = {e["measure"]: e for e in eligibility(after_store, data, day)["measures"]}
+        for m in sorted(wanted):
+            x, y = _entry(before.get(m)), _entry(after.get(m))
+            rows.append({"id": sid, "measure": m, "slug": (before.get(m) or after.get(m) or {}).get("slug"),
+                         "document": (before.get(m) or after.get(m) or {}).get("document"),
+                         "requested": m in requested, "before": x, "after": y,
+                         "changed": x["status"] != y["status"] or x["maxAmount"] != y["maxAmount"]})
+    if progress:
+        progress(len(sids), len(sids))
+    return {"name": reform.name, "description": reform.description,
+            "asOf": reform.as_of.isoformat() if reform.as_of else None,
+            "submissions": rows, "totals": totals(rows), "clauses": changed,
+            "counts": {"submissions": len(sids), "evaluated": len(sids) - skipped, "unaffected": skipped,
+                       "becameIneligible": sum(1 for r in rows if r["before"]["status"] == "eligible"
+                                               and r["after"]["status"] != "eligible"),
+                       "becameEligible": sum(1 for r in rows if r["before"]["status"] != "eligible"
+                                             and r["after"]["status"] == "eligible"),
+                       "amountChanged": sum(1 for r in rows if r["before"]["maxAmount"] != r["after"]["maxAmount"])}}
+
+
+def totals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The budget (sum of the maximum amounts of eligible entries) per measure and per document, before and after."""
+    acc: dict[tuple[str, str], list[Decimal]] = {}
+    for r in rows:
+        for scope, key in (("measure", r["measure"]), ("document", r["document"] or "")):
+            b = acc.setdefault((scope, key), [Decimal(0), Decimal(0)])
+            for i, side in enumerate(("before", "after")):
+                if r[side]["status"] == "eligible" and r[side]["maxAmount"] is not None:
+                    b[i] += Decimal(str(r[side]["maxAmount"]))
+    return [{"scope": scope, "iri": key, "before": float(v[0]), "after": float(v[1]), "difference": float(v[1] - v[0])}
+            for (scope, key), v in sorted(acc.items())]
