@@ -120,6 +120,8 @@ class PKG(DefinedNamespace):
     defaultValue: URIRef
     definedIn: URIRef
     district: URIRef
+    document: URIRef
+    documentDetail: URIRef
     documentInForce: URIRef
     documentNotInForce: URIRef
     durationYears: URIRef
@@ -169,6 +171,7 @@ class PKG(DefinedNamespace):
     maxYears: URIRef
     measure: URIRef
     measureByApplication: URIRef
+    measureDetail: URIRef
     measureEvaluated: URIRef
     member: URIRef
     missingLabel: URIRef

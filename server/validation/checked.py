@@ -244,32 +244,38 @@ def to_graph(report: Graph, b: Bundle, checked: list[Checked]) -> None:
         for p, docs in ((PKG.documentInForce, c.in_force), (PKG.documentNotInForce, c.not_in_force)):
             for d in docs:
                 report.add((n, p, d.iri))
-                _doc_triples(report, b, d)
+                _doc_triples(report, b, n, d)
         for m, by_type in c.measures:
             report.add((n, PKG.measureByApplication if by_type else PKG.measureEvaluated, m))
             if by_type:
                 report.add((n, PKG.measureEvaluated, m))
-            for t in b.context.get(m, ()):
-                if t[0] == m and t[1] in (PKG.slug, RDFS.label, PKG.definedIn):
-                    report.add(t)
+            x = BNode()  # details on a node of the report's own: never statements about the corpus IRI
+            report.add((n, PKG.measureDetail, x))
+            report.add((x, PKG.measure, m))
+            for _s, p, o in b.context.get(m, ()):
+                if _s == m and p in (PKG.slug, RDFS.label, PKG.definedIn):
+                    report.add((x, p, o))
         report.add((n, PKG.shapesApplied, Literal(c.shapes)))
         report.add((n, PKG.rulesInForceApplied, Literal(c.rules_in_force)))
         report.add((n, PKG.validationStatus, Literal(c.status)))
 
 
-def _doc_triples(report: Graph, b: Bundle, d: Doc) -> None:
+def _doc_triples(report: Graph, b: Bundle, n: Node, d: Doc) -> None:
+    x = BNode()
+    report.add((n, PKG.documentDetail, x))
+    report.add((x, PKG.document, d.iri))
     if d.number:
-        report.add((d.iri, ELI.id_local, Literal(d.number)))
+        report.add((x, ELI.id_local, Literal(d.number)))
     for lang in ("zh", "en"):
         t = b.label(d.iri, lang)
         if t and (lang == "zh" or t != b.label(d.iri, "zh")):
-            report.add((d.iri, ELI.title, Literal(t, lang=lang)))
+            report.add((x, ELI.title, Literal(t, lang=lang)))
     if d.start:
-        report.add((d.iri, ELI.first_date_entry_in_force, Literal(d.start.isoformat(), datatype=XSD.date)))
+        report.add((x, ELI.first_date_entry_in_force, Literal(d.start.isoformat(), datatype=XSD.date)))
     if d.end:
-        report.add((d.iri, ELI.date_no_longer_in_force, Literal(d.end.isoformat(), datatype=XSD.date)))
+        report.add((x, ELI.date_no_longer_in_force, Literal(d.end.isoformat(), datatype=XSD.date)))
     if d.clause:
-        report.add((d.iri, PKG.validityDerivedFrom, d.clause))
+        report.add((x, PKG.validityDerivedFrom, d.clause))
 
 
 def clause_json(b: Bundle, store: Any, c: URIRef | None) -> dict[str, Any] | None:

@@ -21,10 +21,16 @@ def _text(g: Graph, s: Node, p: URIRef, lang: str | None = None) -> str | None:
     return str(vals[0]) if vals else None
 
 
-def _doc(g: Graph, d: Node, day: str, lang: str) -> dict[str, Any]:
-    start, end = _text(g, d, ELI.first_date_entry_in_force), _text(g, d, ELI.date_no_longer_in_force)
-    out = {"iri": str(d), "number": _text(g, d, ELI.id_local), "title": _text(g, d, ELI.title, lang),
-           "validFrom": start, "validUntil": end, "validityClause": _text_iri(g, d, PKG.validityDerivedFrom)}
+def _detail(g: Graph, n: Node, p: URIRef, key: URIRef, iri: Node) -> Node:
+    """The scope's detail node about `iri` (the node itself when there is none)."""
+    return next((x for x in g.objects(n, p) if g.value(x, key) == iri), iri)
+
+
+def _doc(g: Graph, n: Node, d: Node, day: str, lang: str) -> dict[str, Any]:
+    x = _detail(g, n, PKG.documentDetail, PKG.document, d)
+    start, end = _text(g, x, ELI.first_date_entry_in_force), _text(g, x, ELI.date_no_longer_in_force)
+    out = {"iri": str(d), "number": _text(g, x, ELI.id_local), "title": _text(g, x, ELI.title, lang),
+           "validFrom": start, "validUntil": end, "validityClause": _text_iri(g, x, PKG.validityDerivedFrom)}
     if start and day < start:
         out["state"] = "not-yet-in-force"
     elif end and day > end:
@@ -46,8 +52,9 @@ def scope_json(g: Graph, n: Node, lang: str) -> dict[str, Any]:
     docs_out = sorted(g.objects(n, PKG.documentNotInForce), key=str)
     measures = []
     for m in sorted(g.objects(n, PKG.measureEvaluated), key=str):
-        doc = g.value(m, PKG.definedIn)
-        measures.append({"iri": str(m), "slug": _text(g, m, PKG.slug), "label": _text(g, m, RDFS.label, lang),
+        x = _detail(g, n, PKG.measureDetail, PKG.measure, m)
+        doc = g.value(x, PKG.definedIn)
+        measures.append({"iri": str(m), "slug": _text(g, x, PKG.slug), "label": _text(g, x, RDFS.label, lang),
                          "document": str(doc) if doc is not None else None,
                          "documentInForce": doc is None or doc not in docs_out,
                          "how": "application" if m in by_type else "requested"})
@@ -55,8 +62,8 @@ def scope_json(g: Graph, n: Node, lang: str) -> dict[str, Any]:
         "focusNode": str(g.value(n, SH.focusNode)),
         "submissionTypes": sorted(str(t).rsplit("#", 1)[-1] for t in g.objects(n, PKG.submissionType)),
         "asOf": day, "asOfSource": _text(g, n, PKG.asOfSource),
-        "documentsInForce": [_doc(g, d, day, lang) for d in docs_in],
-        "documentsNotInForce": [_doc(g, d, day, lang) for d in docs_out],
+        "documentsInForce": [_doc(g, n, d, day, lang) for d in docs_in],
+        "documentsNotInForce": [_doc(g, n, d, day, lang) for d in docs_out],
         "measuresEvaluated": measures,
         "shapesApplied": int(g.value(n, PKG.shapesApplied) or 0),
         "rulesInForceApplied": int(g.value(n, PKG.rulesInForceApplied) or 0),

@@ -159,3 +159,12 @@ def test_the_cli_says_not_evaluated_and_what_was_checked(tmp_path, capsys) -> No
     assert main(["validate", "--format", "json", str(f)]) == 1
     j = json.loads(capsys.readouterr().out)
     assert j["status"] == "not-evaluated" and j["checked"]["asOfSource"] == "applicationDate"
+
+
+def test_the_report_never_makes_statements_about_corpus_resources(store) -> None:
+    """A stored report is read back as data (registry, reforms): its subjects must be its own nodes."""
+    from policykg.validation.engine import RESERVED
+
+    out = validate(store, form(store, "PilotEnterpriseApplication", "2026-01-05", category="leading"))
+    assert out.checked("en")["documentsNotInForce"][0]["number"] == "京发改规〔2023〕7号"
+    assert not [s for s in out.report_graph.subjects() if str(s).startswith(RESERVED)]
