@@ -9,6 +9,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import secrets
 import socket
 import statistics
 import subprocess
@@ -113,10 +114,17 @@ def free_port() -> int:
 
 @dataclass
 class Server:
+    """The server of a benchmark; `token` is its admin token (POLICYKG_ADMIN_TOKEN), for the writes."""
+
     port: int
     pid: int
     data_dir: Path
     startup_s: float
+    token: str = ""
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
 
     def conn(self) -> http.client.HTTPConnection:
         """A keep-alive connection (one per client thread)."""
@@ -137,12 +145,14 @@ def server() -> Iterator[Server]:
         data, port = Path(tmp) / "data", free_port()
         log = (Path(tmp) / "server.log").open("wb")
         t0 = time.perf_counter()
+        token = secrets.token_urlsafe(32)  # the writes of the registry benchmark need a token
         proc = subprocess.Popen([str(VENV_BIN / "policykg"), "serve", "--host", "127.0.0.1", "--port", str(port),
                                  "--data-dir", str(data)], stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, cwd=tmp, env={**os.environ, "POLICYKG_STORE": "oxigraph"})
+                                stdin=subprocess.DEVNULL, cwd=tmp,
+                                env={**os.environ, "POLICYKG_STORE": "oxigraph", "POLICYKG_ADMIN_TOKEN": token})
         try:
             _wait_up(proc, port, Path(tmp) / "server.log")
-            yield Server(port, proc.pid, data, time.perf_counter() - t0)
+            yield Server(port, proc.pid, data, time.perf_counter() - t0, token)
         finally:
             proc.terminate()
             try:

@@ -10,9 +10,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from policykg.access import AuditMiddleware, open_access
 from policykg.config import Settings, get_settings
 from policykg.errors import PolicyKGError
-from policykg.store import open_store
+from policykg.store import RegistryHidden, open_store
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         store = open_store(settings)
         store.ensure_corpus(Path(settings.corpus_root))
         app.state.store = store
+        app.state.public_store = RegistryHidden(store)  # what anonymous validations see: no registry
+        access, first = open_access(settings)
+        if first is not None:  # shown once, here; only its hash is kept (server/access/tokens.py)
+            print(f"policykg: no access token was configured, so an admin token was made. It is shown this "
+                  f"once and stored only as a hash in {access.tokens.path}:\n\n    {first}\n\nSend it as "
+                  "`Authorization: Bearer <token>`; make tokens for people with `policykg tokens add --role "
+                  "submitter|reviewer|auditor|admin --name NAME`.", flush=True)
+        app.state.access = access
         try:
             yield
         finally:
@@ -40,10 +49,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.add_middleware(AuditMiddleware)
 
     @app.exception_handler(PolicyKGError)
     async def _policykg_error(request: Request, exc: PolicyKGError) -> JSONResponse:
-        return JSONResponse(exc.to_json(), status_code=exc.status)
+        return JSONResponse(exc.to_json(), status_code=exc.status, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -62,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from fastapi.staticfiles import StaticFiles
 
     from policykg.api import (
+        audit,
         context,
         dataset,
         documents,
@@ -74,10 +85,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sparql,
         validate,
     )
-    from policykg.web import match_page, pages, pages_more
+    from policykg.web import match_page, pages, pages_more, registry_query
 
     app.mount("/static", StaticFiles(directory=Path(pages.__file__).parent / "static"), name="static")
-    for mod in (health, documents, dataset, provenance, validate, eligibility, match, registry, sparql, queries, context,
-                pages, pages_more, match_page):
+    for mod in (health, audit, documents, dataset, provenance, validate, eligibility, match, registry, sparql, queries,
+                context, pages, pages_more, match_page, registry_query):
         app.include_router(mod.router)
     return app

@@ -5,6 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +33,13 @@ class Settings(BaseSettings):
     query_workers_extra: int = 4  # more of them while all are busy (~40 MB each with the corpus)
     query_max_per_client: int = 4  # queries of one client address running at once; beyond: 503 + Retry-After
     max_result_rows: int = 10_000
+    # Access control (server/access/): the tokens file (argon2id hashes only) and the audit trail;
+    # default <data_dir>/tokens.json and <data_dir>/audit.jsonl. POLICYKG_ADMIN_TOKEN, if set, is one
+    # more admin token (hashed in memory, never written). With no token at all, the first start makes an
+    # admin token and prints it once.
+    tokens_file: Path | None = None
+    audit_file: Path | None = None
+    admin_token: str | None = Field(default=None, repr=False)
 
 
 @lru_cache

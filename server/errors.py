@@ -70,6 +70,18 @@ class NotAcceptable(PolicyKGError):
     code = "not-acceptable"
 
 
+class Unauthorized(PolicyKGError):
+    """No valid bearer token where one is needed (answered with WWW-Authenticate: Bearer)."""
+
+    status = 401
+    code = "unauthorized"
+
+    def __init__(self, message: str, detail: Any = None, error: str | None = None) -> None:
+        super().__init__(message, detail)
+        challenge = 'Bearer realm="policykg"' + (f', error="{error}"' if error else "")
+        self.headers = {"WWW-Authenticate": challenge}
+
+
 class Forbidden(PolicyKGError):
     """A request the server refuses by policy (SPARQL update, SERVICE, remote @context)."""
 

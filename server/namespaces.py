@@ -30,6 +30,7 @@ class PKG(DefinedNamespace):
     _fail = True
 
     AlternativeCriteria: URIRef
+    Ambiguity: URIRef
     Applicant: URIRef
     AwardRecord: URIRef
     CheckedScope: URIRef
@@ -59,6 +60,7 @@ class PKG(DefinedNamespace):
     PriorFunding: URIRef
     Provision: URIRef
     QueryParameter: URIRef
+    RatePart: URIRef
     RenovationProject: URIRef
     RequiredCondition: URIRef
     Reward: URIRef
@@ -67,6 +69,7 @@ class PKG(DefinedNamespace):
     SourceFact: URIRef
     Submission: URIRef
     SubmissionRecord: URIRef
+    SupportCeiling: URIRef
     SupportMeasure: URIRef
     Threshold: URIRef
     UrbanRenewalProjectEntry: URIRef
@@ -80,6 +83,7 @@ class PKG(DefinedNamespace):
     allowedValue: URIRef
     alternative: URIRef
     ambiguity: URIRef
+    ambiguityOf: URIRef
     amount: URIRef
     annualDistrictTaxPerM2: URIRef
     annualEnergyTce: URIRef
@@ -156,13 +160,16 @@ class PKG(DefinedNamespace):
     industryCategory: URIRef
     industryCategoryScheme: URIRef
     industryPositioning: URIRef
+    infrastructureInvestment: URIRef
     keyFieldRevenueShare: URIRef
     kind: URIRef
     landLeaseYears: URIRef
     landLegallyAcquired: URIRef
+    lastRecord: URIRef
     loanAmount: URIRef
     loanInterestRate: URIRef
     loanYears: URIRef
+    lowEfficiencyBuildingInvestment: URIRef
     lprRate: URIRef
     machineCheckable: URIRef
     managementEntity: URIRef
@@ -180,6 +187,7 @@ class PKG(DefinedNamespace):
     noEndDateStated: URIRef
     notCheckableReason: URIRef
     occupancyRate: URIRef
+    oldFactoryInvestment: URIRef
     onProperty: URIRef
     operationsMechanism: URIRef
     ownerConsentAreaShare: URIRef
@@ -207,7 +215,9 @@ class PKG(DefinedNamespace):
     rateBase: URIRef
     rateCeilingProperty: URIRef
     rateIsMaximum: URIRef
+    ratePart: URIRef
     rateProperty: URIRef
+    registrySequence: URIRef
     relativeTo: URIRef
     requests: URIRef
     requiredValue: URIRef

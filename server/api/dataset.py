@@ -16,9 +16,9 @@ from fastapi.responses import Response
 from policykg.api.provenance import wants_html
 from policykg.namespaces import PREFIXES
 from policykg.provenance import vocabulary
-from policykg.sparql.formats import negotiate
+from policykg.sparql import negotiate
 from policykg.store import VERSION_Q, is_corpus_graph
-from policykg.web.pages import render
+from policykg.web import render
 
 router = APIRouter(tags=["dataset"])
 

@@ -3,7 +3,8 @@
 The body is any submission format POST /api/validate accepts. The answer:
 `{project, measures: [{measure, slug, documentNumber, clause, eligible, maxAmount, computation,
 reasons: [{message, clause, fix}]}], exclusiveGroups, best: {measure, maxAmount}, receipt}`,
-messages in the language of Accept-Language (zh by default), `?asOf=YYYY-MM-DD`.
+messages in the language of Accept-Language (zh by default), `?asOf=YYYY-MM-DD`. As for
+POST /api/validate, the registry is read only for a caller with a token (`registryConsulted`); so is POST /api/match.
 """
 from __future__ import annotations
 
@@ -13,26 +14,31 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from policykg.api.validate import as_of_param, pick_lang, read_body
+from policykg.access import OPTIONAL_TOKEN, TOKEN_RESPONSES, Caller
+from policykg.api.validate import as_of_param, pick_lang, read_body, validation_store
 from policykg.eligibility import eligibility
+from policykg.registry import consulted
 from policykg.submission import parse_submission
 from policykg.validation import receipt
 
 router = APIRouter(prefix="/api", tags=["eligibility"])
 
 
-@router.post("/eligibility", summary="Eligibility and maximum amount under every measure in force")
-async def post_eligibility(request: Request) -> JSONResponse:
+@router.post("/eligibility", summary="Eligibility and maximum amount under every measure in force",
+             responses=TOKEN_RESPONSES, openapi_extra=OPTIONAL_TOKEN)
+async def post_eligibility(request: Request, who: Caller) -> JSONResponse:
     body, _fmt = await read_body(request)
     as_of, lang = as_of_param(request), pick_lang(request)
-    store, limit = request.app.state.store, request.app.state.settings.max_body_bytes
+    store, limit = validation_store(request, who), request.app.state.settings.max_body_bytes
 
     def work() -> dict[str, Any]:
         parsed = parse_submission(body, request.headers.get("content-type"), limit, store)
         out = eligibility(store, parsed.graph, as_of, lang)
         out["receipt"] = receipt(store, input_sha256=parsed.sha256, as_of=_date(out["project"]["asOf"]),
+                                 registry=consulted(store),
                                  corpus=out.pop("corpusVersion"), mode=out.pop("engine"))
         out["lang"] = lang
+        out["registryConsulted"] = who is not None
         return out
 
     return JSONResponse(await run_in_threadpool(work))

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from policykg.api.validate import pick_lang
+from policykg.access import OPTIONAL_TOKEN, TOKEN_RESPONSES, Caller
+from policykg.api.validate import pick_lang, validation_store
 from policykg.errors import BadInput, PayloadTooLarge, UnsupportedMediaType
 from policykg.matching import match
 
@@ -33,8 +34,9 @@ EXAMPLE = {
                      "projects": {"type": "array", "items": {"type": "object"},
                                   "description": "JSON-form submissions (docs/submission.md)"},
                      "asOf": {"type": "string", "format": "date"}}},
-                 "example": EXAMPLE}}}})
-async def post_match(request: Request) -> JSONResponse:
+                 "example": EXAMPLE}}}, **OPTIONAL_TOKEN}, responses=TOKEN_RESPONSES)
+async def post_match(request: Request, who: Caller) -> JSONResponse:
+    """As POST /api/eligibility: the registry is read only for a caller with a token (`registryConsulted`)."""
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype not in ("application/json", ""):
         raise UnsupportedMediaType("POST the profile as application/json", {"contentType": ctype})
@@ -47,5 +49,7 @@ async def post_match(request: Request) -> JSONResponse:
     except (ValueError, RecursionError) as e:
         raise BadInput(f"the profile is not JSON: {str(e)[:200]}", {"format": "json"}) from None
     lang = pick_lang(request)
-    out = await run_in_threadpool(match, request.app.state.store, data, lang, settings.max_body_bytes)
+    out = await run_in_threadpool(match, validation_store(request, who), data, lang, settings.max_body_bytes)
+    if isinstance(out, dict):
+        out["registryConsulted"] = who is not None
     return JSONResponse(out)

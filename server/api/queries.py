@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from policykg.access import AUTH_RESPONSES, OPTIONAL_TOKEN, authorize_async, bearer
 from policykg.api.sparql import run_query
 from policykg.errors import BadInput, NotFound
 from policykg.sparql import NamedQuery, load_library
@@ -63,11 +64,15 @@ def _check_concepts(request: Request, q: NamedQuery, bindings: dict[str, Any]) -
                            {"param": p.name, "known": sorted(known.values())})
 
 
-@router.get("/queries/{name}", summary="Run a named query with its parameters", response_class=Response)
+@router.get("/queries/{name}", summary="Run a named query with its parameters (registry-*: a token)",
+            response_class=Response, responses=AUTH_RESPONSES, openapi_extra=OPTIONAL_TOKEN,
+            dependencies=[Depends(bearer)])  # declares the scheme; registry-* queries check it below
 async def run_named(request: Request, name: str) -> Response:
     q = library(_root(request)).get(name)
     if q is None:
         raise NotFound(f"no query {name!r} in the library", {"name": name})
+    if q.reads_registry:  # applicants' data: reviewers, auditors and admins only (401 / 403 otherwise)
+        await authorize_async(request, "read-registry")
     given: dict[str, str] = {}
     for k, v in request.query_params.multi_items():
         if k in RESERVED:

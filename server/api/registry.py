@@ -8,22 +8,25 @@ honoured, 409 when a key comes back with another submission or award) and answer
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 from rdflib import RDF, Graph, Literal, URIRef
 from starlette.concurrency import run_in_threadpool
 
+from policykg.access import AUTH_RESPONSES, reader_of_submission, requires
 from policykg.api.validate import as_of_param, checked, pick_lang, read_body, turtle, wants_turtle
 from policykg.corpus import build_index
 from policykg.errors import UnprocessableInput
 from policykg.namespaces import PKG, PROV, SH
 from policykg.provenance import catalog
+from policykg.registry import clause_hashes, result_clauses
 from policykg.registry import records as registry
-from policykg.submission import load_json, parse_submission
+from policykg.registry import replay as replay_decision
+from policykg.submission import load_json, parse_submission, subject_iri
 from policykg.validation import SEVERITY, get_bundle, project_key, submissions, term_json
 
 router = APIRouter(prefix="/api", tags=["registry"])
@@ -36,7 +39,8 @@ def _key(request: Request) -> str | None:
     return k
 
 
-@router.post("/submissions", status_code=201, summary="Store a submission with its report (idempotent)")
+@router.post("/submissions", status_code=201, summary="Store a submission with its report (idempotent)",
+             dependencies=[requires("submit")], responses=AUTH_RESPONSES)
 async def post_submission(request: Request) -> Response:
     body, _fmt = await read_body(request)
     as_of, key = as_of_param(request), _key(request)
@@ -55,6 +59,7 @@ async def post_submission(request: Request) -> Response:
             return registry.load_submission(store, sid), False
         registry.claim_key(store, "submission", key, ghash)
         outcome, rec = checked(store, parsed, as_of)
+        rec["clauses"] = clause_hashes(store, result_clauses(outcome.results))  # what a replay compares
         subject = subjects[0]
         sid, created = registry.store_submission(
             store, sha256=parsed.sha256, fmt=parsed.format, data=parsed.graph, subject=str(subject),
@@ -72,7 +77,8 @@ async def post_submission(request: Request) -> Response:
 PARTS = {"all": "all", "submission": "data", "report": "report"}
 
 
-@router.get("/submissions/{sid}", summary="A stored submission, its report and receipt")
+@router.get("/submissions/{sid}", summary="A stored submission, its report and receipt",
+            dependencies=[Depends(reader_of_submission)], responses=AUTH_RESPONSES)
 def get_submission(sid: str, request: Request, part: str = "all") -> Response:
     """JSON, or with `Accept: text/turtle` the named graph (`?part=submission|report` for one part of it)."""
     if part not in PARTS:
@@ -126,7 +132,8 @@ def stored_results(store: Any, report: Graph, data: Graph, lang: str) -> list[di
 
 
 # -- awards ------------------------------------------------------------------
-AWARD_FIELDS = {"project", "submission", "measure", "amount", "date", "creditCode"}
+AWARD_FIELDS = {"project", "submission", "measure", "amount", "date", "creditCode", "external"}
+MAX_AWARD = Decimal(1_000_000)  # 万元: 100 亿元, far above any cap of the corpus
 
 
 def award_fields(store: Any, data: Any) -> dict[str, Any]:
@@ -146,7 +153,7 @@ def award_fields(store: Any, data: Any) -> dict[str, Any]:
         cc = cc or next((str(o) for a in stored["data"].objects(subj, PKG.applicant)
                          for o in stored["data"].objects(a, PKG.creditCode)), None)
     else:
-        key, cc = _project(data.get("project"), cc)
+        key, cc = _project(store, data.get("project"), cc)
     measure = build_index(store).measure(data["measure"]) if isinstance(data.get("measure"), str) else None
     if measure is None:
         raise UnprocessableInput(f"unknown measure {json.dumps(data.get('measure'), ensure_ascii=False)}",
@@ -166,21 +173,43 @@ def award_fields(store: Any, data: Any) -> dict[str, Any]:
         when = None
     if when is None:
         raise UnprocessableInput("date must be YYYY-MM-DD", {"field": "date", "value": data.get("date")})
+    if not date(2000, 1, 1) <= when <= date.today() + timedelta(days=366):
+        raise UnprocessableInput("date must be the decision date: from 2000-01-01 to a year from today",
+                                 {"field": "date", "value": data.get("date")})
+    if dec > MAX_AWARD:
+        raise UnprocessableInput(f"amount over {MAX_AWARD} 万元", {"field": "amount", "value": amount})
+    external = data.get("external", False)
+    if not isinstance(external, bool):
+        raise UnprocessableInput("external must be true or false", {"field": "external"})
+    if "submission" not in data and not external and not registry.project_known(store, key):
+        raise UnprocessableInput(
+            f"no stored submission has the project {key!r}: give the submission's id (\"submission\"), its JSON "
+            "`id`, creditCode/projectCode as submitted, or mark the award \"external\": true",
+            {"field": "project", "value": key})
     return {"project_key": key, "measure": measure, "amount": dec, "when": when, "credit_code": cc}
 
 
-def _project(p: Any, cc: str | None) -> tuple[str, str | None]:
+def _project(store: Any, p: Any, cc: str | None) -> tuple[str, str | None]:
+    """The project key an award is about, resolved exactly as a submission's key is (validation.project_key):
+    creditCode/projectCode, else the subject IRI, which a JSON-form `id` or a stored submission's id names."""
     if isinstance(p, dict) and isinstance(p.get("creditCode"), str) and isinstance(p.get("projectCode"), str):
         return f"{p['creditCode']}/{p['projectCode']}", cc or p["creditCode"]
-    if isinstance(p, str) and p.strip():
+    if isinstance(p, str) and p.strip() and len(p) <= 500:
         if "/" in p and "://" not in p:  # creditCode/projectCode
             return p, cc or p.split("/", 1)[0]
-        return p, cc
+        if "://" in p:  # a subject IRI
+            return registry.key_of_subject(store, p) or p, cc
+        if p.isalnum() and len(p) == 32 and registry.exists(store, p):  # a stored submission's id
+            stored = registry.load_submission(store, p)
+            return stored["projectKey"], cc
+        iri = subject_iri(p)  # the JSON form's `id`: the key of its stored submission (creditCode/projectCode)
+        return registry.key_of_subject(store, iri) or iri, cc
     raise UnprocessableInput("project is required: the project key creditCode/projectCode, the subject IRI, "
                              "or {creditCode, projectCode}", {"field": "project"})
 
 
-@router.post("/awards", status_code=201, summary="Record a grant made (project, measure, amount, date)")
+@router.post("/awards", status_code=201, summary="Record a grant made (project, measure, amount, date)",
+             dependencies=[requires("award")], responses=AUTH_RESPONSES)
 async def post_award(request: Request) -> Response:
     body, _fmt = await read_body(request, {"application/json": "json"})
     key = _key(request)
@@ -197,7 +226,8 @@ async def post_award(request: Request) -> Response:
     return JSONResponse({**award, "created": created}, status_code=201 if created else 200)
 
 
-@router.get("/awards", summary="The awards of a project (?project=) or an enterprise (?creditCode=)")
+@router.get("/awards", summary="The awards of a project (?project=) or an enterprise (?creditCode=)",
+            dependencies=[requires("read-registry")], responses=AUTH_RESPONSES)
 def get_awards(request: Request, project: str | None = None, creditCode: str | None = None) -> list[dict]:  # noqa: N803
     store = request.app.state.store
     if project:
@@ -207,3 +237,15 @@ def get_awards(request: Request, project: str | None = None, creditCode: str | N
     else:
         raise UnprocessableInput("give ?project= or ?creditCode=", {"field": "project"})
     return [{**a, "amount": float(a["amount"])} for a in rows]
+
+
+@router.post("/replay", summary="Re-evaluate a stored decision: reproduced, or what changed (corpus, clauses, registry)",
+             dependencies=[requires("read-registry")], responses=AUTH_RESPONSES)
+async def post_replay(request: Request) -> JSONResponse:
+    body, _fmt = await read_body(request, {"application/json": "json"})
+    from policykg.submission import check_bytes
+
+    data = load_json(check_bytes(body, "json")) if body else None
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+        raise UnprocessableInput("give {\"id\": \"<stored submission id>\"}", {"field": "id"})
+    return JSONResponse(await run_in_threadpool(replay_decision, request.app.state.store, data["id"]))

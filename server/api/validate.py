@@ -5,7 +5,10 @@ answer is the JSON report (messages in the language of Accept-Language, zh by de
 with a reproducibility receipt, or with `Accept: text/turtle` the enriched SHACL
 report graph. `?asOf=YYYY-MM-DD` evaluates against the policies in force that day
 (default: each submission's application date, else today). Validation also reads the
-registry (server/registry/checks.py). Bad input is a 4xx `{error, detail}`, never a 500.
+registry (server/registry/checks.py) for a caller with a valid token of any role; for an
+anonymous caller it does not (the answer could reveal another enterprise's awards and
+requests): the registry checks are left out and `registryConsulted` is false. Bad input is
+a 4xx `{error, detail}`, never a 500.
 """
 from __future__ import annotations
 
@@ -17,9 +20,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from policykg.access import OPTIONAL_TOKEN, TOKEN_RESPONSES, Caller, Principal
 from policykg.errors import BadInput, PayloadTooLarge, PolicyKGError, UnprocessableInput
 from policykg.namespaces import PREFIXES
-from policykg.registry import check
+from policykg.registry import check, consulted
 from policykg.submission import MEDIA_TYPES, Parsed, batch_items, media_format, parse_submission
 from policykg.validation import Outcome, get_bundle, parse_as_of, receipt, submissions
 
@@ -89,7 +93,8 @@ def checked(store: Any, parsed: Parsed, as_of: date | None, engine: str = "fast"
     outcome = check(store, parsed.graph, as_of, engine)
     dates = sorted(set(outcome.as_of.values()))
     used = as_of or (date.fromisoformat(dates[0]) if len(dates) == 1 else None)
-    rec = receipt(store, input_sha256=parsed.sha256, as_of=used, corpus=outcome.shapes_version, mode=outcome.engine)
+    rec = receipt(store, input_sha256=parsed.sha256, as_of=used, corpus=outcome.shapes_version, mode=outcome.engine,
+                  registry=consulted(store))
     if used is None and dates:
         rec["asOf"] = outcome.as_of
     return outcome, rec
@@ -117,11 +122,17 @@ def respond(request: Request, outcome: Outcome, rec: dict[str, Any], extra: dict
     return JSONResponse({**(extra or {}), **report_json(outcome, rec, pick_lang(request))}, status_code=status)
 
 
-@router.post("/validate", summary="Validate one submission; every finding traced to its clause")
-async def validate_one(request: Request) -> Response:
+def validation_store(request: Request, who: Principal | None) -> Any:
+    """The store with the registry for a caller with a token, without it for an anonymous one."""
+    return request.app.state.store if who is not None else request.app.state.public_store
+
+
+@router.post("/validate", summary="Validate one submission; every finding traced to its clause",
+             responses=TOKEN_RESPONSES, openapi_extra=OPTIONAL_TOKEN)
+async def validate_one(request: Request, who: Caller) -> Response:
     body, fmt = await read_body(request)
     as_of, engine = as_of_param(request), engine_param(request)
-    store = request.app.state.store
+    store = validation_store(request, who)
     limit = request.app.state.settings.max_body_bytes
 
     def work() -> tuple[Outcome, dict[str, Any]]:
@@ -129,16 +140,17 @@ async def validate_one(request: Request) -> Response:
         return checked(store, parsed, as_of, engine)
 
     outcome, rec = await run_in_threadpool(work)
-    return respond(request, outcome, rec)
+    return respond(request, outcome, rec, {"registryConsulted": who is not None})
 
 
-@router.post("/validate/batch", summary="Validate many submissions: a JSON list, or N-Quads with one graph each")
-async def validate_batch(request: Request) -> Response:
+@router.post("/validate/batch", summary="Validate many submissions: a JSON list, or N-Quads with one graph each",
+             responses=TOKEN_RESPONSES, openapi_extra=OPTIONAL_TOKEN)
+async def validate_batch(request: Request, who: Caller) -> Response:
     allowed = {"application/json": "json-form", "application/ld+json": "json-ld",
                "application/n-quads": "n-quads"}
     body, fmt = await read_body(request, allowed)
     as_of = as_of_param(request)
-    store = request.app.state.store
+    store = validation_store(request, who)
     lang = pick_lang(request)
 
     def work() -> dict[str, Any]:
@@ -155,6 +167,7 @@ async def validate_batch(request: Request) -> Response:
                 bad += 1
                 entry.update({"status": e.status, **e.to_json()})
             reports.append(entry)
-        return {"count": len(reports), "conforming": ok, "errors": bad, "reports": reports}
+        return {"count": len(reports), "conforming": ok, "errors": bad, "registryConsulted": who is not None,
+                "reports": reports}
 
     return JSONResponse(json.loads(json.dumps(await run_in_threadpool(work), default=str)))

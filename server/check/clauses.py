@@ -70,10 +70,10 @@ def check_clause_files(root: Path, report: Report) -> None:
         path = root / "policies" / "clauses" / f"{e.slug}.ttl"
         fresh = serialise(clauses_graph(e), e.source)
         if not path.exists():
-            report.problems.append(Problem("clause-files", "missing: run `python -m policykg.corpus.segment`", _rel(root, path)))
+            report.problems.append(Problem("clause-files", "missing: run `python -m policykg.corpus`", _rel(root, path)))
         elif path.read_bytes() != fresh:
             report.problems.append(Problem(
-                "clause-files", "differs from a fresh segmentation of the source (run `python -m policykg.corpus.segment`)",
+                "clause-files", "differs from a fresh segmentation of the source (run `python -m policykg.corpus`)",
                 _rel(root, path)))
         if fresh != serialise(clauses_graph(e), e.source):
             report.problems.append(Problem("clause-files", "segmentation is not deterministic", _rel(root, path)))
@@ -105,6 +105,33 @@ def check_provenance(root: Path, report: Report) -> None:
         if doc and not clause.startswith(doc + "/"):
             report.problems.append(Problem("provenance", f"{p} derives from {clause}, not a clause of {doc}"))
     report.info.append(f"{n} provision-to-clause links checked")
+
+
+@check("ambiguities")
+def check_ambiguities(root: Path, report: Report) -> None:
+    """Each ambiguity is one node with one text per language (@zh, @en), its own chosen reading and its clause;
+    a provision with several has one pkg:Ambiguity node (pkg:ambiguityOf it) each."""
+    store = corpus_store(root)
+    rows = store.select(PFX + """
+        SELECT ?n (COUNT(DISTINCT ?zh) AS ?zhs) (COUNT(DISTINCT ?en) AS ?ens) (COUNT(DISTINCT ?r) AS ?rs)
+               (COUNT(DISTINCT ?c) AS ?cs) WHERE {
+          { ?n pkg:ambiguity|pkg:chosenReading ?any } UNION { ?n a pkg:Ambiguity }
+          OPTIONAL { ?n pkg:ambiguity ?zh FILTER(lang(?zh) = "zh") }
+          OPTIONAL { ?n pkg:ambiguity ?en FILTER(lang(?en) = "en") }
+          OPTIONAL { ?n pkg:chosenReading ?r }
+          OPTIONAL { ?n prov:wasDerivedFrom|pkg:validityDerivedFrom ?c }
+        } GROUP BY ?n""")
+    for r in rows:
+        n, counts = r["n"].value, {k: int(r[k].value) for k in ("zhs", "ens", "rs", "cs")}
+        if counts["zhs"] != 1 or counts["ens"] != 1 or counts["rs"] != 1:
+            report.problems.append(Problem(
+                "ambiguities", f"{n} has {counts['zhs']} @zh and {counts['ens']} @en pkg:ambiguity and "
+                f"{counts['rs']} pkg:chosenReading: one ambiguity per node, with its own reading"))
+        if counts["cs"] == 0:
+            report.problems.append(Problem("ambiguities", f"{n} records an ambiguity without its clause"))
+    for r in store.select(PFX + "SELECT ?n WHERE { ?n a pkg:Ambiguity FILTER NOT EXISTS { ?n pkg:ambiguityOf ?p } }"):
+        report.problems.append(Problem("ambiguities", f"{r['n'].value} names no provision (pkg:ambiguityOf)"))
+    report.info.append(f"{len(rows)} recorded ambiguities checked")
 
 
 @check("references")

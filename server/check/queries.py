@@ -62,7 +62,7 @@ def check_query_violations(root: Path, report: Report) -> None:
     store.ensure_corpus(root)
     for q in checks:
         try:
-            rows = store.select(q.text, q.bindings({}))
+            rows = store.select(q.text, q.bindings({}), registry=q.reads_registry)
         except (SyntaxError, OSError) as e:
             report.problems.append(Problem("query-violations", f"could not run: {e}", f"queries/{q.path.name}"))
             continue

@@ -1,6 +1,6 @@
 """`policykg check`: the shapes are generated from the corpus, annotated, and cover every rule.
 
-- shapes-generated: shapes/*.ttl equal a fresh `python -m policykg.shapes.generate` (so every number in a
+- shapes-generated: shapes/*.ttl equal a fresh `python -m policykg.shapes` (so every number in a
   shape is the parameter it encodes: one source of truth, docs/architecture.md);
 - shapes-annotated: every shape has an IRI, sh:name, sh:severity, sh:message @zh and @en and
   prov:wasDerivedFrom a clause of the corpus;
@@ -61,7 +61,7 @@ def check_generated(root: Path, report: Report) -> None:
     except CorpusError as e:
         return _skip("shapes-generated", e, report)
     for name in diff:
-        report.problems.append(Problem("shapes-generated", "differs from the corpus: run `python -m policykg.shapes.generate`",
+        report.problems.append(Problem("shapes-generated", "differs from the corpus: run `python -m policykg.shapes`",
                                        f"shapes/{name}"))
     report.info.append(f"{len(list((root / 'shapes').glob('*.ttl')))} shape files, generated from the corpus")
 

@@ -96,7 +96,7 @@ def text(out: dict[str, Any], lang: str) -> str:
             lines.append(f"    = {m['computation']}")
         for r in m["reasons"]:
             c = r.get("clause") or {}
-            where = " ".join(x for x in (c.get("documentNumber"), c.get("label")) if x)
+            where = " ".join(x for x in (c.get("documentLabel") or c.get("documentNumber"), c.get("label")) if x)
             lines.append(f"    - {r['message']}" + (f"  [{where}]" if where else ""))
             for f in r.get("fix") or []:
                 lines.append(f"      {w['fix']}: {f['text']}")

@@ -28,6 +28,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from policykg.app import create_app
 
     settings = _settings(args)
+    from policykg.access import weak_env_token
+
+    if weak_env_token(settings.admin_token):
+        print(f"policykg serve: {weak_env_token(settings.admin_token)}", file=sys.stderr)
+        return 2
     if settings.store == "oxigraph":
         from policykg.errors import StoreInUse
         from policykg.store import OxiStore
@@ -110,9 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--root")
     e.set_defaults(fn=cmd_export)
 
-    from policykg.cli import eligibility, match, query, reform, trace, validate
+    from policykg.cli import eligibility, match, query, reform, replay, tokens, trace, validate
 
-    for mod in (validate, eligibility, match, reform, query, trace):
+    for mod in (validate, eligibility, match, reform, replay, query, trace, tokens):
         mod.register(sub)
     return p
 

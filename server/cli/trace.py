@@ -82,15 +82,17 @@ def format_trace(chain: dict[str, Any]) -> str:
         out.append(f"  {item['iri']}")
         if _params(item):
             out.append(f"  {_params(item)}")
-        if item.get("ambiguity"):
-            out.append(f"  歧义 ambiguity: {item['ambiguity']}")
+        for a in item.get("ambiguities") or []:
+            out.append(f"  歧义 ambiguity: {a.get('ambiguity') or a.get('ambiguityEn')}")
+            if a.get("chosenReading"):
+                out.append(f"    采用的解读 chosen reading: {a['chosenReading']}")
         out.append("  ↓ prov:wasDerivedFrom" if chain["clauses"] else "  (derived from no clause)")
     clauses = chain.get("clauses") or []
     for depth, c in enumerate(reversed(clauses)):
         head = "clause" if depth == 0 else "  ↑ part of"
         src = c.get("source") or {}
         where = f" [{src.get('file')}:{src.get('line')}-{src.get('endLine')}]" if src.get("file") else ""
-        out.append(f"{head}: {c.get('documentNumber') or ''} {c['fullLabel']}"
+        out.append(f"{head}: {c.get('documentLabel') or c.get('documentNumber') or ''} {c['fullLabel']}"
                    + (f" {c['heading']}" if c.get("heading") else "") + where)
         out.append(f"    {c['iri']}")
         out.append(f"    “{_clip(c.get('text'), 400 if depth == 0 else 80)}”")

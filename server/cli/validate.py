@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from policykg.config import ROOT, get_settings
+from policykg.config import ROOT, Settings, get_settings
 from policykg.errors import PolicyKGError
 
 CONTENT_TYPES = {"turtle": "text/turtle", "ntriples": "application/n-triples", "jsonld": "application/ld+json",
@@ -26,7 +26,7 @@ WORDS = {
            "m": "评估的措施", "shapes": "适用规则数", "src": {"parameter": "参数", "applicationDate": "申报日期",
                                                        "today": "今天（未给出申报日期）"}},
     "en": {"ok": "conforms", "bad": "does not conform", "none": "NOT EVALUATED (no rule in force applied: not a pass)",
-           "input": "bad input", "v": "violations", "w": "warnings", "i": "infos", "asof": "as of",
+           "input": "bad input", "v": "violation", "w": "warning", "i": "info", "asof": "as of",
            "in": "documents in force", "out": "documents not in force", "m": "measures evaluated",
            "shapes": "shapes applied", "src": {"parameter": "parameter", "applicationDate": "application date",
                                                "today": "today: no application date"}},
@@ -45,6 +45,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--engine", choices=["fast", "pyshacl"], default="fast",
                    help="fast (default) or pySHACL for everything (the reference, slower)")
     p.add_argument("--root", help="corpus root (default: this checkout)")
+    reg = p.add_mutually_exclusive_group()
+    reg.add_argument("--data-dir", dest="data_dir", help="read the registry of this (stopped) server's data "
+                     "directory, as the API does (default: the configured data directory, if it exists)")
+    reg.add_argument("--no-registry", dest="no_registry", action="store_true",
+                     help="validate against the corpus alone, without the registry of submissions and awards")
     p.set_defaults(fn=cmd_validate)
 
 
@@ -59,6 +64,7 @@ def _input_format(path: Path, forced: str | None) -> str:
 
 def validate_file(store: Any, path: Path, args: argparse.Namespace) -> dict[str, Any]:
     """One file's outcome as JSON-able data (raises PolicyKGError for bad input)."""
+    from policykg.registry import check
     from policykg.submission import parse_submission
     from policykg.validation import validate
 
@@ -68,8 +74,27 @@ def validate_file(store: Any, path: Path, args: argparse.Namespace) -> dict[str,
         raise PolicyKGError(f"cannot read {path}: {e.strerror}", {"file": str(path)}) from None
     fmt = _input_format(path, args.input_format)
     parsed = parse_submission(body, CONTENT_TYPES[fmt], get_settings().max_body_bytes, store)
-    outcome = validate(store, parsed.graph, as_of=args.as_of, engine=args.engine)
+    if args.no_registry:
+        outcome = validate(store, parsed.graph, as_of=args.as_of, engine=args.engine)
+    else:  # as POST /api/validate: the registry's awards and pending submissions count
+        outcome = check(store, parsed.graph, args.as_of, args.engine)
     return {"file": str(path), "outcome": outcome}
+
+
+def open_registry(args: argparse.Namespace, root: Path) -> tuple[Any, dict[str, Any]]:
+    """(store, what the registry is): the data directory's store, or the corpus alone (--no-registry, or no
+    data directory yet: then the registry is empty). A running server's directory is locked: say so."""
+    from policykg.registry import consulted
+    from policykg.store import OxiStore, corpus_store
+
+    data = Path(args.data_dir) if args.data_dir else Settings().data_dir  # fresh: POLICYKG_DATA_DIR as it is now
+    if args.no_registry or not (data / "store").exists():
+        store = corpus_store(root)
+        info = {"consulted": False} if args.no_registry else {**consulted(store), "dataDir": str(data), "empty": True}
+        return store, info
+    store = OxiStore(data / "store")  # StoreInUse when a server holds it
+    store.ensure_corpus(root)
+    return store, {**consulted(store), "dataDir": str(data)}
 
 
 def _text(entry: dict[str, Any], lang: str) -> str:
@@ -78,14 +103,17 @@ def _text(entry: dict[str, Any], lang: str) -> str:
         return f"{w['input']}: {entry['error']}"
     o = entry["outcome"]
     counts = {s: sum(1 for r in o.results if r["severity"] == s) for s in ("Violation", "Warning", "Info")}
+    def n(k: str, word: str) -> str:  # "1 violation", "2 violations" (Chinese has no plural)
+        return f"{counts[k]} {word}{'s' if lang == 'en' and counts[k] != 1 else ''}"
+
     verdict = {"conforms": w["ok"], "does-not-conform": w["bad"], "not-evaluated": w["none"]}[o.status]
-    head = (f"{entry['file']}: {verdict} ({counts['Violation']} {w['v']}, "
-            f"{counts['Warning']} {w['w']}, {counts['Info']} {w['i']})")
+    head = (f"{entry['file']}: {verdict} ({n('Violation', w['v'])}, "
+            f"{n('Warning', w['w'])}, {n('Info', w['i'])})")
     lines = [head, *_checked_text(o.checked(lang), w)]
     for r in o.results:
         lines.append(f"  [{r['severity']}] {r['message'][lang]}")
         c = r.get("clause") or {}
-        where = " ".join(x for x in (c.get("documentNumber"), c.get("label")) if x)
+        where = " ".join(x for x in (c.get("documentLabel") or c.get("documentNumber"), c.get("label")) if x)
         lines.append(f"      {where} <{c.get('iri', '')}>" if c else "      (no clause)")
         if c.get("text"):
             lines.append(f"      “{c['text']}”")
@@ -113,9 +141,14 @@ def _error_text(path: Path, e: PolicyKGError) -> str:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from policykg.store import corpus_store
+    from policykg.errors import StoreInUse
 
-    store = corpus_store(Path(args.root) if args.root else ROOT)
+    try:
+        store, registry = open_registry(args, Path(args.root) if args.root else ROOT)
+    except StoreInUse as e:
+        print(f"policykg validate: {e.message}; validate through it (POST /api/validate) or use --no-registry",
+              file=sys.stderr)
+        return 2
     entries: list[dict[str, Any]] = []
     files = [Path(f) for f in args.files]
     tty = sys.stderr.isatty() and len(files) > 1
@@ -128,6 +161,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             entries.append({"file": str(path), "error": _error_text(path, e), "detail": e.detail})
     if tty:
         print(file=sys.stderr)
+    for e in entries:
+        e["registry"] = registry
     _print(entries, args)
     if any("error" in e for e in entries):
         return 2
@@ -137,7 +172,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def _print(entries: list[dict[str, Any]], args: argparse.Namespace) -> None:
     if args.format == "json":
         out = [{"file": e["file"], "error": e["error"], "detail": e.get("detail")} if "error" in e else
-               {"file": e["file"], **e["outcome"].to_json(args.lang), "asOf": e["outcome"].as_of}
+               {"file": e["file"], **e["outcome"].to_json(args.lang), "asOf": e["outcome"].as_of,
+                "registry": e["registry"]}
                for e in entries]
         print(json.dumps(out[0] if len(out) == 1 else out, ensure_ascii=False, indent=2, default=str))
     elif args.format == "turtle":

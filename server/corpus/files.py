@@ -117,7 +117,7 @@ def iter_corpus_quads(root: Path) -> Iterator[ox.Quad]:
         for f in src.files:
             yield from parse_file(f, src.name, root)
         yield from src.extra
-    from policykg.sparql.library import metadata_quads  # late import: queries imports corpus helpers
+    from policykg.sparql import metadata_quads
 
     yield from metadata_quads(root)
     meta = ox.NamedNode(str(META_GRAPH))

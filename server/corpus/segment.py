@@ -1,6 +1,6 @@
 """Deterministic clause segmentation of the verbatim sources (policies/sources/*.txt).
 
-Same source bytes -> same clauses -> same IRIs on every run; `python -m policykg.corpus.segment`
+Same source bytes -> same clauses -> same IRIs on every run; `python -m policykg.corpus`
 writes policies/clauses/<slug>.ttl. The work is split in two modules, re-exported here:
 server/corpus/clause_parse.py (line parsing, labels, the clause tree, segment_document; its
 docstring gives the rules) and server/corpus/clause_rdf.py (source anomalies, kept and flagged,
@@ -34,7 +34,7 @@ __all__ = [
 
 
 def main() -> int:
-    """`python -m policykg.corpus.segment`: print clause counts per document and write the clause files."""
+    """`python -m policykg.corpus`: print clause counts per document and write the clause files."""
     for e in load_entries():
         clauses = segment_document(e)
         found = find_anomalies(clauses, e.doc_iri)

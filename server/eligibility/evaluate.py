@@ -26,7 +26,15 @@ from policykg.eligibility.review import out_of_force, reviews, status
 from policykg.errors import UnprocessableInput
 from policykg.namespaces import PKG, PREFIXES
 from policykg.registry import check, used_in_year, yearly
-from policykg.validation import PARAMS, Bundle, get_bundle, max_amount, project_key, submissions
+from policykg.validation import (
+    Bundle,
+    get_bundle,
+    max_amount,
+    measure_params,
+    no_amount,
+    project_key,
+    submissions,
+)
 from policykg.validation.checked import NOT_EVALUATED
 
 PFX = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items())
@@ -81,9 +89,8 @@ def catalogue(store: Any, b: Bundle) -> dict[URIRef, Measure]:
     return out
 
 
-def params(b: Bundle, m: URIRef) -> dict[str, Node]:
-    keys = {v: k for k, v in PARAMS.items()}
-    return {keys[p]: o for s, p, o in b.context.get(m, ()) if s == m and p in keys}
+def params(b: Bundle, m: URIRef) -> dict[str, Any]:
+    return measure_params(b.context.get(m, ()), m)
 
 
 def values(data: Graph, s: URIRef) -> dict[str, Any]:
@@ -96,14 +103,14 @@ def amount_for(store: Any, b: Bundle, data: Graph, s: URIRef, m: URIRef, as_of: 
     """(maximum, computation, what the registry holds) for measure m: the amounts module, then the yearly cap."""
     p = params(b, m)
     if not p:
-        return None, None, None
+        return None, no_amount(b.context.get(m, ()), m, lang), None
     value, text = max_amount(p, values(data, s), lang, lambda x, lg: b.label(x, lg) or str(x).rsplit("#", 1)[-1])
     y = yearly(b, m)
     if y is None or y.cap_per_year is None:
         return value, text, None
     cc = next((str(o) for a in data.objects(s, PKG.applicant) for o in data.objects(a, PKG.creditCode)), None)
     used, years, parts = used_in_year(store, key=project_key(data, s), credit_code=cc, measure=str(m),
-                                      year=as_of.year, per_enterprise=y.per_enterprise)
+                                      year=as_of.year, per_enterprise=y.per_enterprise, until=as_of)
     held = {"year": as_of.year, "used": float(used), "yearsPaid": years, "items": parts}
     if not used:
         return value, text, held
@@ -120,7 +127,7 @@ def basis(b: Bundle, m: URIRef, amount: Decimal | None) -> str | None:
     if amount is None:
         return None
     p = params(b, m)
-    return "computed" if "rateBase" in p or ("perUnitAmount" in p and "perUnitBase" in p) else "cap"
+    return "computed" if "rateBase" in p or "parts" in p or ("perUnitAmount" in p and "perUnitBase" in p) else "cap"
 
 
 def plan(data: Graph, s: URIRef, requests: list[tuple[URIRef, Decimal | None]]) -> tuple[Graph, list[URIRef],

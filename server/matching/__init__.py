@@ -1,7 +1,8 @@
 """Matching: an enterprise profile -> every measure in force it may get (eligible, not eligible, needs
 review), with amounts, what is missing, deadlines, and per project the best combination of measures
 that may be held together (exact; matching/combination.py states the algorithm)."""
-from policykg.matching.combination import Choice, Conflict, best, conflicts
+from policykg.matching.combination import Choice, best
 from policykg.matching.match import match
+from policykg.registry import Conflict, conflicts
 
 __all__ = ["Choice", "Conflict", "best", "conflicts", "match"]

@@ -9,9 +9,10 @@ from decimal import Decimal
 from typing import Any
 
 from policykg.eligibility import catalogue, eligibility
-from policykg.matching.combination import best, conflicts
+from policykg.matching.combination import best
 from policykg.matching.profile import items, parse_profile
 from policykg.provenance import list_documents
+from policykg.registry import conflicts
 from policykg.submission import parse_submission
 from policykg.validation import get_bundle
 

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from policykg.errors import UnprocessableInput
-from policykg.submission.jsonform import TYPES
+from policykg.submission import TYPES
 
 # 名录 the applicant is on -> the JSON form's field that declares it (on each renovation project)
 LISTINGS = {"green-manufacturing": "greenManufacturingListed", "old-factory-ledger": "inOldFactoryLedger",

@@ -48,6 +48,11 @@ CLAUSES_Q = PFX + """SELECT ?c ?parent ?number ?heading ?pos ?level WHERE {
   ?c a eli:LegalResourceSubdivision ; eli:is_part_of ?parent .
   OPTIONAL { ?c eli:number ?number } OPTIONAL { ?c pkg:heading ?heading }
   OPTIONAL { ?c pkg:position ?pos } OPTIONAL { ?c pkg:clauseLevel ?level } }"""
+AMBIGUITY_Q = PFX + """SELECT ?of ?node ?zh ?en ?reading WHERE {
+  ?node pkg:ambiguity ?any . OPTIONAL { ?node pkg:ambiguityOf ?owner } BIND(COALESCE(?owner, ?node) AS ?of)
+  OPTIONAL { ?node pkg:ambiguity ?zh FILTER(lang(?zh) = "zh") } OPTIONAL { ?node pkg:ambiguity ?en FILTER(lang(?en) = "en") }
+  OPTIONAL { ?node pkg:chosenReading ?reading } }"""
+PROPERTY_LABELS_Q = PFX + """SELECT ?p ?l WHERE { ?p rdfs:label ?l FILTER(STRSTARTS(STR(?p), STR(pkg:))) }"""
 CONCEPTS_Q = PFX + """SELECT ?c ?n ?zh ?en WHERE { ?c a skos:Concept ; skos:notation ?n .
   OPTIONAL { ?c skos:prefLabel ?zh FILTER(lang(?zh) = "zh") } OPTIONAL { ?c skos:prefLabel ?en FILTER(lang(?en) = "en") } }"""
 # ?x and everything said about it, with its super-classes as extra rdf:type values. pyoxigraph
@@ -71,7 +76,8 @@ TYPES_Q = PFX + "SELECT ?x ?t WHERE { ?x a/rdfs:subClassOf* ?t }"
 KINDS = [  # most specific first: a clause is also an eli:LegalResource
     ("clause", ELI + "LegalResourceSubdivision"), ("document", ELI + "LegalResource"),
     ("measure", P + "SupportMeasure"), ("criterion", P + "Criterion"), ("target", P + "PostDeliveryTarget"),
-    ("rule", P + "DoubleFundingExclusion"), ("rule", P + "ExclusiveGroup"), ("constraint", P + "Constraint"),
+    ("rule", P + "DoubleFundingExclusion"), ("rule", P + "ExclusiveGroup"), ("rule", P + "SupportCeiling"),
+    ("constraint", P + "Constraint"),
     ("provision", P + "Provision"), ("shape", SH + "NodeShape"), ("shape", SH + "PropertyShape"),
     ("query", P + "NamedQuery"), ("anomaly", P + "SourceAnomaly"), ("fact", P + "SourceFact"),
     ("source", P + "SecondarySource"), ("publication", P + "GazetteIssue"), ("concept", SKOS + "Concept"),
@@ -149,6 +155,8 @@ class Catalog:
     clauses: dict[str, dict[str, Any]] = field(default_factory=dict)
     children: dict[str, list[str]] = field(default_factory=dict)
     concepts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    ambiguities: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # provision -> its ambiguities
+    property_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # local name of a pkg: term -> lang -> label
 
     def doc_of(self, iri: str) -> str | None:
         seen = 0
@@ -165,30 +173,40 @@ class Catalog:
         return out
 
     def label(self, iri: str) -> str:
-        """The printed labels along the path, e.g. 二、（一）2.; ¶n for an unnumbered paragraph."""
+        """The printed labels along the path, e.g. 二、（一）2.; ¶n for the n-th unnumbered paragraph (the `pn` of
+        its IRI, not its position among numbered siblings)."""
         parts = []
         for c in self.path(iri):
             info = self.clauses[c]
-            parts.append(info["number"] or ("通知" if info["level"] == "notice" else f"¶{info['position'] or ''}"))
+            tail = c.rsplit("/", 1)[-1]
+            para = tail[1:] if tail[:1] == "p" and tail[1:].isdigit() else info["position"] or ""
+            parts.append(info["number"] or ("通知" if info["level"] == "notice" else f"¶{para}"))
         return "".join(parts)
+
+    def doc_label(self, doc: str | None) -> str | None:
+        """How a document is named next to a clause label: its number, else its title in 《》."""
+        d = self.docs.get(doc or "") or {}
+        return d.get("number") or (f"《{d['title']}》" if d.get("title") else None)
 
     def clause_ref(self, iri: str | None) -> dict[str, Any] | None:
         if not iri:
             return None
         if iri in self.docs:
             return {"iri": iri, "label": None, "fullLabel": "", "document": iri,
-                    "documentNumber": self.docs[iri].get("number"), "heading": None}
+                    "documentNumber": self.docs[iri].get("number"), "documentLabel": self.doc_label(iri),
+                    "heading": None}
         info = self.clauses.get(iri, {})
         doc = self.doc_of(iri)
         return {"iri": iri, "label": info.get("number"), "fullLabel": self.label(iri), "heading": info.get("heading"),
-                "document": doc, "documentNumber": (self.docs.get(doc) or {}).get("number")}
+                "document": doc, "documentNumber": (self.docs.get(doc) or {}).get("number"),
+                "documentLabel": self.doc_label(doc)}
 
     def doc_ref(self, iri: str | None) -> dict[str, Any] | None:
         if not iri:
             return None
         d = self.docs.get(iri, {})
         return {"iri": iri, "number": d.get("number"), "title": d.get("title"), "slug": d.get("slug"),
-                "inCorpus": bool(d.get("inCorpus"))}
+                "label": self.doc_label(iri), "inCorpus": bool(d.get("inCorpus"))}
 
     def project_types(self) -> list[dict[str, Any]]:
         return [self.concept(c) for c in sorted(self.concepts) if "/concept/project-type/" in c]
@@ -206,7 +224,7 @@ def catalog(store: Any) -> Catalog:
     from policykg.store import VERSION_Q
 
     rows = store.select(VERSION_Q)
-    key = (id(store), rows[0]["v"].value if rows else "")
+    key = (id(getattr(store, "base", store)), rows[0]["v"].value if rows else "")
     if key in _CATALOGS:
         return _CATALOGS[key]
     cat = Catalog()
@@ -222,6 +240,20 @@ def catalog(store: Any) -> Catalog:
         kids.sort(key=lambda c: (cat.clauses[c]["position"] or 0, c))
     for r in store.select(CONCEPTS_Q):
         cat.concepts[r["c"].value] = {"notation": _v(r, "n"), "zh": _v(r, "zh"), "en": _v(r, "en")}
+    for r in store.select(PROPERTY_LABELS_Q):
+        lit = r["l"]
+        cat.property_labels.setdefault(r["p"].value.rsplit("#", 1)[-1], {})[getattr(lit, "language", None) or "zh"] = \
+            lit.value
+    seen: set[tuple[str, str]] = set()
+    for r in store.select(AMBIGUITY_Q):
+        node = r["node"].value
+        if (node, _v(r, "en") or "") in seen:
+            continue
+        seen.add((node, _v(r, "en") or ""))
+        cat.ambiguities.setdefault(r["of"].value, []).append(
+            {"iri": node, "ambiguity": _v(r, "zh"), "ambiguityEn": _v(r, "en"), "chosenReading": _v(r, "reading")})
+    for amb in cat.ambiguities.values():
+        amb.sort(key=lambda a: a["iri"])  # the provision's own first: its nodes' IRIs extend its IRI
     if len(_CATALOGS) > 8:
         _CATALOGS.clear()
     _CATALOGS[key] = cat

@@ -21,9 +21,11 @@ from policykg.provenance.catalog import (
     _v,
     describe,
     kind_of,
+    props_of,
     pyval,
 )
 from policykg.provenance.measures import parameters
+from policykg.provenance.words import fill
 
 
 def list_documents(store: Any) -> list[dict[str, Any]]:
@@ -55,15 +57,16 @@ def summarize(iri: str, props: Props, cat: Catalog) -> dict[str, Any]:
                            or props.one(DCT + "title") or props.one(P + "slug"),
                            "labelEn": props.one(RDFS + "label", "en") or props.one(SH + "name", "en"),
                            "slug": props.one(P + "slug")}
-    if k == "shape":
-        out.update(message=props.one(SH + "message", "zh"), messageEn=props.one(SH + "message", "en"),
-                   severity=(props.one(SH + "severity") or "").rsplit("#", 1)[-1] or None)
+    if k == "shape":  # the message with its placeholders in words: a page never shows `{$value}`
+        out.update(message=fill(props.one(SH + "message", "zh"), "zh"), messageEn=fill(props.one(SH + "message", "en"), "en"),
+                   severity=(props.one(SH + "severity") or "").rsplit("#", 1)[-1] or None,
+                   encodes=sorted(props.all(P + "encodesProvision")))
     elif k == "query":
         out.update(name=props.one(DCT + "identifier"), description=props.one(DCT + "description"))
     elif k == "document":
         out.update(label=(cat.docs.get(iri) or {}).get("number") or props.one(ELI + "title", "zh"))
     if k in ("measure", "criterion", "target", "constraint", "rule", "provision"):
-        out.update(parameters(props, cat))
+        out.update(parameters(props, cat, iri))
     return {k: v for k, v in out.items() if v not in (None, [], "") or k in ("iri", "category", "label")}
 
 
@@ -86,6 +89,15 @@ def derived(store: Any, root: str, cat: Catalog) -> list[dict[str, Any]]:
         item = summarize(x, merged, cat)
         item.update(fromClause=cat.clause_ref(c), relation=rel, direct=(c == root))
         out.append(item)
+    by_iri = {d["iri"]: d for d in out}
+    for d in out:  # a shape checks what the provisions it encodes say, in their words
+        if d["category"] == "shape":
+            ws = [by_iri.get(e) or summarize(e, props_of(store, e), cat) for e in d.pop("encodes", [])]
+            either = any(w.get("alternatives") for w in ws)  # an OR: any one of its alternatives
+            for key, sep in (("checks", "；或 " if either else "；"), ("checksEn", "; or " if either else "; ")):
+                text = sep.join(dict.fromkeys(w[key] for w in ws if w.get(key)))
+                if text:
+                    d[key] = text
     order = ["measure", "criterion", "constraint", "target", "rule", "shape", "query", "document"]
     out.sort(key=lambda d: (order.index(d["category"]) if d["category"] in order else 99, d["iri"]))
     return out

@@ -12,6 +12,7 @@ import pyoxigraph as ox
 
 from policykg.errors import NotFound
 from policykg.provenance.catalog import PROV, RDFS, Catalog, P, Props, catalog, describe, kind_of, props_of
+from policykg.provenance.words import condition
 
 MEASURES_WHERE = "WHERE { ?x a/rdfs:subClassOf* pkg:SupportMeasure BIND(?x AS ?root) }"
 CRITERIA_WHERE = "WHERE { ?root a/rdfs:subClassOf* pkg:SupportMeasure ; pkg:hasCriterion/pkg:alternative* ?x }"
@@ -25,7 +26,7 @@ def _local(iri: str | None) -> str | None:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1] if iri else None
 
 
-def parameters(props: Props, cat: Catalog) -> dict[str, Any]:
+def parameters(props: Props, cat: Catalog, iri: str | None = None) -> dict[str, Any]:
     """The data of a measure, criterion or rule, with the keys of docs/api.md for measures."""
     out: dict[str, Any] = {}
     for k in NUMBERS + TEXTS + FLAGS:
@@ -41,6 +42,11 @@ def parameters(props: Props, cat: Catalog) -> dict[str, Any]:
         perUnitBase=_local(props.one(P + "perUnitBase")), rateBase=_local(props.one(P + "rateBase")),
         onProperty=_local(props.one(P + "onProperty")),
         allowedValues=[cat.concept(v)["notation"] or _local(v) for v in props.all(P + "allowedValue")],
+        allowedValueLabels=[cat.concept(v)["zh"] or cat.concept(v)["notation"] or _local(v)
+                            for v in props.all(P + "allowedValue")],
+        allowedValueLabelsEn=[cat.concept(v)["en"] or cat.concept(v)["notation"] or _local(v)
+                              for v in props.all(P + "allowedValue")],
+        thresholdProperty=_local(props.one(P + "thresholdProperty")),
         supportDescription=props.one(P + "supportDescription", "zh"),
         supportDescriptionEn=props.one(P + "supportDescription", "en"),
         exclusiveWith=sorted(props.all(P + "exclusiveWith")),
@@ -50,17 +56,21 @@ def parameters(props: Props, cat: Catalog) -> dict[str, Any]:
         notCheckableReason=props.one(P + "notCheckableReason", "en"),
         ambiguity=props.one(P + "ambiguity", "zh"), ambiguityEn=props.one(P + "ambiguity", "en"),
         chosenReading=props.one(P + "chosenReading", "en"),
+        ambiguities=cat.ambiguities.get(iri or "", []),  # each with its own chosen reading
         document=doc, documentNumber=(cat.docs.get(doc) or {}).get("number"),
         documentTitle=(cat.docs.get(doc) or {}).get("title"),
         clause=clause, clauseLabel=ref.get("fullLabel"), clauses=sorted(props.all(PROV + "wasDerivedFrom")),
+        documentLabel=cat.doc_label(doc),
     )
+    if out.get("machineCheckable") is not False:
+        out.update(checks=condition(out, cat.property_labels, "zh"), checksEn=condition(out, cat.property_labels, "en"))
     return out
 
 
 def _measure(iri: str, props: Props, cat: Catalog) -> dict[str, Any]:
     m = {"iri": iri, "slug": props.one(P + "slug"), "label": props.one(RDFS + "label", "zh"),
          "labelEn": props.one(RDFS + "label", "en"), "category": kind_of(props.types)}
-    m.update(parameters(props, cat))
+    m.update(parameters(props, cat, iri))
     return m
 
 
@@ -89,7 +99,7 @@ def _criterion(iri: str, props: Props | None, cat: Catalog) -> dict[str, Any]:
     c = {"iri": iri, "label": props.one(RDFS + "label", "zh"), "labelEn": props.one(RDFS + "label", "en"),
          "type": _local(next(iter(t for t in props.types if t.startswith(P) and t != P + "Criterion"
                                   and t != P + "Provision"), None))}
-    c.update({k: v for k, v in parameters(props, cat).items() if v not in (None, [], "")})
+    c.update({k: v for k, v in parameters(props, cat, iri).items() if v not in (None, [], "")})
     c["clauseRef"] = cat.clause_ref(c.get("clause"))
     return c
 

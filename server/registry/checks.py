@@ -26,6 +26,7 @@ from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 
 from policykg.namespaces import PKG, PREFIXES, PROV, SH
 from policykg.registry import records as registry
+from policykg.registry.history import amount_shape, history_findings
 from policykg.validation import Bundle, Outcome, clause_ref, get_bundle, project_key, submissions, validate
 
 PFX = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items())
@@ -77,12 +78,33 @@ def requested(data: Graph, s: URIRef) -> list[tuple[BNode | URIRef, URIRef, Deci
     return out
 
 
-def registry_context(store: Any, b: Bundle, data: Graph) -> Graph:
-    """The awards of the projects in `data`, as AwardRecord triples (the cross-policy shapes do not count an
-    earlier instalment of a measure paid by year as other funding for that measure)."""
-    g = Graph()
+def as_of_days(b: Bundle, data: Graph, as_of: date | None) -> dict[URIRef, date]:
+    """The day each submission is evaluated as of: the parameter, else its application date, else today."""
+    out = {}
     for s in submissions(b, data):
+        app = data.value(s, PKG.applicationDate)
+        out[s] = as_of or (app.toPython() if isinstance(app, Literal) and isinstance(app.toPython(), date)
+                           else date.today())
+    return out
+
+
+def _recorded_by(a: dict[str, Any], cutoff: str | None) -> bool:
+    """An award the registry held at `cutoff` (a replay sees the registry as the decision saw it)."""
+    return cutoff is None or (a.get("recordedAt") or "") <= cutoff
+
+
+def registry_context(store: Any, b: Bundle, data: Graph, as_of: date | None = None, cutoff: str | None = None) -> Graph:
+    """The awards of the projects in `data` decided on or before each one's as-of day, as AwardRecord triples.
+    An award of a measure the submission requests again is not "other" funding: it is a duplicate application
+    (registry/history.py), or, for a measure paid by year, an earlier instalment (the cross-policy shapes leave
+    those out, and the per-year checks count them)."""
+    g = Graph()
+    for s, day in as_of_days(b, data, as_of).items():
+        again = {str(m) for r in data.objects(s, PKG.requests) for m in data.objects(r, PKG.measure)}
         for a in registry.awards_for_project(store, project_key(data, s)):
+            if a["date"] > day.isoformat() or not _recorded_by(a, cutoff) or (
+                    a["measure"] in again and yearly(b, URIRef(a["measure"])) is None):
+                continue
             node = URIRef(a["iri"])
             g.add((node, RDF.type, PKG.AwardRecord))
             g.add((node, PKG.projectKey, Literal(a["project"])))
@@ -93,11 +115,14 @@ def registry_context(store: Any, b: Bundle, data: Graph) -> Graph:
 
 
 def used_in_year(store: Any, *, key: str, credit_code: str | None, measure: str, year: int,
-                 per_enterprise: bool) -> tuple[Decimal, list[int], list[str]]:
-    """(amount used in `year`, years with awards for the project, what it is made of) for one measure."""
+                 per_enterprise: bool, until: date | None = None, cutoff: str | None = None
+                 ) -> tuple[Decimal, list[int], list[str]]:
+    """(amount used in `year`, years with awards for the project, what it is made of) for one measure;
+    awards decided after `until` (the as-of day) did not exist yet and do not count."""
     scope_awards = (registry.awards_for_enterprise(store, credit_code) if per_enterprise and credit_code
                     else registry.awards_for_project(store, key))
-    awards = [a for a in scope_awards if a["measure"] == measure]
+    awards = [a for a in scope_awards if a["measure"] == measure and _recorded_by(a, cutoff)
+              and (until is None or a["date"] <= until.isoformat())]
     used = Decimal(0)
     parts: list[str] = []
     awarded_keys = set()
@@ -109,11 +134,12 @@ def used_in_year(store: Any, *, key: str, credit_code: str | None, measure: str,
     years = sorted({int(a["date"][:4]) for a in awards if a["project"] == key})
     if per_enterprise and credit_code:
         latest: dict[str, tuple[str, Decimal]] = {}
-        for r in store.select(PENDING_Q, {"cc": ox.Literal(credit_code), "m": ox.NamedNode(measure)}):
+        for r in store.select(PENDING_Q, {"cc": ox.Literal(credit_code), "m": ox.NamedNode(measure)},
+                              registry=True):
             k = r["key"].value
-            if k == key or k in awarded_keys or int(r["asOf"].value[:4]) != year:
-                continue
             at = r["at"].value
+            if k == key or k in awarded_keys or int(r["asOf"].value[:4]) != year or (cutoff and at >= cutoff):
+                continue
             if k not in latest or at > latest[k][0]:
                 latest[k] = (at, Decimal(r["amount"].value))
         for k, (_at, amt) in sorted(latest.items()):
@@ -126,18 +152,20 @@ def _n(d: Decimal) -> str:
     return format(d.normalize(), "f")
 
 
-def yearly_findings(store: Any, b: Bundle, data: Graph, dates: dict[str, str]) -> list[dict[str, Any]]:
+def yearly_findings(store: Any, b: Bundle, data: Graph, dates: dict[str, str],
+                    cutoff: str | None = None) -> list[dict[str, Any]]:
     """Cumulative per-year caps and year limits, across the registry."""
     out = []
     for s in submissions(b, data):
-        year = date.fromisoformat(dates.get(str(s)) or date.today().isoformat()).year
+        day = date.fromisoformat(dates.get(str(s)) or date.today().isoformat())
+        year = day.year
         key, cc = project_key(data, s), _credit_code(data, s)
         for _r, m, amount in requested(data, s):
             y = yearly(b, m)
             if y is None:
                 continue
             used, years, _parts = used_in_year(store, key=key, credit_code=cc, measure=str(m), year=year,
-                                               per_enterprise=y.per_enterprise)
+                                               per_enterprise=y.per_enterprise, until=day, cutoff=cutoff)
             label = {lang: b.label(m, lang) or str(m) for lang in ("zh", "en")}
             if y.cap_per_year is not None and (used >= y.cap_per_year or
                                                amount is not None and used + amount > y.cap_per_year):
@@ -167,14 +195,6 @@ def finding(store: Any, b: Bundle, s: URIRef, m: URIRef, value: Decimal, msg: di
             "clause": clause_ref(b, store, shape)}
 
 
-def amount_shape(b: Bundle, m: URIRef) -> URIRef:
-    """The shape that encodes measure m's amount (its caps); the measure's own shape otherwise."""
-    for s in b.shapes.subjects(PKG.encodesProvision, m):
-        if str(s).endswith("/amount"):
-            return s  # type: ignore[return-value]
-    return next((s for s in b.shapes.subjects(PKG.encodesProvision, m)), m)  # type: ignore[return-value]
-
-
 def add_to_report(report: Graph, found: list[dict[str, Any]]) -> None:
     top = next(iter(report.subjects(RDF.type, SH.ValidationReport)), None)
     if top is None:
@@ -188,19 +208,22 @@ def add_to_report(report: Graph, found: list[dict[str, Any]]) -> None:
         report.add((r, SH.value, Literal(str(f["value"]), datatype=XSD.decimal)))
         report.add((r, SH.sourceShape, URIRef(f["sourceShape"])))
         report.add((r, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
-        report.add((r, SH.resultSeverity, SH.Violation))
+        report.add((r, SH.resultSeverity, SH[f["severity"]]))
         for lang, text in f["message"].items():
             report.add((r, SH.resultMessage, Literal(text, lang=lang)))
         if f["clause"]:
             report.add((r, PROV.wasDerivedFrom, URIRef(f["clause"]["iri"])))
 
 
-def check(store: Any, data: Graph, as_of: date | None = None, engine: str = "fast") -> Outcome:
-    """validate() with the registry: prior awards as context, cumulative caps across submissions."""
+def check(store: Any, data: Graph, as_of: date | None = None, engine: str = "fast", cutoff: str | None = None) -> Outcome:
+    """validate() with the registry: prior awards as context, cumulative caps across submissions. `cutoff` (an
+    ISO timestamp) limits the registry to the records it held then: a replay sees what the decision saw."""
     b = get_bundle(store)
-    out = validate(store, data, as_of=as_of, registry_context=registry_context(store, b, data),
+    out = validate(store, data, as_of=as_of, registry_context=registry_context(store, b, data, as_of, cutoff),
                    engine=engine)  # type: ignore[arg-type]
-    found = yearly_findings(store, b, data, out.as_of)
+    own = {registry.submission_id(registry.graph_hash(data))}  # the stored copy of this very submission
+    found = (yearly_findings(store, b, data, out.as_of, cutoff)
+             + history_findings(store, b, data, out.as_of, own, cutoff))
     if not found:
         return out
     add_to_report(out.report_graph, found)

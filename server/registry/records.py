@@ -39,6 +39,9 @@ PFX = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items())
 SUBMISSION_GRAPH = BASE + "graph/submission/"
 AWARD_GRAPH = BASE + "graph/registry/award/"
 KEY_GRAPH = BASE + "graph/registry/idempotency/"
+# the registry's state: a sequence number bumped by every write (receipts say which state a decision saw)
+SEQUENCE_GRAPH = BASE + "graph/registry/sequence"
+SEQUENCE_NODE = BASE + "registry"
 RECORD = BASE + "registry/submission/"
 AWARD = BASE + "registry/award/"
 KEY = BASE + "registry/idempotency/"
@@ -58,12 +61,12 @@ def submission_graph_name(sid: str) -> str:
 def _exists(store: Any, graph: str, node: str, cls: URIRef) -> bool:
     """A record exists when its type triple (written last) is in its graph."""
     return store.ask("ASK WHERE { GRAPH ?g { ?n a ?c } }", {"g": ox.NamedNode(graph), "n": ox.NamedNode(node),
-                                                       "c": ox.NamedNode(str(cls))})
+                                                       "c": ox.NamedNode(str(cls))}, registry=True)
 
 
 def _key_exists(store: Any, graph: str, node: str) -> bool:
     return store.ask(PFX + "ASK WHERE { GRAPH ?g { ?n pkg:idempotencyKey ?k } }",
-                     {"g": ox.NamedNode(graph), "n": ox.NamedNode(node)})
+                     {"g": ox.NamedNode(graph), "n": ox.NamedNode(node)}, registry=True)
 
 
 def _write_new(store: Any, graph: str, g: Graph, node: str, cls: URIRef | None) -> None:
@@ -85,6 +88,32 @@ def _write_new(store: Any, graph: str, g: Graph, node: str, cls: URIRef | None) 
     store.replace_graph(graph, quads)
 
 
+def registry_state(store: Any) -> dict[str, Any]:
+    """{sequence, last, at}: how many writes the registry has taken, the last record and when (0 when empty)."""
+    rows = store.select(PFX + f"""SELECT ?n ?last ?at WHERE {{ GRAPH <{SEQUENCE_GRAPH}> {{
+        <{SEQUENCE_NODE}> pkg:registrySequence ?n ; pkg:lastRecord ?last ; pkg:submittedAt ?at }} }}""",
+                        registry=True)
+    if not rows:
+        return {"sequence": 0, "last": None, "at": None}
+    return {"sequence": int(rows[0]["n"].value), "last": rows[0]["last"].value, "at": rows[0]["at"].value}
+
+
+def consulted(store: Any) -> dict[str, Any]:
+    """What a receipt says of the registry a decision consulted."""
+    st = registry_state(store)
+    return {"consulted": True, "sequence": st["sequence"], "lastRecord": st["last"]}
+
+
+def _bump(store: Any, record: str) -> None:
+    """After a record is written (under the write lock): the sequence + 1, naming the record."""
+    n = registry_state(store)["sequence"] + 1
+    node, g = ox.NamedNode(SEQUENCE_NODE), ox.NamedNode(SEQUENCE_GRAPH)
+    store.replace_graph(SEQUENCE_GRAPH, [
+        ox.Quad(node, ox.NamedNode(str(PKG.registrySequence)), ox.Literal(str(n), datatype=ox.NamedNode(str(XSD.integer))), g),
+        ox.Quad(node, ox.NamedNode(str(PKG.lastRecord)), ox.NamedNode(record), g),
+        ox.Quad(node, ox.NamedNode(str(PKG.submittedAt)), ox.Literal(_now(), datatype=ox.NamedNode(str(XSD.dateTime))), g)])
+
+
 def _unskolem(term: Any, gen: str) -> Any:
     t = to_rdflib(term)
     return BNode(str(t)[len(gen):]) if isinstance(t, URIRef) and str(t).startswith(gen) else t
@@ -100,7 +129,8 @@ def _check_key(store: Any, scope: str, key: str | None, body_sha: str) -> None:
     if not key:
         return
     graph, _ = _key_node(scope, key)
-    rows = store.select(PFX + "SELECT ?g ?h WHERE { GRAPH ?g { ?k pkg:contentHash ?h } }", {"g": ox.NamedNode(graph)})
+    rows = store.select(PFX + "SELECT ?g ?h WHERE { GRAPH ?g { ?k pkg:contentHash ?h } }", {"g": ox.NamedNode(graph)},
+                        registry=True)
     if rows and rows[0]["h"].value != body_sha:
         raise Conflict("Idempotency-Key already used with a different body",
                        {"field": "Idempotency-Key", "value": key})
@@ -131,6 +161,19 @@ def claim_key(store: Any, scope: str, key: str | None, body_sha: str, target: st
 # -- submissions -----------------------------------------------------------
 def exists(store: Any, sid: str) -> bool:
     return _exists(store, submission_graph_name(sid), RECORD + sid, PKG.SubmissionRecord)
+
+
+def key_of_subject(store: Any, subject: str) -> str | None:
+    """The project key of the stored submissions about `subject` (the IRI a JSON-form id names), if any."""
+    rows = store.select(PFX + "SELECT ?key WHERE { GRAPH ?g { ?rec a pkg:SubmissionRecord ; pkg:projectKey ?key ; "
+                        f"foaf:primaryTopic {URIRef(subject).n3()} }} }} LIMIT 1", registry=True)
+    return rows[0]["key"].value if rows else None
+
+
+def project_known(store: Any, key: str) -> bool:
+    """Whether a stored submission has this project key."""
+    return store.ask(PFX + f"ASK {{ GRAPH ?g {{ ?rec a pkg:SubmissionRecord ; pkg:projectKey {Literal(key).n3()} }} }}",
+                     registry=True)
 
 
 def store_submission(store: Any, *, sha256: str, fmt: str, data: Graph, subject: str | None,
@@ -165,6 +208,7 @@ def store_submission(store: Any, *, sha256: str, fmt: str, data: Graph, subject:
             if subject:
                 g.add((rec, FOAF_TOPIC, URIRef(subject)))
             _write_new(store, graph, g, str(rec), PKG.SubmissionRecord)
+            _bump(store, str(rec))
         _save_key(store, "submission", idempotency_key, ghash, RECORD + sid)
     return sid, created
 
@@ -242,6 +286,7 @@ def record_award(store: Any, *, project_key: str, measure: str, amount: Decimal,
                 g.add((a, PKG.creditCode, Literal(credit_code)))
             g.add((a, PKG.submittedAt, Literal(_now(), datatype=XSD.dateTime)))
             _write_new(store, graph, g, str(a), PKG.AwardRecord)
+            _bump(store, str(a))
         _save_key(store, "award", idempotency_key, body_sha, AWARD + aid)
     award = {"id": aid, "iri": AWARD + aid, "project": project_key, "measure": measure,
              "amount": float(amount), "date": when.isoformat(), "creditCode": credit_code}
@@ -249,8 +294,9 @@ def record_award(store: Any, *, project_key: str, measure: str, amount: Decimal,
 
 
 AWARDS_Q = PFX + """
-SELECT ?a ?key ?m ?amount ?date ?cc WHERE {
+SELECT ?a ?key ?m ?amount ?date ?cc ?at WHERE {
   ?a a pkg:AwardRecord ; pkg:projectKey ?key ; pkg:measure ?m ; pkg:amount ?amount ; pkg:awardDate ?date .
+  OPTIONAL { ?a pkg:submittedAt ?at }
   OPTIONAL { ?a pkg:creditCode ?cc }
   FILTER (STRSTARTS(STR(?a), "AWARD_BASE"))
 } ORDER BY ?date ?a""".replace("AWARD_BASE", AWARD)  # the registry's own award records, never a submission's triples
@@ -259,16 +305,17 @@ SELECT ?a ?key ?m ?amount ?date ?cc WHERE {
 def _award_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{"id": r["a"].value.rsplit("/", 1)[-1], "iri": r["a"].value, "project": r["key"].value,
              "measure": r["m"].value, "amount": Decimal(r["amount"].value), "date": r["date"].value,
-             "creditCode": r["cc"].value if "cc" in r else None} for r in rows]
+             "creditCode": r["cc"].value if "cc" in r else None,
+             "recordedAt": r["at"].value if "at" in r else None} for r in rows]
 
 
 def awards_for_project(store: Any, project_key: str) -> list[dict[str, Any]]:
-    return _award_rows(store.select(AWARDS_Q, {"key": ox.Literal(project_key)}))
+    return _award_rows(store.select(AWARDS_Q, {"key": ox.Literal(project_key)}, registry=True))
 
 
 def awards_for_enterprise(store: Any, credit_code: str) -> list[dict[str, Any]]:
     q = AWARDS_Q.replace("OPTIONAL { ?a pkg:creditCode ?cc }", "?a pkg:creditCode ?cc .")
-    return _award_rows(store.select(q, {"cc": ox.Literal(credit_code)}))
+    return _award_rows(store.select(q, {"cc": ox.Literal(credit_code)}, registry=True))
 
 
 def _now() -> str:

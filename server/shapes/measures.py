@@ -7,7 +7,7 @@ from policykg.namespaces import PKG, SH
 from policykg.shapes import text as T
 from policykg.shapes.build import Writer, date_literal, requesters, select, shape_iri
 from policykg.shapes.model import Corpus, Doc
-from policykg.validation import PARAMS, formula, inputs
+from policykg.validation import PARAMS, formula, input_property, inputs, parts_of
 
 
 def measure_shapes(w_for: dict[str, Writer], c: Corpus) -> None:
@@ -107,6 +107,25 @@ YEAR_Q = """SELECT $this ?value ?cpy (SUM(?x) AS ?prev) WHERE {{
 }} GROUP BY $this ?value ?cpy HAVING (SUM(?x) + ?value > ?cpy)"""
 
 
+def parts_query(m: URIRef, params: dict) -> str:
+    """AMOUNT_Q for a measure computed per part (pkg:ratePart): Σ rate_i × part_i when every part is
+    declared, then floor and caps; with a part missing, the caps only (the missing part is its own Violation)."""
+    parts = params["parts"]
+    opt = "\n".join(f"  OPTIONAL {{ $this <{b}> ?v{i} }}" for i, (_, b) in enumerate(parts))
+    bound = " && ".join(f"BOUND(?v{i})" for i in range(len(parts)))
+    total = " + ".join(f"{r} * ?v{i}" for i, (r, _) in enumerate(parts))
+    floor = params.get("floor")
+    floored = f"IF(?computed < {floor}, {floor}, ?computed)" if floor is not None else "?computed"
+    caps = [str(params[k]) for k in ("cap", "capPerYear") if params.get(k) is not None]
+    mx = "?floored"
+    for cap in caps:
+        mx = f"IF(BOUND(?floored) && ?floored < {cap}, ?floored, {cap})" if mx == "?floored" else \
+            f"IF({mx} < {cap}, {mx}, {cap})"
+    return (f"SELECT $this ?value ?max WHERE {{\n  $this pkg:requests ?req . ?req pkg:measure <{m}> ; "
+            f"pkg:amount ?value .\n{opt}\n  BIND (IF({bound}, {total}, ?none) AS ?computed)\n"
+            f"  BIND ({floored} AS ?floored)\n  BIND ({mx} AS ?max)\n  FILTER (BOUND(?max) && ?value > ?max)\n}}")
+
+
 def per_enterprise_year(w: Writer, m: URIRef, zh: str, en: str) -> None:
     """A per-enterprise cap per year counts the awards of the registry to the same enterprise that year."""
     c = w.c
@@ -127,6 +146,8 @@ def amount(w: Writer, m: URIRef) -> None:
     params = {k: c.g.value(m, p) for k, p in PARAMS.items() if c.g.value(m, p) is not None}
     if c.g.value(m, PKG.perUnit) is not None:
         params["perUnit"] = c.g.value(m, PKG.perUnit)
+    if parts_of(c.g, m):
+        params["parts"] = parts_of(c.g, m)
     zh, en = formula(params, "zh", c.property_label), formula(params, "en", c.property_label)
     if zh is None:
         return
@@ -137,12 +158,12 @@ def amount(w: Writer, m: URIRef) -> None:
                (f"申请“{c.label(m, 'zh')}”{{?value}}万元，超过按条款计算的上限{{?max}}万元（上限 = {zh}）",
                 f"The amount requested under “{c.label(m, 'en')}”, {{?value}} 万元, exceeds the maximum of "
                 f"{{?max}} 万元 computed from the clause (maximum = {en})"), clauses, [m])
-    w.sparql(iri, "sparql", AMOUNT_Q.format(m=m))
+    w.sparql(iri, "sparql", parts_query(m, params) if params.get("parts") else AMOUNT_Q.format(m=m))
     w.target(iri, target)
     if "capPerYear" in params and str(c.g.value(m, PKG.capScope) or "") == "per-enterprise":
         per_enterprise_year(w, m, zh, en)
     for key in inputs(params):
-        p = params[key]
+        p = input_property(params, key)
         if not isinstance(p, URIRef):
             continue
         pz, pe = c.property_label(p, "zh"), c.property_label(p, "en")

@@ -1,4 +1,4 @@
-"""The named query library (docs/architecture.md, §4.5): queries/<name>.rq with a strict `#+ ` YAML header.
+"""The named query library (docs/architecture.md (house style)): queries/<name>.rq with a strict `#+ ` YAML header.
 
 Header keys: summary, description (required, non-empty), tags (list), params (a
 mapping name -> {type, default, description, scheme}), clauses (clause IRIs the query

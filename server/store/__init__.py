@@ -6,5 +6,6 @@ from policykg.store.base import VERSION_Q, Store, is_corpus_graph
 from policykg.store.embedded import OxiStore
 from policykg.store.factory import corpus_store, open_store
 from policykg.store.remote import RemoteStore
+from policykg.store.views import RegistryHidden
 
-__all__ = ["OxiStore", "RemoteStore", "Store", "VERSION_Q", "corpus_store", "is_corpus_graph", "open_store"]
+__all__ = ["OxiStore", "RegistryHidden", "RemoteStore", "Store", "VERSION_Q", "corpus_store", "is_corpus_graph", "open_store"]

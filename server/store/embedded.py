@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from policykg.corpus import META_GRAPH, corpus_version, iter_corpus_quads
 from policykg.errors import StoreInUse
-from policykg.store.base import VERSION_Q, is_replaced_on_reload
+from policykg.store.base import VERSION_Q, is_corpus_graph, is_replaced_on_reload
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,7 @@ class OxiStore:
         # Called with the graph name after each write (None: everything changed), e.g. by the
         # SPARQL query workers (server/endpoint/executor.py) that keep copies of the store in step.
         self.listeners: list[Callable[[str | None], None]] = []
+        self._corpus: list[ox.NamedNode] | None = None  # the corpus graphs, the dataset of every read but the registry's
         if path is not None:
             path.mkdir(parents=True, exist_ok=True)
             try:
@@ -64,6 +65,8 @@ class OxiStore:
         return True
 
     def _changed(self, graph: str | None) -> None:
+        if graph is None or is_corpus_graph(graph):
+            self._corpus = None
         for fn in list(self.listeners):
             fn(graph)
 
@@ -71,17 +74,30 @@ class OxiStore:
         return self.ox.contains_named_graph(ox.NamedNode(g))
 
     # -- queries ----------------------------------------------------------
-    def raw_query(self, query: str, **kw: Any) -> Any:
-        kw.setdefault("use_default_graph_as_union", True)
+    def corpus_graphs(self) -> list[ox.NamedNode]:
+        if self._corpus is None:
+            self._corpus = [ox.NamedNode(g) for g in self.named_graphs() if is_corpus_graph(g)]
+        return self._corpus
+
+    def raw_query(self, query: str, *, registry: bool = False, **kw: Any) -> Any:
+        """Reads the corpus graphs only (the default graph is their union; no other graph can be named),
+        unless `registry`: the registry's own code reads every graph (docs/architecture.md (security))."""
+        if registry:
+            kw.setdefault("use_default_graph_as_union", True)
+        else:
+            graphs = self.corpus_graphs()
+            kw.setdefault("default_graph", graphs)
+            kw.setdefault("named_graphs", graphs)
         return self.ox.query(query, **kw)
 
-    def select(self, query: str, bindings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        res = self.raw_query(query, substitutions=_subs(bindings))
+    def select(self, query: str, bindings: dict[str, Any] | None = None, *,
+               registry: bool = False) -> list[dict[str, Any]]:
+        res = self.raw_query(query, substitutions=_subs(bindings), registry=registry)
         names = [v.value for v in res.variables]
         return [{n: row[n] for n in names if row[n] is not None} for row in res]
 
-    def ask(self, query: str, bindings: dict[str, Any] | None = None) -> bool:
-        return bool(self.raw_query(query, substitutions=_subs(bindings)))
+    def ask(self, query: str, bindings: dict[str, Any] | None = None, *, registry: bool = False) -> bool:
+        return bool(self.raw_query(query, substitutions=_subs(bindings), registry=registry))
 
     # -- graphs -----------------------------------------------------------
     def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> None:

@@ -55,6 +55,7 @@ from policykg.errors import BadInput, PolicyKGError, QueryTimeout
 from policykg.namespaces import BASE, PREFIXES
 from policykg.sparql import Answer, QueryJob, bind_with_values, serialize, serialize_ntriples
 from policykg.store.base import VERSION_Q, is_replaced_on_reload
+from policykg.store.embedded import OxiStore
 
 CHUNK = 500  # triples per update request
 XML_RESULTS = "application/sparql-results+xml"
@@ -80,6 +81,10 @@ class RemoteStore:
         self.user, self.password = settings.remote_user, settings.remote_password
         self.timeout_s = settings.query_timeout_s
         self._digest = False  # switched on when the server challenges for Digest
+        # The corpus reads (every read but the registry's own) are answered from a copy of the corpus
+        # in memory (~40 MB), loaded by ensure_corpus: Virtuoso's dataset clauses cannot be trusted to
+        # keep the submission graphs out (see above), and this copy holds nothing else by construction.
+        self.corpus: Any = None
 
     # -- HTTP -------------------------------------------------------------
     def _request(self, url: str, text: str, accept: str | None = None,
@@ -134,12 +139,17 @@ class RemoteStore:
             raise RemoteStoreError(f"unreadable results from the remote store: {e}") from None
 
     # -- the Store protocol -------------------------------------------------
-    def select(self, query: str, bindings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    def select(self, query: str, bindings: dict[str, Any] | None = None, *,
+               registry: bool = False) -> list[dict[str, Any]]:
+        if not registry and self.corpus is not None:
+            return self.corpus.select(query, bindings)
         res = self._results(bind_with_values(query, _terms(bindings)))
         names = [v.value for v in res.variables]
         return [{n: row[n] for n in names if row[n] is not None} for row in res]
 
-    def ask(self, query: str, bindings: dict[str, Any] | None = None) -> bool:
+    def ask(self, query: str, bindings: dict[str, Any] | None = None, *, registry: bool = False) -> bool:
+        if not registry and self.corpus is not None:
+            return self.corpus.ask(query, bindings)
         return bool(self._results(bind_with_values(query, _terms(bindings))))
 
     def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> None:
@@ -165,12 +175,16 @@ class RemoteStore:
         return sorted(r["g"].value for r in res if isinstance(r["g"], ox.NamedNode) and r["g"].value.startswith(BASE))
 
     def stored_version(self) -> str | None:
-        rows = self.select(VERSION_Q)
+        rows = self.select(VERSION_Q, registry=True)  # the remote store's own, not the copy's
         return rows[0]["v"].value if rows else None
 
     def ensure_corpus(self, root: Path) -> bool:
         """Load the corpus if the remote store lacks this version; the version triple goes in last."""
         version = corpus_version(root)
+        if self.corpus is None:
+            copy = OxiStore(None)
+            copy.ensure_corpus(root)
+            self.corpus = copy
         if self.stored_version() == version:
             return False
         by_graph: dict[str, list[ox.Quad]] = defaultdict(list)

@@ -3,7 +3,7 @@ the JSON form (its fields, its @context) and plain JSON-LD/Turtle/N-Triples/RDF-
 ontology-range checks of every literal.
 """
 from policykg.submission.fields import FieldInfo, catalog, labels, unit
-from policykg.submission.jsonform import COMMON, CONTEXT, RENOVATION
+from policykg.submission.jsonform import COMMON, CONTEXT, RENOVATION, TYPES, subject_iri
 from policykg.submission.parse import (
     MEDIA_TYPES,
     Parsed,
@@ -16,4 +16,4 @@ from policykg.submission.parse import (
     to_rdflib,
 )
 
-__all__ = ["FieldInfo", "catalog", "labels", "unit", "COMMON", "CONTEXT", "MEDIA_TYPES", "Parsed", "RENOVATION", "batch_items", "check_bytes", "load_json", "media_format", "parse_submission", "to_ox", "to_rdflib"]
+__all__ = ["FieldInfo", "catalog", "labels", "unit", "COMMON", "CONTEXT", "MEDIA_TYPES", "Parsed", "RENOVATION", "TYPES", "subject_iri", "batch_items", "check_bytes", "load_json", "media_format", "parse_submission", "to_ox", "to_rdflib"]

@@ -11,8 +11,8 @@ from typing import Any
 from policykg.submission.jsonform import COMMON, NESTED, NESTED_PROPERTY, PROPERTY, TYPES
 
 PKG = "https://w3id.org/policykg/ontology#"
-UNIT_RE = re.compile(r"(元/m²|万元|m²|tce|0\.\.1|years|\bm\b)")
-UNIT_ZH = {"0..1": "0–1", "years": "年", "m": "m"}
+UNIT_RE = re.compile(r"(万元/m²|元/m²|万元|m²|tce|tonnes of standard coal|0\.\.1|years|days|\bm\b)")
+UNIT_ZH = {"0..1": "0–1", "years": "年", "days": "天", "tonnes of standard coal": "tce", "m": "m"}
 LABELS_Q = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?p ?l ?c WHERE { ?p rdfs:label ?l . OPTIONAL { ?p rdfs:comment ?c FILTER(langMatches(lang(?c), "en")) }
   FILTER(STRSTARTS(STR(?p), "https://w3id.org/policykg/ontology#")) }"""
@@ -55,6 +55,8 @@ def labels(store: Any) -> dict[str, dict[str, str]]:
 def unit(comment: str, kind: str) -> str:
     if kind == "share":
         return "0–1"
+    if kind == "boolean":
+        return ""
     found = UNIT_RE.findall(comment or "")
     return UNIT_ZH.get(found[-1], found[-1]) if found else ""
 

@@ -48,6 +48,9 @@ RENOVATION = {
     "energySavingRate": "share", "ownerConsentAreaShare": "share", "ownerConsentHeadcountShare": "share",
     "financeLeaseAmount": "decimal", "loanAmount": "decimal", "loanInterestRate": "share", "lprRate": "share",
     "loanYears": "decimal",
+    # a district bundle's fixed-asset investment by part (京发改规〔2023〕12号 二、（四）1: 10% / 30% / 30%), 万元
+    "lowEfficiencyBuildingInvestment": "decimal", "oldFactoryInvestment": "decimal",
+    "infrastructureInvestment": "decimal",
 }
 TYPES: dict[str, dict[str, str]] = {
     "RenovationProject": RENOVATION,

@@ -1,4 +1,4 @@
-"""Untrusted bytes -> an rdflib.Graph of one submission (docs/architecture.md "a submission flows", §3).
+"""Untrusted bytes -> an rdflib.Graph of one submission (docs/architecture.md "How a submission flows").
 
 Formats by Content-Type: the JSON form (`application/json`), JSON-LD
 (`application/ld+json`), Turtle, N-Triples and RDF/XML. Checks, in order:

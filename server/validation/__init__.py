@@ -2,10 +2,19 @@
 gives validation (built once per corpus version), the engines (pySHACL reference and the fast
 path), SPARQL targets, SHACL-SPARQL constraints, messages with their clauses, amounts and receipts.
 """
-from policykg.validation.amounts import PARAMS, formula, inputs, max_amount
+from policykg.validation.amounts import (
+    PARAMS,
+    formula,
+    input_property,
+    inputs,
+    max_amount,
+    measure_params,
+    no_amount,
+    parts_of,
+)
 from policykg.validation.bundle import Bundle, get_bundle
 from policykg.validation.engine import Outcome, project_key, submissions, validate
 from policykg.validation.messages import SEVERITY, clause_ref, term_json
 from policykg.validation.receipt import parse_as_of, receipt
 
-__all__ = ["Bundle", "Outcome", "PARAMS", "SEVERITY", "clause_ref", "formula", "get_bundle", "inputs", "max_amount", "parse_as_of", "project_key", "receipt", "submissions", "term_json", "validate"]
+__all__ = ["Bundle", "Outcome", "PARAMS", "SEVERITY", "clause_ref", "formula", "get_bundle", "input_property", "inputs", "max_amount", "measure_params", "no_amount", "parts_of", "parse_as_of", "project_key", "receipt", "submissions", "term_json", "validate"]

@@ -28,8 +28,14 @@ SELECT ?m ?s ?p ?o WHERE {
     VALUES ?p { rdf:type rdfs:label pkg:slug pkg:kind pkg:definedIn pkg:rate pkg:rateBase pkg:perUnitAmount
                 pkg:perUnitBase pkg:perUnit pkg:floor pkg:cap pkg:capScope pkg:capPerYear pkg:maxYears
                 pkg:rateIsMaximum pkg:exclusiveWith
-                pkg:rateProperty pkg:rateCeilingProperty pkg:yearsProperty }
+                pkg:rateProperty pkg:rateCeilingProperty pkg:yearsProperty pkg:ratePart }
     BIND (?m AS ?s) }
+  UNION
+  { ?s a pkg:SupportCeiling ; pkg:appliesToMeasure ?m ; ?p ?o .
+    VALUES ?p { rdf:type pkg:cap pkg:capScope } }
+  UNION
+  { ?m pkg:ratePart ?s . ?s ?p ?o .
+    VALUES ?p { rdf:type pkg:rate pkg:rateBase } }
   UNION
   { ?doc ?p ?o .
     VALUES ?p { eli:id_local eli:first_date_entry_in_force eli:date_no_longer_in_force pkg:slug }
@@ -65,7 +71,7 @@ _BUNDLES: dict[tuple[int, str], Bundle] = {}
 def get_bundle(store: Any) -> Bundle:
     """The bundle for `store`'s corpus version (built on first use, then cached)."""
     version = store_version(store)
-    key = (id(store), version)
+    key = (id(getattr(store, "base", store)), version)
     with _LOCK:
         b = _BUNDLES.get(key)
         if b is None:

@@ -102,7 +102,8 @@ def clause_ref(b: Bundle, store: Any, shape: Node) -> dict[str, Any] | None:
         return None
     c = str(clauses[0])
     ref = catalog(store).clause_ref(c) or {}
-    return {"iri": c, "documentNumber": ref.get("documentNumber"), "label": ref.get("fullLabel") or ref.get("label"),
+    return {"iri": c, "documentNumber": ref.get("documentNumber"), "documentLabel": ref.get("documentLabel"),
+            "label": ref.get("fullLabel") or ref.get("label"),
             "text": b.clause_text.get(c), "document": ref.get("document")}
 
 

@@ -40,10 +40,13 @@ def parse_as_of(value: str | None, field: str = "asOf") -> date | None:
 
 
 def receipt(store: Any, *, input_sha256: str, as_of: date | None, timestamp: datetime | None = None,
-            corpus: str | None = None, mode: str | None = None) -> dict[str, Any]:
-    """The receipt attached to every validation and eligibility response."""
+            corpus: str | None = None, mode: str | None = None, registry: dict[str, Any] | None = None
+            ) -> dict[str, Any]:
+    """The receipt attached to every validation and eligibility response; `registry` says whether the registry
+    was consulted and in which state ({consulted, sequence, lastRecord}), so a decision can be replayed."""
     ts = timestamp or datetime.now(UTC)
     return {
+        "registry": registry or {"consulted": False},
         "corpusVersion": corpus if corpus is not None else corpus_version(store),
         # mode "fast": pySHACL for core shapes, SHACL-SPARQL on pyoxigraph (proved equal to pySHACL alone)
         "engine": {"name": "pyshacl", "version": _version("pyshacl"), "mode": mode or "pyshacl"},

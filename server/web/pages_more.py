@@ -131,7 +131,8 @@ async def validate_submit(request: Request) -> HTMLResponse:
     groups: dict[str, list[dict[str, Any]]] = {}
     for res in (report or {}).get("results", []) if isinstance(report, dict) else []:
         clause = res.get("clause") or {}
-        groups.setdefault(clause.get("documentNumber") or "（未关联条款 no clause）", []).append(res)
+        groups.setdefault(clause.get("documentLabel") or clause.get("documentNumber") or "（未关联条款 no clause）",
+                          []).append(res)
     return render("validate.html", mode=mode, text=text, fmt=fmt, form=fields, ctype=ctype, report=report,
                   groups=groups, elig=elig, errors=errors, **ctx)
 
@@ -152,7 +153,8 @@ async def validate_report(request: Request) -> Response:
     accept = "text/turtle" if fmt == "turtle" else "application/json"
     ans = await call_api(request, "POST", "/api/validate", text.encode(), {"content-type": ctype, "accept": accept})
     if not ans.ok:
-        return Response(ans.body, status_code=ans.status, media_type="application/json")
+        auth = {"WWW-Authenticate": 'Bearer realm="policykg"'} if ans.status == 401 else None
+        return Response(ans.body, status_code=ans.status, media_type="application/json", headers=auth)
     body = ans.body
     if fmt == "json":
         el = await call_api(request, "POST", "/api/eligibility", text.encode(), {"content-type": ctype,
@@ -172,7 +174,7 @@ async def query_page(request: Request, name: str | None = None, run: int = 0, qu
     if name and chosen is None:
         raise NotFound(f"no query {name!r}", {"name": name, "known": sorted(library)})
     params = {k[2:]: v for k, v in request.query_params.items() if k.startswith("p_")}  # "" = unbound
-    result, error = None, None
+    result, error, status = None, None, 200
     if chosen is None and query is not None:
         if run:
             result, error = await _run_text(request, query)
@@ -184,10 +186,21 @@ async def query_page(request: Request, name: str | None = None, run: int = 0, qu
             ans = await call_api(request, "GET", f"/api/queries/{chosen.name}", query=params,
                                  headers={"accept": ANY_RESULT})
             result, error = _answer(ans)
+            if ans.status in (401, 403):  # a registry query: the page answers like the API (applicants' data)
+                status = ans.status
+    return library_page(request, library, chosen, params, result, error, status)
+
+
+def library_page(request: Request, library: dict, chosen: Any, params: dict[str, str], result: Any,
+                 error: str | None, status: int = 200) -> HTMLResponse:
+    """The page of a library query (a registry query's 401/403 answered as such, with its challenge)."""
     text = "\n".join(ln for ln in chosen.text.splitlines() if not ln.startswith("#+")).strip() if chosen else ""
-    return render("query.html", library=library, chosen=chosen, params=params, text=text, choices=_choices(request),
-                  result=result, error=error, sparql=has_route(request, "/sparql", "POST"), formats=RESULT_TYPES,
-                  editor=editor.config(library, request.app.state.store))
+    page = render("query.html", status=status, library=library, chosen=chosen, params=params, text=text,
+                  choices=_choices(request), result=result, error=error, sparql=has_route(request, "/sparql", "POST"),
+                  formats=RESULT_TYPES, editor=editor.config(library, request.app.state.store))
+    if status == 401:
+        page.headers["WWW-Authenticate"] = 'Bearer realm="policykg"'
+    return page
 
 
 def _choices(request: Request) -> dict[str, list[tuple[str, str]]]:
@@ -239,12 +252,16 @@ async def query_prefixes() -> Response:
 @router.api_route("/query/download", methods=["GET", "POST"])
 async def query_download(request: Request) -> Response:
     data = dict(request.query_params)
+    if "token" in data:
+        raise BadInput("send the token in the form body or an Authorization header, never in a URL", {"param": "token"})
     if request.method == "POST":
         data.update({k: v for k, v in (await request.form()).items() if isinstance(v, str)})
     fmt = data.get("format", "csv")
     if fmt not in RESULT_TYPES:
         raise BadInput("unknown format", {"format": fmt, "known": sorted(RESULT_TYPES)})
     headers = {"accept": RESULT_TYPES[fmt]}
+    if data.get("token", "").strip():  # a registry query's page: the token typed into its form
+        headers["authorization"] = f"Bearer {data['token'].strip()}"
     if data.get("name"):
         params = {k[2:]: v for k, v in data.items() if k.startswith("p_")}
         ans = await call_api(request, "GET", f"/api/queries/{data['name']}", query=params, headers=headers)
@@ -252,7 +269,8 @@ async def query_download(request: Request) -> Response:
         headers["content-type"] = "application/sparql-query"
         ans = await call_api(request, "POST", "/sparql", data.get("query", "").encode(), headers)
     if not ans.ok:
-        return Response(ans.body, status_code=ans.status, media_type="application/json")
+        auth = {"WWW-Authenticate": 'Bearer realm="policykg"'} if ans.status == 401 else None
+        return Response(ans.body, status_code=ans.status, media_type="application/json", headers=auth)
     filename = f"{data.get('name') or 'results'}.{EXT[fmt]}"
     return Response(ans.body, media_type=ans.content_type or RESULT_TYPES[fmt],
                     headers={"content-disposition": f'attachment; filename="{filename}"'})

@@ -53,7 +53,10 @@ class ApiAnswer:
 async def call_api(request: Request, method: str, path: str, body: bytes = b"",
                    headers: dict[str, str] | None = None, query: dict[str, Any] | None = None) -> ApiAnswer:
     """One request to this same app through ASGI (routing, error handlers and limits included)."""
-    hdrs = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in (headers or {}).items()]
+    headers = dict(headers or {})
+    if "authorization" in request.headers and not any(k.lower() == "authorization" for k in headers):
+        headers["authorization"] = request.headers["authorization"]  # the page acts for its caller
+    hdrs = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
     hdrs.append((b"content-length", str(len(body)).encode()))
     scope = {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from policykg.app import create_app
-from policykg.config import Settings
+from tests.conftest import Auth
 
 ROOT = Path(__file__).resolve().parents[2]
 M12 = "https://w3id.org/policykg/doc/jfgg/2023/12/measure/"
@@ -23,8 +23,10 @@ OLD_FACTORY = {
 
 
 @pytest.fixture(scope="module")
-def client() -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(store="memory", corpus_root=ROOT))) as c:
+def client(role_tokens, tmp_path_factory) -> Iterator[TestClient]:
+    """Sends the admin token: awards are recorded, and eligibility reads the registry (registryConsulted)."""
+    auth = Auth(role_tokens, tmp_path_factory.mktemp("eligibility"))
+    with TestClient(create_app(auth.settings()), headers=auth.headers("admin")) as c:
         yield c
 
 
@@ -58,7 +60,8 @@ def test_the_old_factory_subsidy_is_30_percent_of_investment_capped_at_5000(clie
 
 
 def test_ten_percent_of_exactly_50000_reaches_the_cap_of_5000(client: TestClient) -> None:
-    m = measure(elig(client, project(fixedAssetInvestment=50000)), "jfgg-2023-12-investment-subsidy-district-bundle")
+    body = project(projectType="low-efficiency-building", floorArea=25000, fixedAssetInvestment=50000)
+    m = measure(elig(client, body), "jfgg-2023-12-investment-subsidy-low-efficiency-building")
     assert (m["maxAmount"], m["computation"]) == (5000, "min(10% × 50000 万元 = 5000 万元, 5000 万元) = 5000 万元")
 
 
@@ -145,13 +148,13 @@ def test_a_per_enterprise_yearly_cap_leaves_what_the_registry_does_not_hold(clie
                    applicant={"name": "丙", "creditCode": "91110000000000007W"})
     slug = "jjxj-2022-old-factory-finance-lease-subsidy"
     assert measure(elig(client, body), slug)["maxAmount"] == 1000
-    client.post("/api/awards", json={"project": "91110000000000007W/L-8", "measure": slug, "amount": 600,
-                                     "date": "2024-01-15"})
+    assert client.post("/api/awards", json={"project": "91110000000000007W/L-8", "measure": slug, "amount": 600,
+                                            "date": "2024-01-15", "external": True}).status_code == 201
     m = measure(elig(client, body), slug)
     assert (m["status"], m["maxAmount"]) == ("needs-review", 400)  # land use unchanged: a person judges it
     assert m["registry"]["used"] == 600 and "1000万元 − 600万元) = 400万元" in m["computation"]
-    client.post("/api/awards", json={"project": "91110000000000007W/L-7", "measure": slug, "amount": 400,
-                                     "date": "2024-03-15"})
+    assert client.post("/api/awards", json={"project": "91110000000000007W/L-7", "measure": slug, "amount": 400,
+                                            "date": "2024-03-15", "external": True}).status_code == 201
     full = measure(elig(client, body), slug)
     assert (full["eligible"], full["maxAmount"]) == (False, 0)
 

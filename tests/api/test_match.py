@@ -41,6 +41,7 @@ def test_the_cli_gives_the_same_answer_as_the_api(client, tmp_path):
                           capture_output=True, text=True, timeout=300, env=env, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-2000:]
     api = client.post("/api/match", json=EXAMPLE, headers={"accept-language": "en"}).json()
+    assert api.pop("registryConsulted") is False  # anonymous: like the CLI, which has no registry
     assert json.loads(done.stdout) == api
     text = subprocess.run([sys.executable, "-m", "policykg.cli", "match", str(path), "--lang", "en"],
                           capture_output=True, text=True, timeout=300, env=env, cwd=ROOT).stdout

@@ -22,7 +22,7 @@ def test_a_hand_edited_clause_file_is_reported(corpus_copy: Path) -> None:
     f.write_text(f.read_text(encoding="utf-8").replace("第五条", "第伍条", 1), encoding="utf-8")
     probs = _problems(corpus_copy, "clause-files")
     assert probs == ["[clause-files] policies/clauses/jfgg-2023-7.ttl: differs from a fresh segmentation "
-                     "of the source (run `python -m policykg.corpus.segment`)"]
+                     "of the source (run `python -m policykg.corpus`)"]
 
 
 def test_a_provision_derived_from_another_documents_clause_is_reported(corpus_copy: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 from policykg.store import OxiStore
@@ -44,4 +45,21 @@ def test_building_the_distribution_prints_no_warning_of_ours(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     out = done.stdout + done.stderr
     assert "Warning" not in out and "deprecated" not in out, out[-3000:]
-    assert len(list(tmp_path.glob("policykg-*.whl"))) == 1
+    (wheel,) = tmp_path.glob("policykg-*.whl")
+    with zipfile.ZipFile(wheel) as z:
+        tops = {n.split("/", 1)[0] for n in z.namelist() if not n.startswith("policykg-")}
+        assert tops == {"policykg"}  # nothing named `server` lands in site-packages
+        assert "policykg/web/templates/base.html" in z.namelist() and "policykg/web/static/style.css" in z.namelist()
+        entry = next(n for n in z.namelist() if n.endswith("entry_points.txt"))
+        assert "policykg = policykg.cli:main" in z.read(entry).decode()
+    # installed from the wheel (not the checkout): `import policykg` and `policykg --help` work
+    target = tmp_path / "site"
+    done = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
+                          capture_output=True, text=True, timeout=300, env=ENV)
+    assert done.returncode == 0, done.stderr[-2000:]
+    env = {**ENV, "PYTHONPATH": str(target)}
+    code = "import policykg, sys; print(policykg.__file__); from policykg.cli import main; sys.exit(main(['--help']))"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.splitlines()[0] == str(target / "policykg" / "__init__.py")
+    assert "usage: policykg" in run.stdout

@@ -46,7 +46,7 @@ def test_a_violation_exits_1_with_the_clause_label_number_and_text(tmp_path: Pat
     _, bad, _ = _files(tmp_path)
     assert main(["validate", str(bad), "--lang", "en"]) == 1
     out = capsys.readouterr().out
-    assert "does not conform (1 violations" in out
+    assert "does not conform (1 violation, 0 warnings, 0 infos)" in out
     assert "[Violation] Renovated area of an old factory must exceed 3,000 m²" in out
     assert "京发改规〔2023〕12号 二、（一）2. <https://w3id.org/policykg/doc/jfgg/2023/12/2/1/2>" in out
     assert "“2.老旧厂房改造项目。" in out

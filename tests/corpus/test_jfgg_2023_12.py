@@ -165,15 +165,36 @@ def test_old_factories_and_supporting_infrastructure_get_30_percent_capped_at_50
                                               B + "concept/project-type/supporting-infrastructure"}
 
 
-def test_district_bundles_get_the_conservative_10_percent_with_the_ambiguity_recorded(store) -> None:
+def test_infrastructure_is_supported_only_inside_a_district_bundle(store) -> None:
+    # 二、（一）支持类型 lists 1. 低效楼宇 2. 老旧厂房 3. 片区统筹（…以及道路、绿化等配套基础设施整体改造）
+    crit = _props(store, c("supported-project-type"))
+    assert _one(crit, "wasDerivedFrom") == DOC + "/2/1"
+    assert set(crit["allowedValue"]) == {B + "concept/project-type/low-efficiency-building",
+                                         B + "concept/project-type/old-factory",
+                                         B + "concept/project-type/district-bundle"}
+    assert "chosenReading" in crit
+    for name in ("investment-subsidy-old-factory-and-infrastructure", "loan-interest-subsidy"):
+        assert c("supported-project-type") in _props(store, m(name))["hasCriterion"]
+    assert "道路、绿化等配套基础设施" in _clause_text(store, DOC + "/2/1/3")
+
+
+def test_district_bundles_get_10_percent_of_the_building_part_and_30_percent_of_the_rest(store) -> None:
+    # 二、（四）1. 低效楼宇改造项目 … 10% … 老旧厂房改造和配套基础设施改造项目 … 30% … 最高不超过 5000万元
     p = _props(store, m("investment-subsidy-district-bundle"))
-    assert _num(p, "rate") == Decimal("0.10")
+    assert "rate" not in p and "rateBase" not in p
     assert _num(p, "cap") == 5000
     assert set(p["appliesToProjectType"]) == {B + "concept/project-type/district-bundle"}
+    parts = {}
+    for part in p["ratePart"]:
+        q = _props(store, part)
+        parts[_one(q, "rateBase").rsplit("#", 1)[-1]] = _num(q, "rate")
+        assert _one(q, "wasDerivedFrom") == DOC + "/2/4/1"
+    assert parts == {"lowEfficiencyBuildingInvestment": Decimal("0.10"), "oldFactoryInvestment": Decimal("0.30"),
+                     "infrastructureInvestment": Decimal("0.30")}
     langs = {r["a"].language for r in store.select(
         PREFIXES + f"SELECT ?a WHERE {{ <{m('investment-subsidy-district-bundle')}> pkg:ambiguity ?a }}")}
     assert langs == {"zh", "en"}
-    assert "chosenReading" in p
+    assert "Per part" in _one(p, "chosenReading")
 
 
 def test_the_loan_interest_subsidy_runs_at_most_2_years_and_5000_in_total(store) -> None:

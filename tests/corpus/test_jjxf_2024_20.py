@@ -98,6 +98,7 @@ def test_data_center_retrofit_award_mirrors_the_energy_saving_parameters(store: 
 @pytest.mark.parametrize("name,ptype", [
     ("energy-saving-reward-listed", "energy-saving"),
     ("green-retrofit-reward-listed", "green-retrofit"),
+    ("data-center-retrofit-reward-listed", "data-center-retrofit"),  # 三（三） read as covering 二（三）
 ])
 def test_listed_enterprises_get_the_rate_raised_to_at_most_30_percent(store: Any, name: str, ptype: str) -> None:
     m = M + name
@@ -117,6 +118,20 @@ def test_base_and_raised_rates_are_mutually_exclusive(store: Any) -> None:
     assert vals(store, DOC + "/rule/green-retrofit-one-rate", "pkg:member") == sorted(
         [M + "green-retrofit-reward", M + "green-retrofit-reward-listed", M + "green-tech-demonstration-reward"])
     assert M + "energy-saving-reward-listed" in vals(store, M + "energy-saving-reward", "pkg:exclusiveWith")
+    assert vals(store, DOC + "/rule/data-center-retrofit-one-rate", "pkg:member") == sorted(
+        [M + "data-center-retrofit-reward", M + "data-center-retrofit-reward-listed"])
+
+
+def test_the_raise_to_30_percent_covers_data_centre_retrofits_but_not_rating_upgrades(store: Any) -> None:
+    # 三（三）…实施的绿色低碳改造升级项目，奖励资金支持比例提高至不超过项目总投资的 30%: a data-centre
+    # energy-saving retrofit (二（三）) is one; the rating upgrade (二（二）) reaches the rating the raise requires
+    listed = [r["m"].value.removeprefix(M) for r in store.select(
+        PFX + f"SELECT ?m WHERE {{ ?m pkg:definedIn <{DOC}> ; pkg:hasCriterion <{DOC}/criterion/green-manufacturing-listed> }}")]
+    assert sorted(listed) == ["data-center-retrofit-reward-listed", "energy-saving-reward-listed",
+                              "green-retrofit-reward-listed"]
+    readings = {n: vals(store, M + n, "pkg:chosenReading")[0] for n in listed}
+    assert len(set(readings.values())) <= 2 and all("二、(三)" in r for r in readings.values() if "data-centre" in r)
+    assert dec(store, M + "data-center-retrofit-reward-listed", "pkg:perUnitAmount") == Decimal("0.12")
 
 
 def test_green_credit_interest_subsidy_needs_fixed_asset_investment_over_500(store: Any) -> None:
@@ -172,6 +187,7 @@ MEASURE_CLAUSES = {
     "green-tech-demonstration-reward": ("2/5", ["按照绿色低碳改造项目给予资金奖励"]),
     "energy-saving-reward-listed": ("3/3", ["不超过项目总投资的30%"]),
     "green-retrofit-reward-listed": ("3/3", ["不超过项目总投资的30%"]),
+    "data-center-retrofit-reward-listed": ("3/3", ["不超过项目总投资的30%"]),
     "national-green-factory-via-beijing-hq": ("6", ["以总部名义通过本市申报国家级绿色工厂"]),
     "green-credit-interest-subsidy": ("8", ["超过500万元", "不超过2%的贴息率", "最高不超过1000万元"]),
     "government-investment-funds": ("8", ["政府投资基金"]),

@@ -78,12 +78,17 @@ def test_the_document_cites_the_two_2021_policies_and_the_new_infrastructure_mea
 
 # ---------------------------------------------------------------- measures
 
-def test_space_upgrade_support_is_capped_at_5000_for_buildings_over_3000_m2_and_has_no_rate(store) -> None:
+def test_space_upgrade_support_grants_no_amount_and_caps_the_combined_support_at_5000(store) -> None:
+    # （三）按照现行政策予以支持，单个项目支持金额最高不超过 5000 万元: a ceiling on support under other policies
     p = _props(store, m("space-upgrade-support"))
-    assert _num(p, "cap") == 5000
-    assert _one(p, "capScope") == "per-project"
-    assert "rate" not in p
-    assert "ambiguity" in p and "chosenReading" in p
+    assert "cap" not in p and "rate" not in p
+    assert "ambiguity" in p and "ceiling" in _one(p, "chosenReading").lower()
+    ceiling = _props(store, f"{DOC}/rule/space-upgrade-ceiling")
+    assert _one(ceiling, "type") == PKG + "SupportCeiling"
+    assert _num(ceiling, "cap") == 5000
+    assert _one(ceiling, "capScope") == "per-project"
+    assert _one(ceiling, "appliesToMeasure") == m("space-upgrade-support")
+    assert _one(ceiling, "wasDerivedFrom") == f"{DOC}/2/3"
     area = _props(store, c("space-upgrade-area"))
     assert _one(area, "comparator") == "gt"
     assert _num(area, "thresholdValue") == 3000

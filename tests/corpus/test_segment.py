@@ -245,5 +245,5 @@ def test_two_runs_give_identical_graphs_and_bytes():
 def test_the_committed_clause_file_equals_a_fresh_build(slug):
     committed = ROOT / "policies" / "clauses" / f"{slug}.ttl"
     fresh = serialise(clauses_graph(ENTRIES[slug]), ENTRIES[slug].source)
-    assert committed.read_bytes() == fresh, "run `python -m policykg.corpus.segment` and commit the result"
+    assert committed.read_bytes() == fresh, "run `python -m policykg.corpus` and commit the result"
     assert isomorphic(Graph().parse(data=fresh, format="turtle"), clauses_graph(ENTRIES[slug]))

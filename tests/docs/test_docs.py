@@ -15,7 +15,10 @@ EXAMPLES = sorted((ROOT / "docs" / "examples").glob("*.json"))
 
 
 def test_submission_md_is_the_fresh_generation_from_the_form():
-    assert (ROOT / "docs" / "submission.md").read_text(encoding="utf-8") == gen_submission_doc.render()
+    committed = (ROOT / "docs" / "submission.md").read_text(encoding="utf-8").splitlines()
+    fresh = gen_submission_doc.render().splitlines()
+    changed = [f"line {i}: {a!r} != {b!r}" for i, (a, b) in enumerate(zip(committed, fresh, strict=False), 1) if a != b]
+    assert (changed, len(committed)) == ([], len(fresh)), "run `python tools/gen_submission_doc.py`"
 
 
 def test_every_submission_type_has_an_example():
@@ -36,3 +39,29 @@ def test_the_docs_name_only_files_that_exist():
     for md in [ROOT / "README.md", *(ROOT / "docs").glob("*.md")]:
         for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", md.read_text(encoding="utf-8")):
             assert (md.parent / target).exists(), f"{md.name} links {target}"
+
+
+def _nest(flat: dict[str, object]) -> dict[str, object]:
+    """{"requests.amount": 2400, …} -> {"requests": [{"amount": 2400, …}], …} (lists as the form wants them)."""
+    out: dict[str, object] = {}
+    for path, value in flat.items():
+        head, _, leaf = path.partition(".")
+        if leaf:
+            kind = COMMON.get(head) or next(k[head] for k in TYPES.values() if head in k)
+            holder = out.setdefault(head, {} if kind == "applicant" else [{}])
+            (holder if isinstance(holder, dict) else holder[0])[leaf] = value
+        else:
+            out[path] = value
+    return out
+
+
+@pytest.mark.parametrize("kind", sorted(TYPES))
+def test_every_example_value_in_the_field_tables_is_accepted_by_the_form(client, kind):
+    """The table's example column, all of a type's values in one submission: a report, not a 422."""
+    fields = set(COMMON) | set(TYPES[kind])
+    flat = {p: v for p, v in gen_submission_doc.examples(sorted(TYPES))[kind].items() if p.split(".")[0] in fields}
+    data = {"id": "every-example", "type": kind, **json.loads(json.dumps(_nest(flat), default=str))}
+    assert set(data) == fields | {"id", "type"}
+    r = client.post("/api/validate", json=data)
+    assert r.status_code == 200, r.text
+    assert "conforms" in r.json()

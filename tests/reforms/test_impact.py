@@ -12,9 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from policykg.app import create_app
-from policykg.config import Settings
 from policykg.errors import UnprocessableInput
 from policykg.reforms import impact, load_reform, parse_reform
+from tests.conftest import Auth
 
 D12 = "https://w3id.org/policykg/doc/jfgg/2023/12"
 SUBSIDY = f"{D12}/measure/investment-subsidy-old-factory-and-infrastructure"
@@ -30,8 +30,9 @@ EXAMPLE = (Path(__file__).resolve().parents[2] / "docs" / "reforms" / "jfgg-2023
 
 
 @pytest.fixture(scope="module")
-def registry(root) -> Iterator[tuple[object, dict[str, str]]]:
-    with TestClient(create_app(Settings(store="memory", corpus_root=root))) as c:
+def registry(root, role_tokens, tmp_path_factory) -> Iterator[tuple[object, dict[str, str]]]:
+    auth = Auth(role_tokens, tmp_path_factory.mktemp("reforms"))
+    with TestClient(create_app(auth.settings(corpus_root=root)), headers=auth.headers("submitter")) as c:
         ids = {}
         for name, (area, fai) in PROJECTS.items():
             r = c.post("/api/submissions", json={**BASE, "id": f"reform-{name}", "floorArea": area,
@@ -104,8 +105,10 @@ def test_a_change_of_a_parameter_the_target_does_not_have_is_refused(registry, r
         impact(store, root, parse_reform({"name": "x", "changes": [{"target": AREA, "property": "pkg:cap", "value": 1}]}))
 
 
-def test_the_cli_reads_a_data_directory_and_gives_the_same_totals_with_a_progress_bar(root, tmp_path):
-    with TestClient(create_app(Settings(store="oxigraph", data_dir=tmp_path, corpus_root=root))) as c:
+def test_the_cli_reads_a_data_directory_and_gives_the_same_totals_with_a_progress_bar(root, tmp_path, role_tokens):
+    auth = Auth(role_tokens, tmp_path)
+    with TestClient(create_app(auth.settings(store="oxigraph", corpus_root=root)),
+                    headers=auth.headers("submitter")) as c:
         for name, (area, fai) in PROJECTS.items():
             r = c.post("/api/submissions", json={**BASE, "id": f"reform-{name}", "floorArea": area,
                                                  "fixedAssetInvestment": fai})

@@ -15,7 +15,7 @@ SHAPE_CHECKS = ["shapes-generated", "shapes-annotated", "coverage"]
 def test_generation_is_deterministic_across_processes(root: Path) -> None:
     assert generate(root) == generate(root)
     env = dict(os.environ, PYTHONHASHSEED="12345")
-    r = subprocess.run([sys.executable, "-m", "policykg.shapes.generate", "--check"], cwd=root, env=env,
+    r = subprocess.run([sys.executable, "-m", "policykg.shapes", "--check"], cwd=root, env=env,
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
 
@@ -80,5 +80,5 @@ def test_a_shape_without_clause_or_messages_fails(corpus_copy: Path) -> None:
         "<https://w3id.org/policykg/shape/x> has no clause (prov:wasDerivedFrom)",
         "<https://w3id.org/policykg/shape/x> lacks sh:message @zh and @en",
         "<https://w3id.org/policykg/shape/x> lacks sh:name @zh and @en",
-        "differs from the corpus: run `python -m policykg.shapes.generate`",
+        "differs from the corpus: run `python -m policykg.shapes`",
     ]

@@ -10,10 +10,9 @@ import rdflib
 from fastapi.testclient import TestClient
 
 from policykg.app import create_app
-from policykg.config import Settings
 from policykg.registry import records as registry
 from policykg.store import is_corpus_graph
-from tests.sparql.support import ROOT
+from tests.conftest import Auth
 
 P = "https://w3id.org/policykg/"
 MEASURE = P + "doc/jfgg/2023/12/measure/investment-subsidy-old-factory-and-infrastructure"
@@ -28,9 +27,13 @@ def _rows(r) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def with_registry() -> Iterator[tuple[TestClient, dict[str, str]]]:
-    """An app whose store holds the corpus, one award (with its Idempotency-Key) and one submission."""
-    with TestClient(create_app(Settings(store="memory", corpus_root=ROOT, query_workers=1))) as c:
+def with_registry(role_tokens, tmp_path_factory) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    """An app whose store holds the corpus, one award (with its Idempotency-Key) and one submission.
+
+    The client is anonymous; `c.reviewer` are the headers of a reviewer (registry queries need one)."""
+    auth = Auth(role_tokens, tmp_path_factory.mktemp("dataset"))
+    with TestClient(create_app(auth.settings(query_workers=1))) as c:
+        c.reviewer = auth.headers("reviewer")  # type: ignore[attr-defined]
         store = c.app.state.store
         award, _ = registry.record_award(store, project_key="C1/P1", measure=MEASURE, amount=Decimal("3000"),
                                          when=date(2024, 3, 1), credit_code=CREDIT_CODE, body_sha="a1",
@@ -83,7 +86,8 @@ def test_a_corpus_graph_next_to_a_registry_graph_in_from_is_still_read(with_regi
 
 def test_registry_library_queries_still_read_the_registry_and_say_so(with_registry) -> None:
     c, _ = with_registry
-    rows = _rows(c.get("/api/queries/registry-awards-per-enterprise-year", params={"year": "2024"}))
+    assert c.get("/api/queries/registry-awards-per-enterprise-year", params={"year": "2024"}).status_code == 401
+    rows = _rows(c.get("/api/queries/registry-awards-per-enterprise-year", params={"year": "2024"}, headers=c.reviewer))
     assert [(b["creditCode"]["value"], b["total"]["value"]) for b in rows] == [(CREDIT_CODE, "3000")]
     listed = {q["name"]: q["dataset"] for q in c.get("/api/queries").json()}
     assert {n for n, d in listed.items() if d == "corpus+registry"} == {

@@ -198,7 +198,9 @@ def test_service_is_refused_and_never_fetched(client, sentinel_http) -> None:
 
 def test_the_word_service_inside_a_string_or_iri_is_not_refused(client) -> None:
     q = 'SELECT ?x WHERE { BIND("SERVICE <http://x> {}" AS ?x) FILTER(?x != <urn:SERVICE>) }'
-    assert client.get("/sparql", params={"query": q}).status_code == 200
+    r = client.get("/sparql", params={"query": q}, headers={"accept": "application/sparql-results+json"})
+    assert r.status_code == 200
+    assert [b["x"]["value"] for b in r.json()["results"]["bindings"]] == ["SERVICE <http://x> {}"]
 
 
 def test_from_names_only_graphs_of_the_store_and_is_never_fetched(client, sentinel_http) -> None:
@@ -283,5 +285,7 @@ def test_a_deeply_nested_query_is_400_naming_the_limit_before_any_engine_sees_it
 
 def test_a_parameter_value_full_of_brackets_is_bound_not_counted_as_nesting(client) -> None:
     deep = "(" * 100 + "1" + ")" * 100
-    r = client.get("/api/queries/clause-search", params={"phrase": deep})  # a value is bound, never parsed
+    r = client.get("/api/queries/clause-search", params={"phrase": deep},  # a value is bound, never parsed
+                   headers={"accept": "application/sparql-results+json"})
     assert r.status_code == 200
+    assert r.json()["results"]["bindings"] == []  # no clause contains a hundred brackets

@@ -14,7 +14,7 @@ from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 
 from policykg.namespaces import BASE, PKG
 from policykg.shapes.model import Corpus
-from policykg.validation.amounts import PARAMS, formula, inputs, max_amount
+from policykg.validation.amounts import PARAMS, formula, input_property, inputs, max_amount, parts_of
 from policykg.validation.engine import validate
 
 
@@ -25,6 +25,8 @@ def _measures(root) -> list[tuple[str, dict]]:
         if not c.is_monetary(m):
             continue
         params = {k: c.g.value(m, p) for k, p in PARAMS.items() if c.g.value(m, p) is not None}
+        if parts_of(c.g, m):
+            params["parts"] = parts_of(c.g, m)
         if formula(params) is not None:
             out.append((str(m), params))
     return out
@@ -54,7 +56,8 @@ def test_the_shape_allows_exactly_the_computed_maximum_and_not_a_cent_more(store
     for iri, params in _measures(root):
         m = URIRef(iri)
         given = {"rateProperty": Decimal("0.035"), "rateCeilingProperty": Decimal("0.0345"), "yearsProperty": 3}
-        values = {params[k]: given.get(k, scale) for k in inputs(params) if isinstance(params[k], URIRef)}
+        values = {input_property(params, k): given.get(k, scale) for k in inputs(params)
+                  if isinstance(input_property(params, k), URIRef)}
         amount, text = max_amount(params, {str(p): v for p, v in values.items()})
         assert amount is not None, (iri, text)
         shape = BASE + "shape/" + iri[len(BASE + "doc/"):] + "/amount"
@@ -101,3 +104,54 @@ def test_max_amount_takes_the_lower_of_two_declared_rates_for_at_most_the_maximu
         Decimal("600.00"), "min(3% × 10000万元 × 2年 = 600万元, 5000万元) = 600万元")
     assert formula(loan) == "min(min(loanInterestRate, lprRate) × loanAmount × min(loanYears, 2年), 5000万元)"
     assert max_amount(loan, {"loanAmount": 10000}) == (None, "缺少loanInterestRate, lprRate, loanYears")
+
+
+def test_a_district_bundle_is_paid_per_part_and_never_10_percent_of_the_whole() -> None:
+    # 京发改规〔2023〕12号 二、（四）1: 低效楼宇 10%, 老旧厂房和配套基础设施 30%, 最高不超过 5000万元
+    bundle = {"parts": [("0.10", "lowEfficiencyBuildingInvestment"), ("0.30", "infrastructureInvestment"),
+                        ("0.30", "oldFactoryInvestment")], "cap": "5000"}
+    parts = {"lowEfficiencyBuildingInvestment": 4000, "oldFactoryInvestment": 5000, "infrastructureInvestment": 1000}
+    assert max_amount(bundle, parts) == (
+        Decimal("2200.00"), "min(10% × 4000万元 + 30% × 1000万元 + 30% × 5000万元 = 2200万元, 5000万元) = 2200万元")
+    assert max_amount(bundle, {**parts, "oldFactoryInvestment": 20000})[0] == Decimal("5000")
+    value, why = max_amount(bundle, {"lowEfficiencyBuildingInvestment": 4000, "fixedAssetInvestment": 10000})
+    assert value is None and why.startswith("不可计算") and "infrastructureInvestment" in why
+    assert max_amount(bundle, {}, "en")[1].startswith("not computable: the rate differs by part")
+    assert formula(bundle) == ("min(10% × lowEfficiencyBuildingInvestment + 30% × infrastructureInvestment + "
+                               "30% × oldFactoryInvestment, 5000万元)")
+
+
+D = "https://w3id.org/policykg/doc/"
+P = "https://w3id.org/policykg/ontology#"
+# (measure, the submission's figures, the maximum written from the clause text)
+BY_THE_TEXT = [
+    # 京发改规〔2023〕12号 二（四）1: 老旧厂房改造…按照固定资产投资总额 30%…最高不超过 5000万元
+    ("jfgg/2023/12/measure/investment-subsidy-old-factory-and-infrastructure", {"fixedAssetInvestment": 8000}, "2400"),
+    ("jfgg/2023/12/measure/investment-subsidy-old-factory-and-infrastructure", {"fixedAssetInvestment": 20000}, "5000"),
+    # 二（四）1: 低效楼宇改造项目，按照固定资产投资总额 10%
+    ("jfgg/2023/12/measure/investment-subsidy-low-efficiency-building", {"fixedAssetInvestment": 8000}, "800"),
+    # 二（四）2: 按照 LPR（实际利率低于 LPR 的，按照实际利率）给予不超过 2年的贴息: 10000 × 3.45% × 2
+    ("jfgg/2023/12/measure/loan-interest-subsidy",
+     {"loanAmount": 10000, "loanInterestRate": Decimal("0.04"), "lprRate": Decimal("0.0345"), "loanYears": 3}, "690"),
+    # 京发改规〔2023〕7号 第十一条: 老旧厂房改造…30%，最高不超过 5000 万元
+    ("jfgg/2023/7/measure/renovation-support-old-factory-and-infrastructure", {"fixedAssetInvestment": 8000}, "2400"),
+    # 京经信发〔2024〕20号 二（一）: 不超过项目总投资的 25%、每吨标准煤 1200 元, 最高不超过 3000 万元
+    ("jjxf/2024/20/measure/energy-saving-reward", {"totalInvestment": 4000, "energySavedTce": 20000}, "1000"),
+    ("jjxf/2024/20/measure/energy-saving-reward", {"totalInvestment": 40000, "energySavedTce": 5000}, "600"),
+    # 20号 八: 不超过 2% 的贴息率，单个企业年度贴息金额最高不超过 1000 万元
+    ("jjxf/2024/20/measure/green-credit-interest-subsidy", {"loanAmount": 10000}, "200"),
+    ("jjxf/2024/20/measure/green-credit-interest-subsidy", {"loanAmount": 80000}, "1000"),
+    # 老旧厂房若干措施（五）: 融资租赁…按照不超过 5%费率分年度补贴…单个企业年度补贴金额不超过 1000 万元
+    ("jjxj/2022/old-factory/measure/finance-lease-subsidy", {"financeLeaseAmount": 10000}, "500"),
+    # （七）中试线: 按照不超过固定资产投资 30%…单个项目奖励金额最高不超过 3000 万元
+    ("jjxj/2022/old-factory/measure/pilot-line-award", {"fixedAssetInvestment": 8000}, "2400"),
+    ("jjxj/2022/old-factory/measure/pilot-line-award", {"fixedAssetInvestment": 20000}, "3000"),
+]
+
+
+@pytest.mark.parametrize("measure, figures, expected", BY_THE_TEXT,
+                         ids=[f"{m.rsplit('/', 1)[-1]}-{i}" for i, (m, _, _) in enumerate(BY_THE_TEXT)])
+def test_the_maximum_is_the_amount_the_clause_gives(root, measure, figures, expected) -> None:
+    params = dict(_measures(root))[D + measure]
+    amount, text = max_amount(params, {P + k: Decimal(str(v)) for k, v in figures.items()})
+    assert amount == Decimal(expected), text

@@ -93,7 +93,7 @@ def test_warnings_do_not_fail_a_submission(store) -> None:
 
 
 def test_a_string_is_never_taken_as_a_data_graph(store) -> None:
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="validate\\(\\) takes a parsed rdflib.Graph"):
         validate(store, "/etc/passwd")  # type: ignore[arg-type]
 
 
@@ -101,7 +101,8 @@ def test_statements_about_corpus_resources_are_refused(store) -> None:
     g = json_to_graph(BASE_FORM, build_index(store))
     g.add((URIRef("https://w3id.org/policykg/doc/jfgg/2023/12/measure/loan-interest-subsidy"), PKG.cap,
            Literal(999999)))
-    with pytest.raises(UnprocessableInput):
+    with pytest.raises(UnprocessableInput, match="may not make statements about corpus resource <https://w3id.org/"
+                                                 "policykg/doc/jfgg/2023/12/measure/loan-interest-subsidy>"):
         validate(store, g)
 
 

@@ -1,0 +1,79 @@
+"""Replaying a stored decision: evaluate the stored submission again, as of its date, with the registry as
+it was when the decision was made, and report "reproduced" or exactly what changed: the corpus version,
+the text of a clause the findings rest on (SHA-256 of its verbatim prov:value), the findings themselves,
+and the registry writes since."""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from datetime import date
+from typing import Any
+
+from rdflib import Graph
+
+from policykg.namespaces import PROV, SH
+from policykg.registry import records
+from policykg.registry.checks import check
+from policykg.store import VERSION_Q
+
+TEXT_Q = "SELECT ?c ?t WHERE { ?c <http://www.w3.org/ns/prov#value> ?t }"
+
+
+def clause_hashes(store: Any, iris: list[str]) -> list[dict[str, str]]:
+    """[{iri, sha256}] of the verbatim text of each clause (the receipt of a stored decision lists them)."""
+    out = []
+    for iri in sorted(set(iris)):
+        rows = store.select(f"SELECT ?t WHERE {{ <{iri}> <{PROV.value}> ?t }}") if iri.startswith("https://") else []
+        text = rows[0]["t"].value if rows else ""
+        out.append({"iri": iri, "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()})
+    return out
+
+
+def result_clauses(results: list[dict[str, Any]]) -> list[str]:
+    return [r["clause"]["iri"] for r in results if isinstance(r.get("clause"), dict) and r["clause"].get("iri")]
+
+
+def _stored_results(report: Graph) -> Counter:
+    out: Counter = Counter()
+    for top in report.subjects(None, SH.ValidationReport):
+        for r in report.objects(top, SH.result):
+            sev = report.value(r, SH.resultSeverity)
+            out[(str(report.value(r, SH.sourceShape)), str(sev).rsplit("#", 1)[-1] if sev else "",
+                 str(report.value(r, SH.focusNode)))] += 1
+    return out
+
+
+def _conforms(report: Graph) -> bool | None:
+    v = next(iter(report.objects(None, SH.conforms)), None)
+    return None if v is None else bool(v.toPython())
+
+
+def replay(store: Any, sid: str) -> dict[str, Any]:
+    rec = records.load_submission(store, sid)
+    receipt = rec["receipt"] or {}
+    as_of = date.fromisoformat(receipt["asOf"]) if receipt.get("asOf") else None
+    engine = (receipt.get("engine") or {}).get("mode") or "fast"
+    outcome = check(store, rec["data"], as_of, "pyshacl" if engine == "pyshacl" else "fast",
+                    cutoff=rec["submittedAt"] or None)
+    then, now = _stored_results(rec["report"]), Counter(
+        (r["sourceShape"], r["severity"], r["focusNode"] or "") for r in outcome.results)
+    rows = store.select(VERSION_Q)
+    corpus_now = rows[0]["v"].value if rows else None
+    clauses = [c for c, old in ((clause_hashes(store, [x["iri"]])[0], x) for x in receipt.get("clauses", []))
+               if c["sha256"] != old["sha256"]]
+    state = records.registry_state(store)
+    seen = (receipt.get("registry") or {}).get("sequence")
+    # reproduced: the same findings, resting on clauses whose verbatim text has not changed
+    same = then == now and _conforms(rec["report"]) == outcome.conforms and not clauses
+    return {
+        "id": sid, "status": "reproduced" if same else "changed",
+        "conforms": {"then": _conforms(rec["report"]), "now": outcome.conforms},
+        "added": sorted([list(k) for k in (now - then).elements()]),
+        "removed": sorted([list(k) for k in (then - now).elements()]),
+        "corpusVersion": {"then": receipt.get("corpusVersion"), "now": corpus_now,
+                          "changed": receipt.get("corpusVersion") not in (None, corpus_now)},
+        "clausesChanged": [{"iri": c["iri"], "sha256Now": c["sha256"]} for c in clauses],
+        "registry": {"sequenceThen": seen, "sequenceNow": state["sequence"],
+                     "writesSince": (state["sequence"] - seen) if isinstance(seen, int) else None},
+        "asOf": receipt.get("asOf"), "decidedAt": rec["submittedAt"],
+    }
