@@ -27,6 +27,7 @@ from policykg.errors import UnprocessableInput
 from policykg.namespaces import PKG, PREFIXES
 from policykg.registry import check, used_in_year, yearly
 from policykg.validation import (
+    NOT_EVALUATED,
     Bundle,
     get_bundle,
     max_amount,
@@ -35,7 +36,6 @@ from policykg.validation import (
     project_key,
     submissions,
 )
-from policykg.validation.checked import NOT_EVALUATED
 
 PFX = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items())
 MEASURES_Q = PFX + """
@@ -214,8 +214,7 @@ def out_of_force_measures(store: Any, b: Bundle, data: Graph, s: URIRef, day: da
 def own_findings(store: Any, b: Bundle, types: set[Node], m: URIRef, base: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The baseline findings that are m's own when the submission's class is the application for m
     (pkg:applicationFor): the copy without requests is still an application for m."""
-    from policykg.validation.checked import governance
-    from policykg.validation.targets import split
+    from policykg.validation import governance, split
 
     gov = governance(store, b)
     if not any(m in gov.applications.get(t, []) for t in types):  # type: ignore[call-overload]

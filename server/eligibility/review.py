@@ -16,8 +16,7 @@ from typing import Any
 from rdflib import URIRef
 
 from policykg.namespaces import PREFIXES
-from policykg.validation import Bundle
-from policykg.validation.checked import clause_json
+from policykg.validation import Bundle, clause_json
 
 PFX = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items())
 UNCHECKABLE_Q = PFX + """
