@@ -34,7 +34,7 @@ run: $(RUN_STAMP) $(YASGUI)
 	$(VENV)/bin/policykg serve --port $(PORT)
 
 ## make test: install what the tests need (Python packages, Debian Virtuoso and Chromium), run them all;
-## a skip beyond the documented fixed ones (tests/conftest.py ALLOWED_SKIPS) fails the run
+## a skip whose reason is not in tests/skipguard.py ALLOWED_SKIPS fails the run
 test: $(STAMP) $(YASGUI) system
 	POLICYKG_STRICT_SKIPS=1 $(VENV)/bin/pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc

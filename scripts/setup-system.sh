@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Debian packages the tests use: Virtuoso (remote SPARQL store tests), Chromium
 # (browser tests) and a Java runtime (HermiT, through owlready2, in `policykg check`). Idempotent: installs only what is missing. Needs root (CI is root).
+# SETUP_SYSTEM_DRY_RUN=1 only prints what it would install (tests/test_setup_system.py).
 set -euo pipefail
+VIRTUOSO_INI=${VIRTUOSO_INI:-/etc/virtuoso-opensource-7/virtuoso.ini}
 need=()
 # all three pieces the tests use: the server, its SQL client and the packaged ini
 if ! command -v virtuoso-t >/dev/null 2>&1 || ! command -v isql-vt >/dev/null 2>&1 \
-   || [ ! -e /etc/virtuoso-opensource-7/virtuoso.ini ]; then
+   || [ ! -e "$VIRTUOSO_INI" ]; then
   need+=(virtuoso-opensource)
 fi
 [ -x /usr/bin/chromium ] || need+=(chromium)
@@ -14,6 +16,10 @@ command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 # a CJK font, so that the browser tests' screenshots show the Chinese text
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
 if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "${SETUP_SYSTEM_DRY_RUN:-}" = 1 ]; then
+  echo "setup-system: would install ${need[*]}"
   exit 0
 fi
 if [ "$(id -u)" != 0 ]; then

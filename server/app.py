@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from policykg.access import AuditMiddleware, open_access
+from policykg.api import openapi
 from policykg.config import Settings, get_settings
 from policykg.errors import PolicyKGError
 from policykg.store import RegistryHidden, open_store
@@ -47,13 +48,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Policy-as-code knowledge graph of Beijing urban-renewal and industrial-support policies.",
         version="0.1.0",
         lifespan=lifespan,
+        responses=openapi.ERRORS,  # every error is {error, detail} (policykg.api.openapi)
     )
     app.state.settings = settings
     app.add_middleware(AuditMiddleware)
 
     @app.exception_handler(PolicyKGError)
     async def _policykg_error(request: Request, exc: PolicyKGError) -> JSONResponse:
-        return JSONResponse(exc.to_json(), status_code=exc.status, headers=getattr(exc, "headers", None))
+        # every 503 (busy, time limit, store in use) says when to come back
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status == 503:
+            headers.setdefault("Retry-After", str(getattr(exc, "retry_after", None) or 5))
+        return JSONResponse(exc.to_json(), status_code=exc.status, headers=headers or None)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -62,7 +68,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse({"error": str(exc.detail), "detail": None}, status_code=exc.status_code)
+        return JSONResponse({"error": str(exc.detail), "detail": None}, status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))  # 405 keeps its Allow
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -73,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     from policykg.api import (
         audit,
+        candidates,
         context,
         dataset,
         documents,
@@ -81,14 +89,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         match,
         provenance,
         queries,
+        reforms,
         registry,
         sparql,
         validate,
     )
-    from policykg.web import match_page, pages, pages_more, registry_query
+    from policykg.web import match_page, pages, pages_more, reforms_page, registry_query
 
     app.mount("/static", StaticFiles(directory=Path(pages.__file__).parent / "static"), name="static")
-    for mod in (health, audit, documents, dataset, provenance, validate, eligibility, match, registry, sparql, queries,
-                context, pages, pages_more, match_page, registry_query):
+    # candidates before provenance: its /api/measures/{ident:path} would take /api/measures/…/candidates
+    for mod in (health, audit, candidates, reforms, documents, dataset, provenance, validate, eligibility, match,
+                registry, sparql, queries, context, pages, pages_more, match_page, registry_query, reforms_page):
         app.include_router(mod.router)
+    from policykg.api import replay as replay_api  # POST /api/replay: re-evaluate a stored decision
+
+    app.include_router(replay_api.router)
     return app

@@ -33,6 +33,16 @@ class Settings(BaseSettings):
     query_workers_extra: int = 4  # more of them while all are busy (~40 MB each with the corpus)
     query_max_per_client: int = 4  # queries of one client address running at once; beyond: 503 + Retry-After
     max_result_rows: int = 10_000
+    max_result_bytes: int = 8 * 1024 * 1024  # a /sparql answer past this is cut (X-Truncated), like the rows
+    query_max_waiting: int = 16  # requests waiting for a query worker; beyond: 503 + Retry-After at once
+    # Bounded work per request (server/api/work.py, server/submission/raw.py, server/registry/hashing.py).
+    work_timeout_s: float = 15.0  # parse + hash + validate of one request (a batch too); then stopped, 503
+    work_max_running: int = 4  # requests doing that work at once
+    work_max_waiting: int = 32  # more waiting for a place; beyond: 503 + Retry-After at once
+    max_triples: int = 5_000  # per submission, once parsed (413)
+    max_blank_nodes: int = 500  # per submission (413)
+    max_shared_blank_nodes: int = 8  # blank nodes in a submission where some are shared or cyclic (422 beyond)
+    max_batch_items: int = 100  # submissions per /api/validate/batch (413)
     # Access control (server/access/): the tokens file (argon2id hashes only) and the audit trail;
     # default <data_dir>/tokens.json and <data_dir>/audit.jsonl. POLICYKG_ADMIN_TOKEN, if set, is one
     # more admin token (hashed in memory, never written). With no token at all, the first start makes an

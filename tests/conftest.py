@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,21 @@ from policykg.store import OxiStore
 ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "cases"
 TOKENS_FILE = "tokens.json"
+pytest_plugins = ["tests.skipguard"]  # under CI=true / POLICYKG_STRICT_SKIPS=1 a skip not in its allow-list fails
+KEEP = {"POLICYKG_STRICT_SKIPS"}  # the one POLICYKG_* variable of the environment the tests read: make test sets it
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Before any fixture (session-scoped ones too, which read Settings() or start servers): the developer's
+    POLICYKG_* variables are gone for the whole run."""
+    for k in [k for k in os.environ if k.startswith("POLICYKG_") and k not in KEEP]:
+        del os.environ[k]
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The environment of a subprocess: os.environ (whose POLICYKG_* are only those the tests set, such as
+    the session's POLICYKG_DATA_DIR) plus `extra`; never a POLICYKG_* of the developer's."""
+    return {**os.environ, **extra}
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -35,7 +49,7 @@ def session_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
     """The data directory of every app of the session that is not given one (never the checkout's data/),
     set before any fixture of wider scope than a test builds an app; the developer's POLICYKG_* are put
     aside for the session (and restored after)."""
-    saved = {k: v for k, v in os.environ.items() if k.startswith("POLICYKG_") and k != "POLICYKG_STRICT_SKIPS"}
+    saved = {k: v for k, v in os.environ.items() if k.startswith("POLICYKG_") and k not in KEEP}
     for k in saved:
         del os.environ[k]
     d = tmp_path_factory.mktemp("policykg-data")
@@ -81,17 +95,12 @@ def auth(role_tokens: tuple[Path, dict[str, str]], tmp_path: Path) -> Auth:
     return Auth(role_tokens, tmp_path / "data")
 
 
-STRICT = os.environ.get("CI") == "true" or os.environ.get("POLICYKG_STRICT_SKIPS") == "1"
-# The documented fixed skips (README, "Tests"): the SHACL-SPARQL features of the W3C suite the fast
-# engine does not claim, each with its reason, and the copyright check that needs the article beside
-# the checkout. Under CI=true or POLICYKG_STRICT_SKIPS=1 (make test sets it) any other skip fails the run.
-ALLOWED_SKIPS = {"tests/shapes/test_w3c_sparql.py": 10, "tests/corpus/test_secondary.py": 1}
-
-
 def missing_tool(message: str) -> None:
     """A test that needs Debian's Virtuoso or Chromium: skipped on a developer's machine without it, a
     failure under CI (or strict skips), where scripts/setup-system.sh must have installed it."""
-    if STRICT:
+    from tests.skipguard import strict  # (imported here: pytest_plugins loads it, with assertion rewriting)
+
+    if strict():
         pytest.fail(message + " — required under CI=true / POLICYKG_STRICT_SKIPS=1", pytrace=False)
     pytest.skip(message)
 
@@ -100,21 +109,9 @@ def missing_tool(message: str) -> None:
 def _no_developer_settings(monkeypatch: pytest.MonkeyPatch, session_data_dir: Path) -> None:
     """Tests never read the developer's POLICYKG_* variables (subprocesses inherit the cleaned environment),
     and an app given no data directory writes its tokens file and audit trail into a temporary one."""
-    for k in [k for k in os.environ if k.startswith("POLICYKG_") and k != "POLICYKG_STRICT_SKIPS"]:
+    for k in [k for k in os.environ if k.startswith("POLICYKG_") and k not in KEEP]:
         monkeypatch.delenv(k)
     monkeypatch.setenv("POLICYKG_DATA_DIR", str(session_data_dir))
-
-
-def pytest_sessionfinish(session, exitstatus) -> None:  # noqa: ANN001 - pytest hook
-    """Under strict skips, more skips in a file than documented fail the run (exit 1)."""
-    tr = session.config.pluginmanager.get_plugin("terminalreporter")
-    if not STRICT or tr is None or exitstatus != 0:
-        return
-    skipped = Counter(str(rep.location[0]) for rep in tr.stats.get("skipped", []))
-    extra = {f: n - ALLOWED_SKIPS.get(f, 0) for f, n in skipped.items() if n > ALLOWED_SKIPS.get(f, 0)}
-    if extra:
-        tr.write_line(f"policykg: skips beyond the documented fixed ones {ALLOWED_SKIPS}: {extra}", red=True)
-        session.exitstatus = 1
 
 
 @pytest.fixture(scope="session")

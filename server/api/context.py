@@ -7,13 +7,15 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
+from policykg.api import openapi
 from policykg.errors import NotFound
 from policykg.submission import CONTEXT, catalog
 
 router = APIRouter(tags=["context"])
 
 
-@router.get("/context.jsonld", summary="The JSON-LD @context of the JSON submission form")
+@router.get("/context.jsonld", summary="The JSON-LD @context of the JSON submission form", response_class=JSONResponse,
+            responses=openapi.answers("application/ld+json"))
 def context() -> JSONResponse:
     return JSONResponse(CONTEXT, media_type="application/ld+json",
                         headers={"Cache-Control": "public, max-age=3600", "Link": '</api/fields>; rel="describedby"'})

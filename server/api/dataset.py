@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from policykg.api import openapi
 from policykg.api.provenance import wants_html
 from policykg.namespaces import PREFIXES
 from policykg.provenance import vocabulary
@@ -77,7 +78,8 @@ def _graph_answer(request: Request, triples: list[ox.Triple]) -> Response:
 # -- /ontology -----------------------------------------------------------------------------
 @router.head("/ontology", include_in_schema=False)
 @router.get("/ontology", summary="The vocabulary: every class and property "
-                  "with zh/en labels, comment, domain, range, unit (HTML, or Turtle/JSON-LD by Accept)")
+                  "with zh/en labels, comment, domain, range, unit (HTML, or Turtle/JSON-LD by Accept)",
+             response_class=Response, responses=openapi.answers("text/html", *openapi.GRAPH_TYPES))
 async def ontology(request: Request) -> Response:
     if wants_html(request) and request.query_params.get("format") is None:
         terms = await run_in_threadpool(_cached, request, "vocabulary", lambda s: vocabulary(s, dict(PREFIXES)))
@@ -111,7 +113,8 @@ def _void(store: Any, base: str) -> list[ox.Triple]:
 
 
 @router.head("/.well-known/void", include_in_schema=False)
-@router.get("/.well-known/void", summary="VoID description of the public dataset")
+@router.get("/.well-known/void", summary="VoID description of the public dataset", response_class=Response,
+            responses=openapi.answers(*openapi.GRAPH_TYPES))
 async def void(request: Request) -> Response:
     base = str(request.base_url)
     triples = await run_in_threadpool(_cached, request, "void:" + base, lambda s: _void(s, base))
@@ -120,14 +123,16 @@ async def void(request: Request) -> Response:
 
 @router.head("/dump.nq", include_in_schema=False)
 @router.get("/dump.nq", summary="The public dataset (corpus graphs) as N-Quads; "
-                  "its SHA-256 is in X-Content-SHA256 and at /dump.nq.sha256")
+                  "its SHA-256 is in X-Content-SHA256 and at /dump.nq.sha256",
+             response_class=Response, responses=openapi.answers("application/n-quads"))
 async def dump(request: Request) -> Response:
     data, digest = await run_in_threadpool(_cached, request, "dump", _dump)
     return Response(b"" if request.method == "HEAD" else data, media_type="application/n-quads",
                     headers={"X-Content-SHA256": digest, "Content-Disposition": 'attachment; filename="policykg.nq"'})
 
 
-@router.get("/dump.nq.sha256", summary="The SHA-256 of /dump.nq, as sha256sum prints it")
+@router.get("/dump.nq.sha256", summary="The SHA-256 of /dump.nq, as sha256sum prints it", response_class=Response,
+            responses=openapi.answers("text/plain"))
 async def dump_sha256(request: Request) -> Response:
     _, digest = await run_in_threadpool(_cached, request, "dump", _dump)
     return Response(f"{digest}  policykg.nq\n", media_type="text/plain")

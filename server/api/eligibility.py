@@ -12,10 +12,11 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
 
 from policykg.access import OPTIONAL_TOKEN, TOKEN_RESPONSES, Caller
-from policykg.api.validate import as_of_param, pick_lang, read_body, validation_store
+from policykg.api import openapi
+from policykg.api.validate import as_of_param, limits, pick_lang, read_body, validation_store, warm
+from policykg.api.work import run_bounded
 from policykg.eligibility import eligibility
 from policykg.registry import consulted
 from policykg.submission import parse_submission
@@ -25,14 +26,17 @@ router = APIRouter(prefix="/api", tags=["eligibility"])
 
 
 @router.post("/eligibility", summary="Eligibility and maximum amount under every measure in force",
-             responses=TOKEN_RESPONSES, openapi_extra=OPTIONAL_TOKEN)
+             responses=TOKEN_RESPONSES, openapi_extra={**OPTIONAL_TOKEN, **openapi.SUBMISSION_BODY})
 async def post_eligibility(request: Request, who: Caller) -> JSONResponse:
     body, _fmt = await read_body(request)
     as_of, lang = as_of_param(request), pick_lang(request)
     store, limit = validation_store(request, who), request.app.state.settings.max_body_bytes
 
+    bounds = limits(request)
+
     def work() -> dict[str, Any]:
-        parsed = parse_submission(body, request.headers.get("content-type"), limit, store)
+        warm(store)
+        parsed = parse_submission(body, request.headers.get("content-type"), limit, store, bounds)
         out = eligibility(store, parsed.graph, as_of, lang)
         out["receipt"] = receipt(store, input_sha256=parsed.sha256, as_of=_date(out["project"]["asOf"]),
                                  registry=consulted(store),
@@ -41,7 +45,7 @@ async def post_eligibility(request: Request, who: Caller) -> JSONResponse:
         out["registryConsulted"] = who is not None
         return out
 
-    return JSONResponse(await run_in_threadpool(work))
+    return JSONResponse(await run_bounded(request, work))  # stopped past work_timeout_s (server/api/work.py)
 
 
 def _date(text: str) -> Any:

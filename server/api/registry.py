@@ -18,14 +18,24 @@ from rdflib import RDF, Graph, Literal, URIRef
 from starlette.concurrency import run_in_threadpool
 
 from policykg.access import AUTH_RESPONSES, reader_of_submission, requires
-from policykg.api.validate import as_of_param, checked, pick_lang, read_body, turtle, wants_turtle
+from policykg.api import openapi
+from policykg.api.validate import (
+    as_of_param,
+    checked,
+    limits,
+    pick_lang,
+    read_body,
+    turtle,
+    wants_turtle,
+    warm,
+)
+from policykg.api.work import commit_point, run_bounded
 from policykg.corpus import build_index
-from policykg.errors import UnprocessableInput
+from policykg.errors import Conflict, UnprocessableInput
 from policykg.namespaces import PKG, PROV, SH
 from policykg.provenance import catalog
 from policykg.registry import clause_hashes, result_clauses
 from policykg.registry import records as registry
-from policykg.registry import replay as replay_decision
 from policykg.submission import load_json, parse_submission, subject_iri
 from policykg.validation import SEVERITY, get_bundle, project_key, submissions, term_json
 
@@ -40,34 +50,50 @@ def _key(request: Request) -> str | None:
 
 
 @router.post("/submissions", status_code=201, summary="Store a submission with its report (idempotent)",
-             dependencies=[requires("submit")], responses=AUTH_RESPONSES)
+             dependencies=[requires("submit")], responses=AUTH_RESPONSES, openapi_extra=openapi.SUBMISSION_BODY)
 async def post_submission(request: Request) -> Response:
     body, _fmt = await read_body(request)
     as_of, key = as_of_param(request), _key(request)
     store, limit = request.app.state.store, request.app.state.settings.max_body_bytes
+    bounds, max_shared = limits(request), request.app.state.settings.max_shared_blank_nodes
 
     def work() -> tuple[dict[str, Any], bool]:
-        parsed = parse_submission(body, request.headers.get("content-type"), limit, store)
+        warm(store)
+        parsed = parse_submission(body, request.headers.get("content-type"), limit, store, bounds)
         subjects = submissions(get_bundle(store), parsed.graph)
         if len(subjects) > 1:
             raise UnprocessableInput("the registry stores one submission per request; this data holds "
                                      f"{len(subjects)}", {"field": "id", "subjects": [str(s) for s in subjects]})
-        ghash = registry.graph_hash(parsed.graph)
+        ghash = registry.graph_hash(parsed.graph, max_shared)
         sid = registry.submission_id(ghash)
         if registry.exists(store, sid):
+            commit_point()  # the key is written: from here on the work is not stopped
             registry.claim_key(store, "submission", key, ghash, registry.RECORD + sid)
             return registry.load_submission(store, sid), False
         registry.claim_key(store, "submission", key, ghash)
-        outcome, rec = checked(store, parsed, as_of)
-        rec["clauses"] = clause_hashes(store, result_clauses(outcome.results))  # what a replay compares
-        subject = subjects[0]
-        sid, created = registry.store_submission(
-            store, sha256=parsed.sha256, fmt=parsed.format, data=parsed.graph, subject=str(subject),
-            project_key=project_key(parsed.graph, subject), report=outcome.report_graph, receipt=rec,
-            idempotency_key=key, graph_sha256=ghash)
-        return registry.load_submission(store, sid), created
+        def decide() -> tuple[dict[str, Any], bool]:
+            outcome, rec = checked(store, parsed, as_of)
+            rec["clauses"] = clause_hashes(store, result_clauses(outcome.results))  # what a replay compares
+            commit_point()  # what follows writes: whole or not at all (server/api/work.py)
+            sid, created = registry.store_submission(
+                store, sha256=parsed.sha256, fmt=parsed.format, data=parsed.graph, subject=str(subjects[0]),
+                project_key=project_key(parsed.graph, subjects[0]), report=outcome.report_graph, receipt=rec,
+                idempotency_key=key, graph_sha256=ghash)
+            return registry.load_submission(store, sid), created
 
-    stored, created = await run_in_threadpool(work)
+        for _ in range(3):  # the stored decision saw exactly the registry state its receipt quotes
+            try:
+                return decide()
+            except registry.RegistryMoved:
+                continue
+        try:
+            with registry.held_writes():  # lost the race three times: decide with other writes held off
+                return decide()
+        except registry.RegistryMoved:  # another process wrote (a shared remote store)
+            raise Conflict("the registry took other writes while this submission was decided: send it again",
+                           {"field": "(registry)"}) from None
+
+    stored, created = await run_bounded(request, work)
     data = submission_json(request, stored)
     data["created"] = created
     return JSONResponse(data, status_code=201 if created else 200,
@@ -209,7 +235,7 @@ def _project(store: Any, p: Any, cc: str | None) -> tuple[str, str | None]:
 
 
 @router.post("/awards", status_code=201, summary="Record a grant made (project, measure, amount, date)",
-             dependencies=[requires("award")], responses=AUTH_RESPONSES)
+             dependencies=[requires("award")], responses=AUTH_RESPONSES, openapi_extra=openapi.AWARD_BODY)
 async def post_award(request: Request) -> Response:
     body, _fmt = await read_body(request, {"application/json": "json"})
     key = _key(request)
@@ -237,15 +263,3 @@ def get_awards(request: Request, project: str | None = None, creditCode: str | N
     else:
         raise UnprocessableInput("give ?project= or ?creditCode=", {"field": "project"})
     return [{**a, "amount": float(a["amount"])} for a in rows]
-
-
-@router.post("/replay", summary="Re-evaluate a stored decision: reproduced, or what changed (corpus, clauses, registry)",
-             dependencies=[requires("read-registry")], responses=AUTH_RESPONSES)
-async def post_replay(request: Request) -> JSONResponse:
-    body, _fmt = await read_body(request, {"application/json": "json"})
-    from policykg.submission import check_bytes
-
-    data = load_json(check_bytes(body, "json")) if body else None
-    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
-        raise UnprocessableInput("give {\"id\": \"<stored submission id>\"}", {"field": "id"})
-    return JSONResponse(await run_in_threadpool(replay_decision, request.app.state.store, data["id"]))

@@ -21,9 +21,12 @@ Results are serialised by the engine in the format negotiated from `Accept`
 (q-values) or `format=`. Updates, SERVICE and extension functions are refused (403);
 syntax errors are 400 with line and column, and so are brackets nested more than
 64 deep (sparql_guard.MAX_NESTING); an impossible Accept is 406; a query past the
-time limit is stopped (503); an answer over the row cap is 413. A client (by
-address) with `query_max_per_client` queries running gets 503 with Retry-After for
-the next, and so does any request when every query worker stays busy. Answers carry
+time limit is stopped (503); an answer over the row cap is 413; an answer over
+`max_result_bytes` is cut at the last whole row that fits, with `X-Truncated: true`.
+Query workers are shared fairly (policykg.endpoint.fair): a client (by address) with
+`query_max_per_client` queries running or waiting gets 503 with Retry-After for the next,
+and so does a request that finds `query_max_waiting` others waiting, or that waited the
+query time limit; a freed worker goes to the waiting client with the fewest running. Answers carry
 `Access-Control-Allow-Origin: *` so that browser tools such as YASGUI can use the
 endpoint from another origin.
 """
@@ -32,9 +35,6 @@ from __future__ import annotations
 import math
 import threading
 import urllib.parse
-from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pyoxigraph as ox
@@ -43,7 +43,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from policykg.api.dataset import service_description
-from policykg.endpoint import Busy, Executor, make_executor
+from policykg.endpoint import Busy, Executor, FairGate, make_executor
 from policykg.errors import BadInput, Forbidden, PayloadTooLarge, UnsupportedMediaType
 from policykg.namespaces import BASE, PREFIXES
 from policykg.sparql import Answer, QueryJob, inspect, negotiate
@@ -66,36 +66,14 @@ def executor(app: FastAPI) -> Executor:
     return ex
 
 
-class ClientSlots:
-    """How many queries each client address has running; over the cap is a 503 with Retry-After."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._running: Counter[str] = Counter()
-
-    @contextmanager
-    def hold(self, client: str, cap: int, retry_after: int) -> Iterator[None]:
-        with self._lock:
-            if cap > 0 and self._running[client] >= cap:
-                raise Busy(f"this client already has {cap} queries running; wait for one to finish",
-                           {"maxQueriesPerClient": cap}, retry_after=retry_after)
-            self._running[client] += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._running[client] -= 1
-                if self._running[client] <= 0:
-                    del self._running[client]
-
-
-def _slots(app: FastAPI) -> ClientSlots:
-    slots = getattr(app.state, "sparql_client_slots", None)
-    if slots is None:
-        with _LOCK:
-            slots = getattr(app.state, "sparql_client_slots", None) or ClientSlots()
-            app.state.sparql_client_slots = slots
-    return slots
+def _gate(app: FastAPI) -> FairGate:
+    """The fair share of the query workers (policykg.endpoint.fair), made on first use."""
+    gate = getattr(app.state, "sparql_gate", None)
+    if gate is None:
+        s = app.state.settings
+        gate = app.state.sparql_gate = FairGate(s.query_workers + s.query_workers_extra, s.query_max_per_client,
+                                                s.query_max_waiting)
+    return gate
 
 
 def _iri(value: str, param: str) -> str:
@@ -122,10 +100,11 @@ async def run_query(request: Request, text: str, *, default_graphs: list[str] | 
     retry_after = max(1, math.ceil(settings.query_timeout_s / 2))
     client = request.client.host if request.client else "?"
     try:
-        with _slots(request.app).hold(client, settings.query_max_per_client, retry_after):
+        async with _gate(request.app).hold(client, settings.query_timeout_s, retry_after):
             public = None if registry else await run_in_threadpool(ex.public_graphs)
             job = QueryJob(
                 text=text, fmt=fmt.key, form=info.form, max_rows=settings.max_result_rows,
+                max_bytes=settings.max_result_bytes,
                 union_default=not info.has_dataset, protocol_dataset=bool(dg or ng),
                 default_graphs=tuple(dg), named_graphs=tuple(ng), bindings=bindings or {},
                 base_iri=BASE, prefixes=dict(PREFIXES), public_graphs=public,
@@ -134,8 +113,10 @@ async def run_query(request: Request, text: str, *, default_graphs: list[str] | 
             answer: Answer = await run_in_threadpool(ex.run, job)
     except Busy as e:
         return JSONResponse(e.to_json(), status_code=e.status, headers={**CORS, "Retry-After": str(e.retry_after)})
-    return Response(answer.body, media_type=answer.media_type,
-                    headers={**CORS, "X-Result-Count": str(answer.count)})
+    headers = {**CORS, "X-Result-Count": str(answer.count)}
+    if answer.truncated:  # cut at max_result_bytes: the rows that fit, whole
+        headers.update({"X-Truncated": "true", "X-Max-Result-Bytes": str(settings.max_result_bytes)})
+    return Response(answer.body, media_type=answer.media_type, headers=headers)
 
 
 def _one(params: dict[str, list[str]], name: str) -> str | None:

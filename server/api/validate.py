@@ -9,6 +9,9 @@ registry (server/registry/checks.py) for a caller with a valid token of any role
 anonymous caller it does not (the answer could reveal another enterprise's awards and
 requests): the registry checks are left out and `registryConsulted` is false. Bad input is
 a 4xx `{error, detail}`, never a 500.
+The work of each request is bounded (server/api/work.py): at most `max_triples` triples and
+`max_blank_nodes` blank nodes per submission (413), `max_batch_items` per batch (413), and
+`work_timeout_s` of work, after which it is stopped (503 with Retry-After).
 """
 from __future__ import annotations
 
@@ -18,17 +21,18 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from policykg.access import OPTIONAL_TOKEN, TOKEN_RESPONSES, Caller, Principal
+from policykg.api import openapi
+from policykg.api.work import run_bounded, unstoppable
+from policykg.corpus import build_index
 from policykg.errors import BadInput, PayloadTooLarge, PolicyKGError, UnprocessableInput
 from policykg.namespaces import PREFIXES
 from policykg.registry import check, consulted
-from policykg.submission import MEDIA_TYPES, Parsed, batch_items, media_format, parse_submission
+from policykg.submission import MEDIA_TYPES, Limits, Parsed, batch_items, media_format, parse_submission
 from policykg.validation import Outcome, get_bundle, parse_as_of, receipt, submissions
 
 router = APIRouter(prefix="/api", tags=["validation"])
-MAX_BATCH = 1000
 TURTLE = "text/turtle"
 
 
@@ -46,6 +50,12 @@ async def read_body(request: Request, allowed: dict[str, str] | None = None) -> 
             raise PayloadTooLarge(f"body exceeds the limit of {limit} bytes", {"limit": limit})
         chunks.append(chunk)
     return b"".join(chunks), fmt
+
+
+def limits(request: Request) -> Limits:
+    """The size limits of one submission, from the settings."""
+    s = request.app.state.settings
+    return Limits(max_triples=s.max_triples, max_blank_nodes=s.max_blank_nodes)
 
 
 def pick_lang(request: Request) -> str:
@@ -83,6 +93,13 @@ def engine_param(request: Request) -> str:
     return engine
 
 
+def warm(store: Any) -> None:
+    """Build the caches every request shares (shapes bundle, policy index) without being stopped halfway."""
+    with unstoppable():
+        get_bundle(store)
+        build_index(store)
+
+
 def checked(store: Any, parsed: Parsed, as_of: date | None, engine: str = "fast") -> tuple[Outcome, dict[str, Any]]:
     """The outcome (validation + registry) of one parsed submission and its receipt."""
     b = get_bundle(store)
@@ -90,11 +107,12 @@ def checked(store: Any, parsed: Parsed, as_of: date | None, engine: str = "fast"
         known = ", ".join(sorted(str(c).rsplit("#", 1)[-1] for c in b.submission_classes))
         raise UnprocessableInput(f"no submission in the data: give a node of a submission type ({known})",
                                  {"field": "type", "known": known.split(", ")})
+    seen = consulted(store)  # before the check: a write during it moves the sequence (the registry refuses to store)
     outcome = check(store, parsed.graph, as_of, engine)
     dates = sorted(set(outcome.as_of.values()))
     used = as_of or (date.fromisoformat(dates[0]) if len(dates) == 1 else None)
     rec = receipt(store, input_sha256=parsed.sha256, as_of=used, corpus=outcome.shapes_version, mode=outcome.engine,
-                  registry=consulted(store))
+                  registry=seen)
     if used is None and dates:
         rec["asOf"] = outcome.as_of
     return outcome, rec
@@ -128,23 +146,26 @@ def validation_store(request: Request, who: Principal | None) -> Any:
 
 
 @router.post("/validate", summary="Validate one submission; every finding traced to its clause",
-             responses=TOKEN_RESPONSES, openapi_extra=OPTIONAL_TOKEN)
+             responses=TOKEN_RESPONSES, openapi_extra={**OPTIONAL_TOKEN, **openapi.SUBMISSION_BODY})
 async def validate_one(request: Request, who: Caller) -> Response:
     body, fmt = await read_body(request)
     as_of, engine = as_of_param(request), engine_param(request)
     store = validation_store(request, who)
     limit = request.app.state.settings.max_body_bytes
 
+    bounds = limits(request)
+
     def work() -> tuple[Outcome, dict[str, Any]]:
-        parsed = parse_submission(body, request.headers.get("content-type"), limit, store)
+        warm(store)
+        parsed = parse_submission(body, request.headers.get("content-type"), limit, store, bounds)
         return checked(store, parsed, as_of, engine)
 
-    outcome, rec = await run_in_threadpool(work)
+    outcome, rec = await run_bounded(request, work)
     return respond(request, outcome, rec, {"registryConsulted": who is not None})
 
 
 @router.post("/validate/batch", summary="Validate many submissions: a JSON list, or N-Quads with one graph each",
-             responses=TOKEN_RESPONSES, openapi_extra=OPTIONAL_TOKEN)
+             responses=TOKEN_RESPONSES, openapi_extra={**OPTIONAL_TOKEN, **openapi.BATCH_BODY})
 async def validate_batch(request: Request, who: Caller) -> Response:
     allowed = {"application/json": "json-form", "application/ld+json": "json-ld",
                "application/n-quads": "n-quads"}
@@ -152,10 +173,12 @@ async def validate_batch(request: Request, who: Caller) -> Response:
     as_of = as_of_param(request)
     store = validation_store(request, who)
     lang = pick_lang(request)
+    bounds, max_items = limits(request), request.app.state.settings.max_batch_items
 
     def work() -> dict[str, Any]:
+        warm(store)
         reports, ok, bad = [], 0, 0
-        for item in batch_items(body, fmt, store, MAX_BATCH):
+        for item in batch_items(body, fmt, store, max_items, bounds):
             entry: dict[str, Any] = {"index": item.index, "name": item.name}
             try:
                 if item.error is not None:
@@ -170,4 +193,4 @@ async def validate_batch(request: Request, who: Caller) -> Response:
         return {"count": len(reports), "conforming": ok, "errors": bad, "registryConsulted": who is not None,
                 "reports": reports}
 
-    return JSONResponse(json.loads(json.dumps(await run_in_threadpool(work), default=str)))
+    return JSONResponse(json.loads(json.dumps(await run_bounded(request, work), default=str)))

@@ -50,6 +50,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                      "directory, as the API does (default: the configured data directory, if it exists)")
     reg.add_argument("--no-registry", dest="no_registry", action="store_true",
                      help="validate against the corpus alone, without the registry of submissions and awards")
+    reg.add_argument("--server", metavar="URL", help="validate through a running server (POST /api/validate): "
+                     "its registry, its answer")
+    p.add_argument("--token", help="with --server: the access token (default: $POLICYKG_TOKEN)")
     p.set_defaults(fn=cmd_validate)
 
 
@@ -63,7 +66,7 @@ def _input_format(path: Path, forced: str | None) -> str:
 
 
 def validate_file(store: Any, path: Path, args: argparse.Namespace) -> dict[str, Any]:
-    """One file's outcome as JSON-able data (raises PolicyKGError for bad input)."""
+    """One file's outcome as JSON-able data (raises PolicyKGError for bad input); with --server, the server's."""
     from policykg.registry import check
     from policykg.submission import parse_submission
     from policykg.validation import validate
@@ -73,6 +76,10 @@ def validate_file(store: Any, path: Path, args: argparse.Namespace) -> dict[str,
     except OSError as e:
         raise PolicyKGError(f"cannot read {path}: {e.strerror}", {"file": str(path)}) from None
     fmt = _input_format(path, args.input_format)
+    if args.server:
+        from policykg.cli.remote import client, validate_remote
+
+        return validate_remote(client(args), path, body, CONTENT_TYPES[fmt], args)
     parsed = parse_submission(body, CONTENT_TYPES[fmt], get_settings().max_body_bytes, store)
     if args.no_registry:
         outcome = validate(store, parsed.graph, as_of=args.as_of, engine=args.engine)
@@ -143,10 +150,14 @@ def _error_text(path: Path, e: PolicyKGError) -> str:
 def cmd_validate(args: argparse.Namespace) -> int:
     from policykg.errors import StoreInUse
 
+    if args.server and args.format == "turtle":
+        print("policykg validate: --server gives the JSON or text report; for Turtle, ask POST /api/validate "
+              "with Accept: text/turtle", file=sys.stderr)
+        return 2
     try:
-        store, registry = open_registry(args, Path(args.root) if args.root else ROOT)
+        store, registry = (None, {}) if args.server else open_registry(args, Path(args.root) if args.root else ROOT)
     except StoreInUse as e:
-        print(f"policykg validate: {e.message}; validate through it (POST /api/validate) or use --no-registry",
+        print(f"policykg validate: {e.message}; validate through it (--server URL) or use --no-registry",
               file=sys.stderr)
         return 2
     entries: list[dict[str, Any]] = []
@@ -162,17 +173,22 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if tty:
         print(file=sys.stderr)
     for e in entries:
-        e["registry"] = registry
+        e.setdefault("registry", registry)
     _print(entries, args)
     if any("error" in e for e in entries):
         return 2
     return 0 if all(e["outcome"].conforms for e in entries) else 1
 
 
+def _contract(report: dict[str, Any]) -> dict[str, Any]:
+    """The report as the API answers it: results without internal ("_") keys."""
+    return {**report, "results": [{k: v for k, v in r.items() if not k.startswith("_")} for r in report["results"]]}
+
+
 def _print(entries: list[dict[str, Any]], args: argparse.Namespace) -> None:
     if args.format == "json":
         out = [{"file": e["file"], "error": e["error"], "detail": e.get("detail")} if "error" in e else
-               {"file": e["file"], **e["outcome"].to_json(args.lang), "asOf": e["outcome"].as_of,
+               {"file": e["file"], **_contract(e["outcome"].to_json(args.lang)), "asOf": e["outcome"].as_of,
                 "registry": e["registry"]}
                for e in entries]
         print(json.dumps(out[0] if len(out) == 1 else out, ensure_ascii=False, indent=2, default=str))

@@ -192,23 +192,26 @@ def requested_measures(data: Graph, s: URIRef) -> set[URIRef]:
     return {m for r in data.objects(s, PKG.requests) for m in data.objects(r, PKG.measure) if isinstance(m, URIRef)}
 
 
-def candidates(store: Any, data: Graph, as_of: date | None) -> tuple[Any, Any, date, list[Any]]:
-    """(bundle, subject, as-of day, measures in force for the submission's type or requested, by slug)."""
+def candidates(store: Any, data: Graph, as_of: date | None,
+               only: set[str] | None = None) -> tuple[Any, Any, date, list[Any]]:
+    """(bundle, subject, as-of day, measures in force for the submission's type or requested, by slug; those of
+    `only` if given)."""
     b = get_bundle(store)
     s = the_subject(b, data)
     app = data.value(s, PKG.applicationDate)
     day = as_of or (app.toPython() if isinstance(app, Literal) and isinstance(app.toPython(), date) else date.today())
     types, asked = set(data.objects(s, RDF.type)), requested_measures(data, s)
     cands = sorted((m for m in catalogue(store, b).values() if (m.subtypes & types or m.iri in asked)
-                    and m.in_force(day)), key=lambda m: m.slug)
+                    and m.in_force(day) and (only is None or str(m.iri) in only)), key=lambda m: m.slug)
     return b, s, day, cands
 
 
-def out_of_force_measures(store: Any, b: Bundle, data: Graph, s: URIRef, day: date) -> list[Any]:
+def out_of_force_measures(store: Any, b: Bundle, data: Graph, s: URIRef, day: date,
+                          only: set[str] | None = None) -> list[Any]:
     """The measures of the submission's type, or requested, whose document is not in force on `day`."""
     types, asked = set(data.objects(s, RDF.type)), requested_measures(data, s)
     return sorted((m for m in catalogue(store, b).values() if (m.subtypes & types or m.iri in asked)
-                   and not m.in_force(day)), key=lambda m: m.slug)
+                   and not m.in_force(day) and (only is None or str(m.iri) in only)), key=lambda m: m.slug)
 
 
 def own_findings(store: Any, b: Bundle, types: set[Node], m: URIRef, base: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -224,11 +227,14 @@ def own_findings(store: Any, b: Bundle, types: set[Node], m: URIRef, base: list[
             and t.measures == frozenset({str(m)}) and t.types]
 
 
-def eligibility(store: Any, data: Graph, as_of: date | None = None, lang: str = "zh") -> dict[str, Any]:
-    """The answer of POST /api/eligibility (docs/api.md), messages in `lang`."""
+def eligibility(store: Any, data: Graph, as_of: date | None = None, lang: str = "zh",
+                only: set[str] | None = None) -> dict[str, Any]:
+    """The answer of POST /api/eligibility (docs/api.md), messages in `lang`. With `only` (measure IRIs), just
+    those measures are answered (each copy is judged on its own, so their answers are the same as in the
+    full answer): what candidates and reforms ask."""
     from policykg.eligibility.fixes import fixes, groups
 
-    b, s, day, cands = candidates(store, data, as_of)
+    b, s, day, cands = candidates(store, data, as_of, only)
     types = set(data.objects(s, RDF.type))
     amounts = [amount_for(store, b, data, s, m.iri, day, lang) for m in cands]
     g, subjects, owner = plan(data, s, [(m.iri, a[0]) for m, a in zip(cands, amounts, strict=True)])
@@ -266,7 +272,7 @@ def eligibility(store: Any, data: Graph, as_of: date | None = None, lang: str = 
                           "fix": fixes(store, b, r, data, s, day, lang)} for r in warnings],
         })
     measures += [out_of_force(store, b, m, day, lang, m.iri in asked)
-                 for m in out_of_force_measures(store, b, data, s, day)]
+                 for m in out_of_force_measures(store, b, data, s, day, only)]
     ok = [x for x in measures if x["eligible"] and x["maxAmount"] is not None]
     # an amount computed from the project's figures beats a bare ceiling the clause states (e.g. 贴息 ≤ 5000万)
     best = min(ok, key=lambda x: (x["basis"] != "computed", -x["maxAmount"], x["slug"])) if ok else None

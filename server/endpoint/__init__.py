@@ -5,5 +5,6 @@ Separate from sparql/ because it sits above store/ (it copies the corpus out of 
 store/remote.py itself uses sparql/'s formats and guard.
 """
 from policykg.endpoint.executor import Busy, Executor, make_executor
+from policykg.endpoint.fair import FairGate
 
-__all__ = ["Busy", "Executor", "make_executor"]
+__all__ = ["Busy", "Executor", "FairGate", "make_executor"]

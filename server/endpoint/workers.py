@@ -8,6 +8,7 @@ only), "query" (evaluate, serialised and capped by the engine). Every answer is 
 """
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -21,6 +22,10 @@ from policykg.sparql import TooManyRows, evaluate
 
 
 def _worker_main(conn: Connection) -> None:
+    try:  # untrusted queries yield the CPU to the server itself (/health, validations, writes)
+        os.nice(10)
+    except OSError:
+        pass
     store = ox.Store()
     while True:
         try:

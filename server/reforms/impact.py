@@ -71,8 +71,8 @@ def impact(store: Any, root: Path, reform: Reform,
         day = _day(data, s, reform)
         requested = {str(m) for r in data.objects(s, PKG.requests) for m in data.objects(r, PKG.measure)}
         wanted = requested or {m for m in touched if types_of.get(m, set()) & {str(t) for t in data.objects(s, RDF.type)}}
-        before = {e["measure"]: e for e in eligibility(store, data, day)["measures"]}
-        after = {e["measure"]: e for e in eligibility(after_store, data, day)["measures"]}
+        before = {e["measure"]: e for e in eligibility(store, data, day, only=wanted)["measures"]}
+        after = {e["measure"]: e for e in eligibility(after_store, data, day, only=wanted)["measures"]}
         for m in sorted(wanted):
             x, y = _entry(before.get(m)), _entry(after.get(m))
             rows.append({"id": sid, "measure": m, "slug": (before.get(m) or after.get(m) or {}).get("slug"),

@@ -3,7 +3,14 @@ and the checks that need it: double funding across submissions, per-enterprise y
 """
 from policykg.registry.checks import check, used_in_year, yearly
 from policykg.registry.conflicts import Conflict, conflicts
-from policykg.registry.records import SUBMISSION_GRAPH, consulted, load_submission, registry_state
+from policykg.registry.records import (
+           SUBMISSION_GRAPH,
+           awards_for_project,
+           consulted,
+           load_submission,
+           registry_state,
+)
 from policykg.registry.replay import clause_hashes, replay, result_clauses
 
-__all__ = ["Conflict", "SUBMISSION_GRAPH", "conflicts", "consulted", "clause_hashes", "replay", "result_clauses", "registry_state", "check", "load_submission", "used_in_year", "yearly"]
+__all__ = ["Conflict", "SUBMISSION_GRAPH", "awards_for_project", "conflicts", "consulted", "clause_hashes", "replay",
+           "result_clauses", "registry_state", "check", "load_submission", "used_in_year", "yearly"]

@@ -33,6 +33,7 @@ from policykg.errors import Conflict, NotFound
 from policykg.namespaces import BASE, PKG, PREFIXES, SH
 from policykg.registry.hashing import NUMBERS as NUMBERS  # re-exported
 from policykg.registry.hashing import graph_hash, submission_id
+from policykg.store import RegistryHidden
 from policykg.submission import to_ox, to_rdflib
 
 PFX = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items())
@@ -50,8 +51,14 @@ DCT_FORMAT = URIRef("http://purl.org/dc/terms/format")
 RDF_JSON = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON")
 PROV_ENTITY = URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")
 
-# One writer at a time in this process: check-then-write must not interleave.
-_WRITE_LOCK = threading.Lock()
+# One writer at a time in this process: check-then-write must not interleave. Re-entrant: a decision that lost
+# the race to other writes holds it across its evaluation and its storing (held_writes).
+_WRITE_LOCK = threading.RLock()
+
+
+def held_writes() -> threading.RLock:
+    """The registry's write lock, for a decision that must see the state it stores (no writes in between)."""
+    return _WRITE_LOCK
 
 
 def submission_graph_name(sid: str) -> str:
@@ -99,7 +106,9 @@ def registry_state(store: Any) -> dict[str, Any]:
 
 
 def consulted(store: Any) -> dict[str, Any]:
-    """What a receipt says of the registry a decision consulted."""
+    """What a receipt says of the registry a decision consulted (none, for an anonymous caller's view)."""
+    if isinstance(store, RegistryHidden):
+        return {"consulted": False}
     st = registry_state(store)
     return {"consulted": True, "sequence": st["sequence"], "lastRecord": st["last"]}
 
@@ -176,13 +185,18 @@ def project_known(store: Any, key: str) -> bool:
                      registry=True)
 
 
+class RegistryMoved(Exception):
+    """The registry took a write between a decision's reading of it and its storing: decide again."""
+
+
 def store_submission(store: Any, *, sha256: str, fmt: str, data: Graph, subject: str | None,
                      project_key: str, report: Graph, receipt: dict[str, Any],
                      idempotency_key: str | None = None, graph_sha256: str | None = None) -> tuple[str, bool]:
     """Store one submission with its report; (id, created). Idempotent by graph and by key.
 
     `sha256` is the hash of the submitted bytes (kept as pkg:contentHash); the id is the
-    hash of the graph (`graph_hash(data)` unless given)."""
+    hash of the graph (`graph_hash(data)` unless given). RegistryMoved when the registry is not in the
+    state the receipt quotes (a write came between the decision and now)."""
     ghash = graph_sha256 or graph_hash(data)
     sid = submission_id(ghash)
     graph = submission_graph_name(sid)
@@ -190,6 +204,9 @@ def store_submission(store: Any, *, sha256: str, fmt: str, data: Graph, subject:
         _check_key(store, "submission", idempotency_key, ghash)
         rec = URIRef(RECORD + sid)
         created = not _exists(store, graph, str(rec), PKG.SubmissionRecord)
+        seen = (receipt.get("registry") or {}).get("sequence")
+        if created and isinstance(seen, int) and registry_state(store)["sequence"] != seen:
+            raise RegistryMoved(seen)  # the receipt would quote a registry state the decision did not see
         if created:
             g = Graph()
             for t in data:

@@ -9,7 +9,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from rdflib import Graph
+from rdflib import Graph, Literal
 
 from policykg.namespaces import PROV, SH
 from policykg.registry import records
@@ -17,6 +17,22 @@ from policykg.registry.checks import check
 from policykg.store import VERSION_Q
 
 TEXT_Q = "SELECT ?c ?t WHERE { ?c <http://www.w3.org/ns/prov#value> ?t }"
+# the registry's records (submissions and awards: the writes its sequence counts) written before a moment; each
+# the record of its own graph (a submission's triples cannot pass for a record)
+BEFORE_Q = records.PFX + """
+SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE {
+  { GRAPH ?g { ?r a pkg:SubmissionRecord ; pkg:submittedAt ?at }
+    FILTER (STR(?g) = CONCAT("SUBMISSIONS", STRAFTER(STR(?r), "RECORDS"))) }
+  UNION
+  { GRAPH ?g { ?r a pkg:AwardRecord ; pkg:submittedAt ?at } FILTER (STR(?g) = CONCAT("AWARDS", STRAFTER(STR(?r), "AWARD_BASE"))) }
+  FILTER (STR(?at) < ?before) }""".replace("SUBMISSIONS", records.SUBMISSION_GRAPH).replace(
+    "RECORDS", records.RECORD).replace("AWARDS", records.AWARD_GRAPH).replace("AWARD_BASE", records.AWARD)
+
+
+def records_before(store: Any, before: str) -> int:
+    """How many registry records written before `before` (an ISO timestamp) the registry holds now."""
+    rows = store.select(BEFORE_Q.replace("?before", Literal(before).n3()), registry=True)
+    return int(rows[0]["n"].value) if rows else 0
 
 
 def clause_hashes(store: Any, iris: list[str]) -> list[dict[str, str]]:
@@ -63,8 +79,11 @@ def replay(store: Any, sid: str) -> dict[str, Any]:
                if c["sha256"] != old["sha256"]]
     state = records.registry_state(store)
     seen = (receipt.get("registry") or {}).get("sequence")
-    # reproduced: the same findings, resting on clauses whose verbatim text has not changed
-    same = then == now and _conforms(rec["report"]) == outcome.conforms and not clauses
+    # the registry as the decision saw it: as many records written before it as the sequence it quotes
+    held = records_before(store, rec["submittedAt"]) if isinstance(seen, int) and rec["submittedAt"] else None
+    lost = held is not None and held != seen
+    # reproduced: the same findings, resting on clauses whose verbatim text has not changed, the same registry
+    same = then == now and _conforms(rec["report"]) == outcome.conforms and not clauses and not lost
     return {
         "id": sid, "status": "reproduced" if same else "changed",
         "conforms": {"then": _conforms(rec["report"]), "now": outcome.conforms},
@@ -74,6 +93,8 @@ def replay(store: Any, sid: str) -> dict[str, Any]:
                           "changed": receipt.get("corpusVersion") not in (None, corpus_now)},
         "clausesChanged": [{"iri": c["iri"], "sha256Now": c["sha256"]} for c in clauses],
         "registry": {"sequenceThen": seen, "sequenceNow": state["sequence"],
-                     "writesSince": (state["sequence"] - seen) if isinstance(seen, int) else None},
+                     "writesSince": (state["sequence"] - seen) if isinstance(seen, int) else None,
+                     # records the decision saw that the registry no longer holds (or holds more of): changed
+                     "recordsThenNow": held, "changed": lost},
         "asOf": receipt.get("asOf"), "decidedAt": rec["submittedAt"],
     }

@@ -4,6 +4,10 @@ Results are serialised by the engine (pyoxigraph), never by hand. The row cap wo
 on the engine's own TSV (one line per solution; newlines in literals are escaped) or
 N-Triples (one line per triple): serialisation stops at cap + 1 lines, and the
 capped bytes are parsed back by the engine and written in the format asked for.
+The byte cap (`max_bytes`) cuts the answer instead: serialisation stops at the last whole
+row within the cap (fewer rows again if the format asked for is larger than TSV) and the
+Answer says `truncated` (the API's `X-Truncated: true`); a row that alone passes the cap
+leaves no row.
 
 This module is imported by the query worker processes: it needs nothing but
 pyoxigraph and the error classes (no rdflib, no web framework).
@@ -130,20 +134,34 @@ class TooManyRows(Exception):
     """The answer has more rows (or triples) than the cap."""
 
 
-class _LineCap:
-    """A binary writer that refuses to go beyond `limit` lines."""
+class _Cut(Exception):
+    """The answer reached the byte cap: serialisation stops (what was written is kept, whole lines)."""
 
-    def __init__(self, limit: int) -> None:
+
+class _LineCap:
+    """A binary writer that refuses to go beyond `limit` lines, and stops at `max_bytes` (whole lines kept)."""
+
+    def __init__(self, limit: int, max_bytes: int | None = None, keep_first: bool = False) -> None:
         self.buf = bytearray()
         self.lines = 0
         self.limit = limit
+        self.max_bytes, self.keep_first, self.truncated = max_bytes, keep_first, False
 
     def write(self, b: bytes) -> int:
+        if self.truncated:  # the engine may write again after the first _Cut: nothing more is kept
+            raise _Cut()
         b = bytes(b)
         self.lines += b.count(b"\n")
         if self.lines > self.limit:
             raise TooManyRows()
         self.buf += b
+        if self.max_bytes is not None and len(self.buf) > self.max_bytes:
+            cut = self.buf.rfind(b"\n", 0, self.max_bytes)
+            if self.keep_first:  # the TSV header line stays, whatever its size
+                cut = max(cut, self.buf.find(b"\n"))
+            del self.buf[cut + 1:]
+            self.lines, self.truncated = self.buf.count(b"\n"), True
+            raise _Cut()
         return len(b)
 
     def flush(self) -> None:
@@ -155,30 +173,57 @@ class Answer:
     body: bytes
     media_type: str
     count: int  # solutions, triples, or 1 for ASK
+    truncated: bool = False  # cut at the byte cap
 
 
-def serialize(res: Any, fmt: Format, max_rows: int, prefixes: dict[str, str] | None = None) -> Answer:
-    """Engine serialisation of a query result in `fmt`, refusing more than `max_rows` rows or triples."""
+def _fit(lines: bytes, head: int, convert: Any, max_bytes: int | None) -> tuple[bytes, int, bool]:
+    """`convert(lines)` with as many of the rows (after `head` header lines) as fit in `max_bytes`:
+    (body, rows, cut). The rows are cut in proportion, at most 8 times, then to none."""
+    rows = lines.splitlines(keepends=True)
+    header, body_rows = rows[:head], rows[head:]
+    keep, cut = len(body_rows), False
+    for _ in range(8):
+        data = convert(b"".join(header + body_rows[:keep]))
+        if max_bytes is None or len(data) <= max_bytes or keep == 0:
+            return data, keep, cut
+        keep, cut = int(keep * max_bytes / len(data) * 0.95), True
+    return convert(b"".join(header)), 0, True
+
+
+def serialize(res: Any, fmt: Format, max_rows: int, prefixes: dict[str, str] | None = None,
+              max_bytes: int | None = None) -> Answer:
+    """Engine serialisation of a query result in `fmt`, refusing more than `max_rows` rows or triples
+    and cut (Answer.truncated) at `max_bytes`."""
     if isinstance(res, ox.QueryBoolean):
         if fmt.key not in RESULT_FORMATS:
             raise NotAcceptable("an ASK query answers in a SPARQL results format", None)
         return Answer(res.serialize(format=fmt.engine), fmt.media_type, 1)
     if isinstance(res, ox.QuerySolutions):
-        w = _LineCap(max_rows + 1)  # the header line and the rows
-        res.serialize(w, format=QRF.TSV)
-        data = bytes(w.buf)
-        n = max(0, w.lines - 1)
-        if fmt.key != "tsv":
-            data = ox.parse_query_results(data, format=QRF.TSV).serialize(format=fmt.engine)
-        return Answer(data, fmt.media_type, n)
-    w = _LineCap(max_rows)
-    res.serialize(w, format=RDF.N_TRIPLES)
-    data = bytes(w.buf)
-    if fmt.key != "ntriples":
-        triples = ox.parse(data, format=RDF.N_TRIPLES)
-        data = ox.serialize(triples, format=fmt.engine,
+        w = _LineCap(max_rows + 1, max_bytes, keep_first=True)  # the header line and the rows
+        try:
+            res.serialize(w, format=QRF.TSV)
+        except _Cut:
+            pass
+
+        def results(tsv: bytes) -> bytes:
+            return tsv if fmt.key == "tsv" else ox.parse_query_results(tsv, format=QRF.TSV).serialize(format=fmt.engine)
+
+        data, n, cut = _fit(bytes(w.buf), 1, results, max_bytes)
+        return Answer(data, fmt.media_type, n, w.truncated or cut)
+    w = _LineCap(max_rows, max_bytes)
+    try:
+        res.serialize(w, format=RDF.N_TRIPLES)
+    except _Cut:
+        pass
+
+    def graph(nt: bytes) -> bytes:
+        if fmt.key == "ntriples":
+            return nt
+        return ox.serialize(ox.parse(nt, format=RDF.N_TRIPLES), format=fmt.engine,
                             prefixes=prefixes if fmt.key in ("turtle", "rdfxml") else None)
-    return Answer(data, fmt.media_type, w.lines)
+
+    data, n, cut = _fit(bytes(w.buf), 0, graph, max_bytes)
+    return Answer(data, fmt.media_type, n, w.truncated or cut)
 
 
 def serialize_ntriples(data: bytes, fmt: Format, max_rows: int, prefixes: dict[str, str] | None = None) -> Answer:
@@ -199,6 +244,7 @@ class QueryJob:
     fmt: str  # a key of RESULT_FORMATS or GRAPH_FORMATS
     form: str = "SELECT"
     max_rows: int = 10_000
+    max_bytes: int | None = None  # the answer is cut (Answer.truncated) past this many bytes
     union_default: bool = True  # False when the query names its own dataset (FROM / FROM NAMED)
     protocol_dataset: bool = False  # default-graph-uri / named-graph-uri were given
     default_graphs: tuple[str, ...] = ()
@@ -258,7 +304,7 @@ def evaluate(store: ox.Store, job: QueryJob) -> Answer:
     if job.bindings:
         kw["substitutions"] = {ox.Variable(k): v for k, v in job.bindings.items()}
     res = store.query(job.text, **kw)
-    return serialize(res, job.format, job.max_rows, job.prefixes)
+    return serialize(res, job.format, job.max_rows, job.prefixes, job.max_bytes)
 
 
 _POSITION = re.compile(r"error at (\d+):(\d+)")

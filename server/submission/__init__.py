@@ -6,6 +6,7 @@ from policykg.submission.fields import FieldInfo, catalog, labels, unit
 from policykg.submission.jsonform import COMMON, CONTEXT, RENOVATION, TYPES, subject_iri
 from policykg.submission.parse import (
     MEDIA_TYPES,
+    Limits,
     Parsed,
     batch_items,
     check_bytes,
@@ -16,4 +17,4 @@ from policykg.submission.parse import (
     to_rdflib,
 )
 
-__all__ = ["FieldInfo", "catalog", "labels", "unit", "COMMON", "CONTEXT", "MEDIA_TYPES", "Parsed", "RENOVATION", "TYPES", "subject_iri", "batch_items", "check_bytes", "load_json", "media_format", "parse_submission", "to_ox", "to_rdflib"]
+__all__ = ["FieldInfo", "catalog", "labels", "unit", "COMMON", "CONTEXT", "Limits", "MEDIA_TYPES", "Parsed", "RENOVATION", "TYPES", "subject_iri", "batch_items", "check_bytes", "load_json", "media_format", "parse_submission", "to_ox", "to_rdflib"]

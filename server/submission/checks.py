@@ -5,7 +5,8 @@ root or the item). Then, once parsed (docs/architecture.md: bytes -> parse -> su
 every literal whose predicate is a pkg: property with a datatype range must be of that
 datatype and well-formed: `"lots"^^xsd:decimal`, `"8000 万"` where a number is due or
 `"2024-02-30"^^xsd:date` are a 422 naming the field, on every route (JSON form, JSON-LD,
-Turtle, N-Triples, RDF/XML), before any rule sees them. The ranges are read from
+Turtle, N-Triples, RDF/XML), before any rule sees them; and the JSON form's value rules (an amount
+is never negative, a share is in 0..1) hold in every format (check_values). The ranges are read from
 ontology/policykg.ttl once: `rdfs:range xsd:…` where OWL has the datatype, and the
 `# xsd:date values` comment where it has not (OWL 2 has no date datatype, docs/architecture.md (engines)).
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -124,3 +126,45 @@ def check_json_shape(data: Any, fmt: str) -> None:
         if not isinstance(x, dict):
             raise UnprocessableInput(f"item [{i}] of the submission must be a JSON object, got {_json_type(x)}",
                                      {"field": f"[{i}]", "value": x, "expected": "object", "format": fmt})
+
+
+@lru_cache(maxsize=1)
+def value_rules() -> dict[URIRef, str]:
+    """pkg: property -> "decimal" (>= 0) or "share" (0..1): the JSON form's own rules (server/submission/jsonform.py),
+    applied to every format by check_values."""
+    from policykg.submission.jsonform import COMMON, NESTED, NESTED_PROPERTY, PROPERTY, TYPES
+
+    rules: dict[URIRef, str] = {}
+    tables = [(t, PROPERTY) for t in (COMMON, *TYPES.values())] + [(t, NESTED_PROPERTY) for t in NESTED.values()]
+    for table, names in tables:
+        for name, kind in table.items():
+            if kind in ("decimal", "share"):
+                prop = PKG[names.get(name, name)]
+                if rules.get(prop) != "share":  # a share somewhere is a share everywhere (the stricter rule)
+                    rules[prop] = kind
+    return rules
+
+
+def check_values(g: Graph, fmt: str) -> None:
+    """422 for a negative amount or a share outside 0..1, in Turtle, N-Triples, JSON-LD and RDF/XML exactly as
+    in the JSON form (run after check_datatypes, so every value here is a well-formed number)."""
+    problems: list[tuple[str, dict[str, str]]] = []
+    for p, kind in value_rules().items():
+        for o in g.objects(None, p):
+            if not isinstance(o, Literal) or o.datatype not in ACCEPTED[XSD.decimal]:
+                continue
+            try:
+                d = Decimal(str(o).strip())
+            except InvalidOperation:
+                continue
+            field = str(p)[len(str(PKG._NS)):]
+            if d < 0:
+                problems.append((f"{field}: must not be negative, got {o}", {"field": field, "value": str(o),
+                                                                             "expected": ">= 0"}))
+            elif kind == "share" and d > 1:
+                problems.append((f"{field}: is a share, a decimal in 0..1 (30% = 0.3), got {o}",
+                                 {"field": field, "value": str(o), "expected": "0..1"}))
+    if problems:
+        problems.sort(key=lambda x: (x[1]["field"], x[1]["value"]))
+        raise UnprocessableInput(problems[0][0] + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""),
+                                 [d for _m, d in problems[:MAX_REPORTED]])

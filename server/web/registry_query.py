@@ -17,7 +17,7 @@ from policykg.sparql import load_library
 from policykg.web.pages_more import _answer, library_page
 from policykg.web.tools import ANY_RESULT, call_api
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)  # a page, like the others of web/ (not the API)
 
 
 @router.post("/query/registry", response_class=HTMLResponse)

@@ -7,6 +7,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from policykg.store import OxiStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,7 +40,8 @@ def test_a_reader_that_closes_the_pipe_early_gets_no_traceback():
     assert "Traceback" not in err and "BrokenPipeError" not in err
 
 
-def test_building_the_distribution_prints_no_warning_of_ours(tmp_path):
+@pytest.mark.slow
+def test_pip_install_of_the_checkout_gives_policykg_no_server_package_and_a_working_command(tmp_path):
     # an isolated build, as `pip install .` does it (setuptools as pyproject.toml asks for it)
     done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
                           capture_output=True, text=True, timeout=300, env=ENV)
@@ -63,3 +66,12 @@ def test_building_the_distribution_prints_no_warning_of_ours(tmp_path):
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.splitlines()[0] == str(target / "policykg" / "__init__.py")
     assert "usage: policykg" in run.stdout
+    # the console script pip wrote, as a user types it; and no top-level `server` to import
+    script = subprocess.run([str(target / "bin" / "policykg"), "--help"], capture_output=True, text=True, timeout=120,
+                            env=env, cwd=tmp_path)
+    assert script.returncode == 0, script.stderr[-2000:]
+    assert script.stdout.startswith("usage: policykg")
+    assert sorted(p.name for p in target.iterdir() if not p.name.endswith(".dist-info")) == ["bin", "policykg"]
+    code = "import importlib.util, policykg; print(importlib.util.find_spec('server'), policykg.__file__)"
+    spec = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
+    assert spec.stdout.split() == ["None", str(target / "policykg" / "__init__.py")], spec.stderr[-2000:]

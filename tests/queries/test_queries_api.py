@@ -19,7 +19,8 @@ def test_the_library_lists_every_query_with_its_params(client) -> None:
     assert "SELECT" in q["text"]
     tagged = client.get("/api/queries", params={"tag": "registry"}).json()
     assert {q["name"] for q in tagged} == {"registry-projects-with-several-measures",
-                                           "registry-awards-per-enterprise-year", "registry-awards-over-project-cap"}
+                                           "registry-awards-per-enterprise-year", "registry-awards-over-project-cap",
+                                           "registry-measure-candidates"}
 
 
 def test_running_a_named_query_binds_its_parameter(client) -> None:

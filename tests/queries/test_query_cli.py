@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from policykg.cli.main import main
+from tests.conftest import clean_env
 
 
 def test_query_by_name_with_a_param_prints_a_table(capsys: pytest.CaptureFixture[str]) -> None:
@@ -65,7 +65,7 @@ def test_a_deeply_nested_query_file_exits_2_with_the_limit_not_a_crash(tmp_path:
     deep.write_text("ASK { " + "{" * 3000 + "}" * 3000 + " }", encoding="utf-8")
     root = Path(__file__).resolve().parents[2]
     done = subprocess.run([sys.executable, "-m", "policykg.cli", "query", str(deep)], cwd=tmp_path, capture_output=True,
-                          text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(root)})
+                          text=True, timeout=120, env=clean_env(PYTHONPATH=str(root)))
     assert done.returncode == 2  # was 139: the engine's stack overflowed (SIGSEGV)
     assert done.stderr.strip() == ("policykg query: the query nests brackets more than 64 levels deep "
                                    "(at line 1, column 70)")

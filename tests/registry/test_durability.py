@@ -26,7 +26,7 @@ from rdflib.compare import isomorphic
 from policykg.registry.records import graph_hash, load_submission, submission_graph_name, submission_id
 from policykg.store import OxiStore
 from policykg.submission.parse import parse_submission
-from tests.conftest import missing_tool
+from tests.conftest import clean_env, missing_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 # the checkout under test, through the interpreter running the tests (not whatever `policykg` is on PATH)
@@ -56,7 +56,7 @@ def free_port() -> int:
 
 
 def start(data: Path, port: int, log: Path) -> subprocess.Popen:
-    env = {**os.environ, "POLICYKG_CORPUS_ROOT": str(ROOT), "POLICYKG_ADMIN_TOKEN": TOKEN}
+    env = clean_env(POLICYKG_CORPUS_ROOT=str(ROOT), POLICYKG_ADMIN_TOKEN=TOKEN)
     with log.open("ab") as fh:
         proc = subprocess.Popen([*POLICYKG, "serve", "--host", "127.0.0.1", "--port", str(port),
                                  "--data-dir", str(data)], stdout=fh, stderr=subprocess.STDOUT, env=env)

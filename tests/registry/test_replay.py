@@ -14,48 +14,66 @@ from fastapi.testclient import TestClient
 
 from policykg.app import create_app
 from tests.conftest import Auth
+from tests.shapes.caseload import case_files, load
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = sorted((ROOT / "docs" / "examples").glob("*.json"))
 ENV = {k: v for k, v in os.environ.items() if not k.startswith("POLICYKG_")}
+SUBSIDY_12 = "jfgg-2023-12-investment-subsidy-old-factory-and-infrastructure"
+OLD_FACTORY_12 = {  # 京发改规〔2023〕12号: an old factory over 3000 m², 30% of 8000 = 2400
+    "type": "RenovationProject", "projectType": "old-factory", "floorArea": 8000, "fixedAssetInvestment": 8000,
+    "status": "under-construction", "applicationDate": "2024-06-01", "propertyRightsClear": True,
+    "operationsMechanism": True, "industryPositioning": "高精尖", "industryCategory": "high-tech",
+    "applicant": {"name": "甲公司", "creditCode": "91110000000000009Z"}, "projectCode": "R-1",
+    "requests": [{"measure": SUBSIDY_12, "amount": 2400}]}
 
 
-def _generated() -> list[dict]:
-    """30 submissions of every type: the documented examples, varied (ids, enterprises, amounts, dates)."""
-    out = []
-    for i in range(30):
-        sub = json.loads(EXAMPLES[i % len(EXAMPLES)].read_text(encoding="utf-8"))
-        sub["id"] = f"{sub['id']}-{i}"
-        sub["applicant"] = {"name": f"企业{i}", "creditCode": f"9111000000000{i:05d}"}
-        sub["projectCode"] = f"G-{i}"
-        for r in sub.get("requests", []):
-            if "amount" in r:
-                r["amount"] = r["amount"] + i
-        out.append(sub)
-    return out
+def _generated() -> list[tuple[str, dict, str | None]]:
+    """30 (case id, submission, asOf) spread over tests/cases: every document, every submission type, conforming
+    or not; several share a project (the cases' bases), so later decisions see earlier ones pending."""
+    usable, seen = [], set()
+    for c in map(load, case_files()):
+        same = json.dumps(c.submission, sort_keys=True)  # one graph is one stored submission (idempotent)
+        if c.submission is not None and not c.registry and same not in seen:
+            seen.add(same)
+            usable.append(c)
+    step = len(usable) / 30
+    return [(c.id, c.submission, c.as_of.isoformat() if c.as_of else None)
+            for c in (usable[int(i * step)] for i in range(30))]
 
 
 def test_every_stored_decision_of_a_generated_registry_is_reproduced_by_the_api_and_the_cli(tmp_path, role_tokens):
     data = tmp_path / "data"
+    generated = _generated()
+    assert len({t for _c, s, _a in generated for t in [s["type"]]}) >= 5  # varied: five submission types at least
     auth = Auth(role_tokens, data)  # every request sends the admin token
     with TestClient(create_app(auth.settings(store="oxigraph", corpus_root=ROOT)), headers=auth.headers("admin")) as c:
-        ids = []
-        for sub in _generated():
-            r = c.post("/api/submissions", json=sub)
-            assert r.status_code == 201, r.text
+        ids, conforms, keys = [], [], []
+        for i, (case, sub, as_of) in enumerate(generated):
+            if i == 5:  # an award in between: the decisions before it did not see it, those after do
+                r = c.post("/api/awards", json={"project": keys[0], "measure": SUBSIDY_12, "amount": 1,
+                                                "date": "2024-01-01"})
+                assert r.status_code == 201, r.text
+            r = c.post("/api/submissions", json=sub, params={"asOf": as_of} if as_of else {})
+            assert r.status_code == 201, (case, r.text)
             ids.append(r.json()["id"])
+            conforms.append(r.json()["conforms"])
+            keys.append(r.json()["projectKey"])
             assert r.json()["receipt"]["registry"]["consulted"] is True
-        # later records do not change what an earlier decision saw: an award after the first decision
-        i, first = next((i, s) for i, s in enumerate(_generated()) if s.get("requests") and s["type"] == "RenovationProject")
-        r = c.post("/api/awards", json={"project": first["id"], "measure": first["requests"][0]["measure"],
-                                        "amount": 1, "date": first["applicationDate"]})
-        assert r.status_code == 201, r.text
+        assert True in conforms and False in conforms
+        later = [c.get(f"/api/submissions/{sid}").json() for sid, k in zip(ids[5:], keys[5:], strict=True)
+                 if k == keys[0]]
+        assert any("重复申请" in r["message"] for x in later for r in x["results"])  # the award counted after it
+        # a record written after all decisions changes none of them
+        assert c.post("/api/awards", json={"project": keys[1], "measure": SUBSIDY_12, "amount": 2,
+                                           "date": "2024-01-02"}).status_code == 201
         replays = [c.post("/api/replay", json={"id": sid}).json() for sid in ids]
         assert [r["status"] for r in replays] == ["reproduced"] * 30, [r for r in replays if r["status"] != "reproduced"]
         assert all(r["corpusVersion"]["changed"] is False and r["clausesChanged"] == [] for r in replays)
-        assert replays[0]["registry"]["writesSince"] == 31  # its own record, 29 later submissions and the award
-        assert replays[i]["status"] == "reproduced"  # its award came after its decision
+        assert replays[0]["registry"]["writesSince"] == 32  # its own record, 29 later submissions and 2 awards
         assert c.post("/api/replay", json={"id": "0" * 32}).status_code == 404
+        for bad in ({"id": 5}, {"id": ids[0], "more": 1}, [ids[0]]):
+            r = c.post("/api/replay", json=bad)
+            assert (r.status_code, r.json()["detail"]["field"]) == (422, "id"), r.text
     done = subprocess.run([sys.executable, "-m", "policykg.cli", "replay", "--all", "--data-dir", str(data)],
                           capture_output=True, text=True, timeout=600, env=ENV, cwd=ROOT)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
@@ -87,3 +105,48 @@ def test_a_decision_whose_clause_text_changed_is_reported_with_the_clause(tmp_pa
     assert r["status"] == "changed" and r["added"] == [] and r["removed"] == []
     assert [x["iri"] for x in r["clausesChanged"]] == [clause]
     assert r["corpusVersion"]["changed"] is True
+
+
+def test_a_decision_whose_registry_lost_a_record_it_saw_is_reported_as_a_registry_change(auth):
+    base = OLD_FACTORY_12
+    with TestClient(create_app(auth.settings()), headers=auth.headers("admin")) as c:
+        assert c.post("/api/submissions", json={**base, "id": "r-1"}).status_code == 201
+        award = c.post("/api/awards", json={"project": "91110000000000009Z/R-1", "measure": SUBSIDY_12,
+                                            "amount": 2400, "date": "2024-03-01"})
+        assert award.status_code == 201, award.text
+        again = c.post("/api/submissions", json={**base, "id": "r-2"}).json()
+        assert any(r["message"].startswith("重复申请：该项目已于2024-03-01") for r in again["results"])
+        assert c.post("/api/replay", json={"id": again["id"]}).json()["status"] == "reproduced"
+        # the award is lost (a registry restored from an older copy): the decision cannot be reproduced, and why
+        c.app.state.store.replace_graph("https://w3id.org/policykg/graph/registry/award/" + award.json()["id"], [])
+        r = c.post("/api/replay", json={"id": again["id"]}).json()
+    assert r["status"] == "changed" and r["conforms"] == {"then": False, "now": True}
+    assert r["registry"]["changed"] is True
+    assert (r["registry"]["sequenceThen"], r["registry"]["recordsThenNow"]) == (2, 1)
+    assert [x[1] for x in r["removed"]] == ["Violation"] and r["clausesChanged"] == []
+
+
+def test_a_decision_is_stored_only_with_the_registry_state_it_saw(auth):
+    """A write between a decision's reading of the registry and its storing would make its receipt quote a state
+    the decision did not see: the registry refuses to store it (the API decides again)."""
+    import pytest
+    from rdflib import Graph, URIRef
+
+    from policykg.namespaces import PKG
+    from policykg.registry import records
+
+    with TestClient(create_app(auth.settings()), headers=auth.headers("admin")) as c:
+        first = c.post("/api/submissions", json={**OLD_FACTORY_12, "id": "e-1"})
+        assert first.status_code == 201 and first.json()["receipt"]["registry"]["sequence"] == 0
+        store = c.app.state.store
+        g = Graph()
+        g.add((URIRef("https://w3id.org/policykg/data/e-2"), PKG.name, URIRef("urn:x")))
+        stale = {"timestamp": "2026-01-01T00:00:00Z", "registry": {"consulted": True, "sequence": 0}}
+        with pytest.raises(records.RegistryMoved):
+            records.store_submission(store, sha256="0" * 64, fmt="json", data=g, subject=None, project_key="k",
+                                     report=Graph(), receipt=stale)
+        assert records.registry_state(store)["sequence"] == 1  # nothing was written
+        current = {**stale, "registry": {"consulted": True, "sequence": 1}}
+        sid, created = records.store_submission(store, sha256="0" * 64, fmt="json", data=g, subject=None,
+                                                project_key="k", report=Graph(), receipt=current)
+        assert created and records.registry_state(store)["sequence"] == 2

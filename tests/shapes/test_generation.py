@@ -1,20 +1,20 @@
 """The shapes are generated from the corpus, deterministically, and `policykg check` holds them to it."""
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 from policykg.check.runner import run_checks
 from policykg.shapes.generate import generate
+from tests.conftest import clean_env
 
 SHAPE_CHECKS = ["shapes-generated", "shapes-annotated", "coverage"]
 
 
 def test_generation_is_deterministic_across_processes(root: Path) -> None:
     assert generate(root) == generate(root)
-    env = dict(os.environ, PYTHONHASHSEED="12345")
+    env = clean_env(PYTHONHASHSEED="12345")
     r = subprocess.run([sys.executable, "-m", "policykg.shapes", "--check"], cwd=root, env=env,
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr

@@ -17,6 +17,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from tests import virtuoso as vt
+from tests.conftest import clean_env
 
 ROOT = Path(__file__).resolve().parents[2]
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -50,7 +51,7 @@ def _get(url: str) -> int:
 def serve(data_dir: Path, **settings: str) -> Iterator[str]:
     """`policykg serve` (uvicorn) on 127.0.0.1 and a free port, in-memory store; stopped by its pid."""
     port = vt.free_port()
-    env = {**os.environ, "POLICYKG_STORE": "memory", "POLICYKG_CORPUS_ROOT": str(ROOT),
+    env = {**clean_env(), "POLICYKG_STORE": "memory", "POLICYKG_CORPUS_ROOT": str(ROOT),
            "POLICYKG_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT),
            **{f"POLICYKG_{k.upper()}": v for k, v in settings.items()}}
     proc = subprocess.Popen([sys.executable, "-m", "policykg.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],

@@ -82,6 +82,8 @@ def test_an_accept_that_no_format_can_satisfy_is_406(client) -> None:
     assert "application/sparql-results+json" in r.json()["detail"]["available"]
     r = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": "text/turtle"})
     assert r.status_code == 406
+    assert r.json()["error"] == "none of the media types in Accept can carry the result of a ASK query"
+    assert r.json()["detail"]["accept"] == "text/turtle" and "text/turtle" not in r.json()["detail"]["available"]
 
 
 def test_a_refused_media_type_with_q_zero_is_not_chosen(client) -> None:
@@ -150,12 +152,15 @@ def test_other_methods_are_405_with_allow(client, method: str) -> None:
 def test_an_unknown_post_content_type_is_415(client) -> None:
     r = client.post("/sparql", content=b"{}", headers={"Content-Type": "application/json"})
     assert r.status_code == 415
+    assert r.json() == {"error": "POST a query as application/x-www-form-urlencoded or application/sparql-query",
+                        "detail": {"contentType": "application/json"}}
 
 
 def test_a_body_over_the_limit_is_413(client) -> None:
     limit = client.app.state.settings.max_body_bytes
     r = client.post("/sparql", content=b"#" * (limit + 1), headers={"Content-Type": "application/sparql-query"})
     assert r.status_code == 413
+    assert r.json() == {"error": f"request body over {limit} bytes", "detail": {"maxBytes": limit}}
 
 
 @pytest.fixture
@@ -247,6 +252,8 @@ def test_default_graph_uri_and_named_graph_uri_replace_the_querys_dataset(client
     assert sorted(b["g"]["value"] for b in r["results"]["bindings"]) == [GRAPH12, GRAPH7]
     bad = client.get("/sparql", params={"query": q, "default-graph-uri": "not an iri"})
     assert bad.status_code == 400
+    assert bad.json() == {"error": "default-graph-uri must be an absolute IRI",
+                          "detail": {"param": "default-graph-uri", "value": "not an iri"}}
 
 
 def test_relative_iris_resolve_against_the_project_base_and_prefixes_are_predeclared(client) -> None:

@@ -8,8 +8,10 @@ rule (the expert age limit) applies on its first and last day and not outside th
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
+from rdflib import Graph, Namespace
 
 from policykg.corpus import build_index
 from policykg.submission.jsonform import json_to_graph
@@ -81,3 +83,13 @@ def test_every_document_with_measures_has_its_validity_ends_tested(store):
         SELECT DISTINCT ?d WHERE { ?d pkg:inCorpus true . ?m pkg:definedIn ?d ; pkg:slug ?s }""")
     docs = {r["d"].value.removeprefix("https://w3id.org/policykg/doc/") for r in rows}
     assert docs == set(VALIDITY)
+
+
+def test_every_document_that_states_a_first_or_last_day_in_force_has_its_days_tested():
+    eli = Namespace("http://data.europa.eu/eli/ontology#")
+    dated = set()
+    for f in sorted((Path(__file__).resolve().parents[2] / "policies").glob("*.ttl")):
+        g = Graph().parse(f, format="turtle")
+        for p in (eli.first_date_entry_in_force, eli.date_no_longer_in_force):
+            dated |= {str(d).removeprefix("https://w3id.org/policykg/doc/") for d in g.subjects(p, None)}
+    assert dated == set(VALIDITY) | {"jjf/2024/3"}  # 3号: test_the_expert_rules_of_3_apply_only_while_it_is_in_force

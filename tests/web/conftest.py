@@ -8,7 +8,7 @@ home page, which shows the corpus documents only).
 from __future__ import annotations
 
 import json
-import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import missing_tool
+from tests.conftest import clean_env, missing_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -43,6 +43,7 @@ XSS_TTL = """@prefix eli: <http://data.europa.eu/eli/ontology#> .
 """.replace("XSS_TEXT", json.dumps(XSS_CLAUSE_TEXT, ensure_ascii=False))
 
 pytestmark = pytest.mark.browser
+ADMIN_TOKEN = secrets.token_urlsafe(32)  # the web server's admin token (POLICYKG_ADMIN_TOKEN), new each session
 
 
 def _free_port() -> int:
@@ -70,7 +71,8 @@ def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             shutil.copytree(ROOT / d, corpus / d)
     (corpus / "policies" / "zz-xss-fixture.ttl").write_text(XSS_TTL, encoding="utf-8")
     port = _free_port()
-    env = dict(os.environ, POLICYKG_CORPUS_ROOT=str(corpus), POLICYKG_STORE="oxigraph")
+    env = clean_env(POLICYKG_CORPUS_ROOT=str(corpus), POLICYKG_STORE="oxigraph",
+                    POLICYKG_ADMIN_TOKEN=ADMIN_TOKEN)  # the `admin_token` fixture: pages that read the registry
     log = (base / "server.log").open("wb")
     proc = subprocess.Popen([sys.executable, "-m", "policykg.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
                              "--data-dir", str(base / "data")], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -140,6 +142,12 @@ def api(web_server: str) -> Any:
         return status, (json.loads(body) if body[:1] in (b"{", b"[") else None)
 
     return get
+
+
+@pytest.fixture(scope="session")
+def admin_token(web_server: str) -> str:
+    """A token of the web server that may do everything (pages that read the registry send it)."""
+    return ADMIN_TOKEN
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,129 @@
+"""Proactive matching (免申即享): the stored submissions of the registry that meet every machine-checkable
+condition of one measure on a day, and have not been awarded it, with their maximum amounts.
+
+Two steps, the first only a sieve:
+1. the library query `registry-measure-candidates` (queries/) reads what SPARQL can: the submission type
+   and project type the measure applies to, its document in force on the day, its numeric thresholds
+   (a declared figure on the wrong side excludes; an undeclared one does not), and no award of the
+   measure to the project. Its answer is a superset of the candidates.
+2. each submission left is evaluated by eligibility (policykg.eligibility, the same code as
+   POST /api/eligibility) as of the day: a candidate is one for which the measure is eligible, i.e.
+   no criterion of it is violated; what only a person can judge is listed under `review`, never taken
+   as met or failed. The project's awards (awards_for_project) are read once more before it is named.
+
+The per-submission baseline (eligibility of every stored submission) gives the same answer; bench/
+measures both.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from rdflib import URIRef
+
+from policykg.eligibility import catalogue, eligibility
+from policykg.errors import NotFound, UnprocessableInput
+from policykg.namespaces import BASE, PKG
+from policykg.registry import SUBMISSION_GRAPH, awards_for_project, load_submission
+from policykg.sparql import NamedQuery, load_library
+from policykg.validation import get_bundle
+
+QUERY = "registry-measure-candidates"
+_LIBRARY: dict[Path, NamedQuery] = {}
+
+
+def sieve_query(root: Path) -> NamedQuery:
+    """The library query of step 1 (read once per corpus root)."""
+    q = _LIBRARY.get(root)
+    if q is None:
+        q = _LIBRARY[root] = load_library(root)[QUERY]
+    return q
+
+
+def resolve(store: Any, measure: str) -> Any:
+    """The measure of the catalogue named by its IRI, its path under the base, or its slug; 404 otherwise."""
+    cat = catalogue(store, get_bundle(store))
+    iri = measure if measure.startswith("http") else BASE + measure.lstrip("/")
+    for m in cat.values():
+        if str(m.iri) == iri or m.slug == measure:
+            return m
+    raise NotFound(f"no measure {measure!r}", {"measure": measure})
+
+
+def parse_day(text: str | None) -> date:
+    if text is None or text == "":
+        return date.today()
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise UnprocessableInput("asOf must be a date YYYY-MM-DD", [{"field": "asOf", "message": "not a date"}])
+
+
+def sieve(store: Any, root: Path, measure: str, day: date) -> list[str]:
+    """Step 1: the ids of the stored submissions the library query leaves (superset of the candidates)."""
+    q = sieve_query(root)
+    rows = store.select(q.text, q.bindings({"measure": measure, "date": day.isoformat()}), registry=True)
+    return sorted({r["submission"].value.rsplit("/", 1)[-1] for r in rows})
+
+
+def stored_ids(store: Any) -> list[str]:
+    return sorted(g[len(SUBMISSION_GRAPH):] for g in store.named_graphs() if g.startswith(SUBMISSION_GRAPH))
+
+
+def judge(store: Any, sid: str, measure: str, day: date, lang: str, full: bool = False) -> dict[str, Any] | None:
+    """Step 2 for one stored submission: its candidate entry, or None (not eligible, or already awarded).
+    Eligibility of this measure only; `full`: of every measure (the baseline, as POST /api/eligibility)."""
+    rec = load_submission(store, sid)
+    try:
+        answer = eligibility(store, rec["data"], day, lang, None if full else {measure})
+    except UnprocessableInput:  # not one project (eligibility is per project): never a candidate
+        return None
+    e = next((x for x in answer["measures"] if x["measure"] == measure), None)
+    if e is None or not e["eligible"] or not e.get("appliesToProjectType", True):
+        return None
+    key = answer["project"]["projectKey"]
+    if any(a["measure"] == measure for a in awards_for_project(store, key)):
+        return None
+    data, s = rec["data"], URIRef(answer["project"]["iri"])
+    who = {k: str(v) for a in data.objects(s, PKG.applicant) for k, v in
+           (("name", data.value(a, PKG.name)), ("creditCode", data.value(a, PKG.creditCode))) if v is not None}
+    return {"id": sid, "project": str(s), "projectKey": key, "applicant": who,
+            "projectType": answer["project"]["projectType"], "submittedAt": rec["submittedAt"],
+            "maxAmount": e["maxAmount"], "computation": e["computation"], "basis": e["basis"],
+            "review": [{"message": w["message"], "clause": w["clause"]} for w in e["warnings"]]}
+
+
+def candidates(store: Any, root: Path, measure: str, as_of: date | None = None, lang: str = "zh",
+               progress: Callable[[int, int], None] | None = None, baseline: bool = False) -> dict[str, Any]:
+    """The answer of GET /api/measures/{id}/candidates. `baseline`: no sieve, and the full eligibility of every
+    stored submission (as POST /api/eligibility answers it), for bench/ and the tests that check the sieve
+    and the one-measure evaluation never lose or add a candidate."""
+    m = resolve(store, measure)
+    day = as_of or date.today()
+    iri = str(m.iri)
+    everything = stored_ids(store)
+    head = {"measure": iri, "slug": m.slug, "documentNumber": m.number, "document": m.doc, "clause": m.clause,
+            "asOf": day.isoformat(), "inForce": m.in_force(day)}
+    if not m.in_force(day):
+        return {**head, "candidates": [], "counts": {"stored": len(everything), "sieved": 0, "evaluated": 0,
+                                                     "candidates": 0}}
+    ids = everything if baseline else sieve(store, root, iri, day)
+    out = []
+    for i, sid in enumerate(ids):
+        if progress:
+            progress(i, len(ids))
+        entry = judge(store, sid, iri, day, lang, full=baseline)
+        if entry is not None:
+            out.append(entry)
+    if progress:
+        progress(len(ids), len(ids))
+    out.sort(key=lambda c: (-(c["maxAmount"] or 0), c["id"]))
+    total = sum(c["maxAmount"] or 0 for c in out)
+    return {**head, "candidates": out, "total": total,
+            "counts": {"stored": len(everything), "sieved": len(ids), "evaluated": len(ids), "candidates": len(out)},
+            "method": "every stored submission evaluated" if baseline else
+                      f"library query {QUERY} as a sieve, then eligibility per submission left"}
