@@ -33,6 +33,7 @@ class PKG(DefinedNamespace):
     Ambiguity: URIRef
     Applicant: URIRef
     AwardRecord: URIRef
+    CheckedScope: URIRef
     ComputingCenter: URIRef
     Constraint: URIRef
     CoordinatorEntity: URIRef
@@ -51,6 +52,7 @@ class PKG(DefinedNamespace):
     MonetarySupport: URIRef
     NamedQuery: URIRef
     NonMonetarySupport: URIRef
+    NotEvaluatedConstraintComponent: URIRef
     OperatingSupport: URIRef
     Period: URIRef
     PilotEnterpriseApplication: URIRef
@@ -89,11 +91,14 @@ class PKG(DefinedNamespace):
     anomalyKind: URIRef
     applicant: URIRef
     applicationDate: URIRef
+    applicationFor: URIRef
+    applicationSelector: URIRef
     appliesToMeasure: URIRef
     appliesToProjectType: URIRef
     appliesToSubmissionType: URIRef
     appliesWhen: URIRef
     asOf: URIRef
+    asOfSource: URIRef
     auxiliaryFacilityShare: URIRef
     avgProfitGrowth3y: URIRef
     avgRevenueGrowth3y: URIRef
@@ -106,6 +111,7 @@ class PKG(DefinedNamespace):
     category: URIRef
     certification: URIRef
     certificationScheme: URIRef
+    checked: URIRef
     chosenReading: URIRef
     clauseLevel: URIRef
     comparator: URIRef
@@ -118,6 +124,10 @@ class PKG(DefinedNamespace):
     defaultValue: URIRef
     definedIn: URIRef
     district: URIRef
+    document: URIRef
+    documentDetail: URIRef
+    documentInForce: URIRef
+    documentNotInForce: URIRef
     durationYears: URIRef
     encodesProvision: URIRef
     energySavedTce: URIRef
@@ -167,6 +177,9 @@ class PKG(DefinedNamespace):
     marketShareRank: URIRef
     maxYears: URIRef
     measure: URIRef
+    measureByApplication: URIRef
+    measureDetail: URIRef
+    measureEvaluated: URIRef
     member: URIRef
     missingLabel: URIRef
     name: URIRef
@@ -209,8 +222,10 @@ class PKG(DefinedNamespace):
     requests: URIRef
     requiredValue: URIRef
     revenuePerM2: URIRef
+    rulesInForceApplied: URIRef
     serviceInputShare: URIRef
     serviceRevenueShare: URIRef
+    shapesApplied: URIRef
     shapesVersion: URIRef
     shortageField: URIRef
     singleFunction: URIRef
@@ -223,6 +238,7 @@ class PKG(DefinedNamespace):
     stage: URIRef
     status: URIRef
     statusScheme: URIRef
+    submissionType: URIRef
     submittedAt: URIRef
     supportDescription: URIRef
     tag: URIRef
@@ -234,6 +250,7 @@ class PKG(DefinedNamespace):
     usesClause: URIRef
     validFrom: URIRef
     validUntil: URIRef
+    validationStatus: URIRef
     validityDerivedFrom: URIRef
     validityStatement: URIRef
     wholeBuildingVacant: URIRef

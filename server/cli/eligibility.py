@@ -1,10 +1,11 @@
-"""`policykg eligibility FILE`: every measure in force for the submission, eligible or not, how much and why.
+"""`policykg eligibility FILE`: every measure for the submission, eligible, not eligible or needing review, and why.
 
 Formats by extension (.ttl, .nt, .jsonld, .json) or --input-format. Without --data-dir the
 corpus is loaded in memory and the registry is empty; with --data-dir the registry of that
 (stopped) server is read too. `--format turtle` gives the result as RDF a user can load: one
 sh:ValidationReport per measure (sh:conforms = eligible, pkg:measure, pkg:amount = the maximum,
-rdfs:comment = the computation, sh:result per failed criterion with its clause) and one for the
+rdfs:comment = the computation, pkg:validationStatus = eligible | not-eligible | needs-review, sh:result per
+failed criterion with its clause, an Info per condition a person must judge) and one for the
 findings whatever is requested. Exit codes (docs/architecture.md (house style)): 0 at least one measure is
 eligible, 1 none is, 2 bad input.
 """
@@ -25,9 +26,12 @@ CONTENT_TYPES = {"turtle": "text/turtle", "ntriples": "application/n-triples", "
                  "json": "application/json"}
 EXTENSIONS = {".ttl": "turtle", ".nt": "ntriples", ".jsonld": "jsonld", ".json": "json"}
 WORDS = {"zh": {"best": "最优单项", "none": "无可申请的资金措施", "max": "上限", "fix": "需要", "wan": "万元",
-                "general": "与所申请措施无关的问题"},
+                "general": "与所申请措施无关的问题", "atmost": "至多", "judge": "需人工判断",
+                "eligible": "符合", "needs-review": "需人工审核", "not-eligible": "不符合"},
          "en": {"best": "best single option", "none": "no monetary measure is available", "max": "maximum",
-                "fix": "needs", "wan": " 万元", "general": "findings whatever is requested"}}
+                "fix": "needs", "wan": " 万元", "general": "findings whatever is requested", "atmost": "at most",
+                "judge": "to be judged by a person", "eligible": "eligible", "needs-review": "needs review",
+                "not-eligible": "not eligible"}}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -83,9 +87,11 @@ def text(out: dict[str, Any], lang: str) -> str:
     w = WORDS[lang]
     lines = [f"{out['project']['iri']}  ({out['project']['projectKey']}, asOf {out['project']['asOf']})"]
     for m in out["measures"]:
-        mark = "✓" if m["eligible"] else "✗"
-        amount = f"  {w['max']} {m['maxAmount']:g}{w['wan']}" if m["maxAmount"] is not None else ""
-        lines.append(f"{mark} {m['slug']}{amount}")
+        state = m.get("status") or ("eligible" if m["eligible"] else "not-eligible")
+        mark = {"eligible": "✓", "needs-review": "?", "not-eligible": "✗"}[state]
+        top = w["atmost"] if m.get("atMost") else w["max"]
+        amount = f"  {top} {m['maxAmount']:g}{w['wan']}" if m["maxAmount"] is not None else ""
+        lines.append(f"{mark} {m['slug']}  [{w[state]}]{amount}")
         if m["computation"]:
             lines.append(f"    = {m['computation']}")
         for r in m["reasons"]:
@@ -94,6 +100,10 @@ def text(out: dict[str, Any], lang: str) -> str:
             lines.append(f"    - {r['message']}" + (f"  [{where}]" if where else ""))
             for f in r.get("fix") or []:
                 lines.append(f"      {w['fix']}: {f['text']}")
+        for v in m.get("reviews") or []:
+            c = v.get("clause") or {}
+            where = " ".join(x for x in (c.get("documentNumber"), c.get("label")) if x)
+            lines.append(f"    ? {w['judge']}: {v.get('label') or ''} — {v['reason']}" + (f"  [{where}]" if where else ""))
     for g in out["exclusiveGroups"]:
         lines.append(f"⇄ {g['label']}: " + ", ".join(x.rsplit('/', 1)[-1] for x in g["members"]))
     if out["generalFindings"]:
@@ -145,6 +155,10 @@ def turtle(out: dict[str, Any], lang: str) -> str:
             g.add((r, PKG.amount, Literal(Decimal(str(m["maxAmount"])))))
         if m.get("clause"):
             g.add((r, PROV.wasDerivedFrom, URIRef(m["clause"])))
+        g.add((r, PKG.validationStatus, Literal(m.get("status") or ("eligible" if m["eligible"] else "not-eligible"))))
+        for v in m.get("reviews") or []:  # what a person must judge: an Info result each, with its clause
+            result(r, {"message": f"{v.get('label') or ''} — {v['reason']}", "sourceShape": v["provision"],
+                       "clause": v.get("clause")}, SH.Info)
         for f in m["reasons"]:
             result(r, f, SH.Violation)
         for f in m["warnings"]:

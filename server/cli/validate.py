@@ -2,7 +2,8 @@
 
 Formats by extension (.ttl Turtle, .nt N-Triples, .jsonld JSON-LD, .json the JSON form) or
 --input-format. Exit codes (docs/architecture.md (house style)): 0 every file conforms, 1 one does not, 2 bad
-input (a file that cannot be read or parsed: file, line and column).
+input (a file that cannot be read or parsed: file, line and column). A file to which no rule in
+force applied is "not evaluated" (exit 1, never a pass); the text and JSON say what was checked.
 """
 from __future__ import annotations
 
@@ -20,9 +21,15 @@ CONTENT_TYPES = {"turtle": "text/turtle", "ntriples": "application/n-triples", "
                  "json": "application/json"}
 EXTENSIONS = {".ttl": "turtle", ".nt": "ntriples", ".jsonld": "jsonld", ".json": "json"}
 WORDS = {
-    "zh": {"ok": "符合", "bad": "不符合", "input": "输入错误", "v": "违规", "w": "警告", "i": "提示"},
-    "en": {"ok": "conforms", "bad": "does not conform", "input": "bad input", "v": "violation",
-           "w": "warning", "i": "info"},
+    "zh": {"ok": "符合", "bad": "不符合", "none": "未评估（没有现行规则适用，不是通过）", "input": "输入错误",
+           "v": "违规", "w": "警告", "i": "提示", "asof": "评估日期", "in": "现行适用文件", "out": "不在有效期的适用文件",
+           "m": "评估的措施", "shapes": "适用规则数", "src": {"parameter": "参数", "applicationDate": "申报日期",
+                                                       "today": "今天（未给出申报日期）"}},
+    "en": {"ok": "conforms", "bad": "does not conform", "none": "NOT EVALUATED (no rule in force applied: not a pass)",
+           "input": "bad input", "v": "violation", "w": "warning", "i": "info", "asof": "as of",
+           "in": "documents in force", "out": "documents not in force", "m": "measures evaluated",
+           "shapes": "shapes applied", "src": {"parameter": "parameter", "applicationDate": "application date",
+                                               "today": "today: no application date"}},
 }
 
 
@@ -106,9 +113,10 @@ def _text(entry: dict[str, Any], lang: str) -> str:
     def n(k: str, word: str) -> str:  # "1 violation", "2 violations" (Chinese has no plural)
         return f"{counts[k]} {word}{'s' if lang == 'en' and counts[k] != 1 else ''}"
 
-    head = (f"{entry['file']}: {w['ok'] if o.conforms else w['bad']} ({n('Violation', w['v'])}, "
+    verdict = {"conforms": w["ok"], "does-not-conform": w["bad"], "not-evaluated": w["none"]}[o.status]
+    head = (f"{entry['file']}: {verdict} ({n('Violation', w['v'])}, "
             f"{n('Warning', w['w'])}, {n('Info', w['i'])})")
-    lines = [head]
+    lines = [head, *_checked_text(o.checked(lang), w)]
     for r in o.results:
         lines.append(f"  [{r['severity']}] {r['message'][lang]}")
         c = r.get("clause") or {}
@@ -117,6 +125,20 @@ def _text(entry: dict[str, Any], lang: str) -> str:
         if c.get("text"):
             lines.append(f"      “{c['text']}”")
     return "\n".join(lines)
+
+
+def _checked_text(c: dict[str, Any] | None, w: dict[str, Any]) -> list[str]:
+    """What was checked, one line each (validation_checked)."""
+    if not c:
+        return []
+    def docs(ds: list[dict[str, Any]]) -> str:
+        return "; ".join(f"{d['number'] or d['title']} {d['validFrom'] or '…'}–{d['validUntil'] or '…'}"
+                         for d in ds) or "—"
+    src = w["src"].get(c["asOfSource"], c["asOfSource"])
+    return [f"  {w['asof']}: {c['asOf']} ({src})", f"  {w['in']}: {docs(c['documentsInForce'])}",
+            f"  {w['out']}: {docs(c['documentsNotInForce'])}",
+            f"  {w['m']}: {', '.join(m['slug'] or m['iri'] for m in c['measuresEvaluated']) or '—'}",
+            f"  {w['shapes']}: {c['shapesApplied']}"]
 
 
 def _error_text(path: Path, e: PolicyKGError) -> str:

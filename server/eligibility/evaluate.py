@@ -1,4 +1,4 @@
-"""Eligibility: for every measure in force that applies to the submission, can the project get it, and how much.
+"""Eligibility: for every measure that applies to the submission or that it requests, can the project get it, how much.
 
 Derived from the same shapes and the same amounts module as validation, so the two
 cannot disagree: for each candidate measure M the submission is copied with its own
@@ -9,7 +9,9 @@ copy with no request are evaluated together on the compiled validator, registry 
 are the Violations of M's copy that the baseline does not have; M is eligible when there
 are none. Baseline Violations (rules that apply whatever is requested) are reported
 once, as `generalFindings`. Each failed criterion says what would satisfy it
-(eligibility_fix.py).
+(eligibility_fix.py). Each answer is eligible, not-eligible or needs-review (eligibility_review.py):
+conditions a machine cannot judge, and measures whose document is not in force that day, are never
+"eligible".
 """
 from __future__ import annotations
 
@@ -21,10 +23,12 @@ from typing import Any
 from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from policykg.eligibility.review import out_of_force, reviews, status
 from policykg.errors import UnprocessableInput
 from policykg.namespaces import PKG, PREFIXES
 from policykg.registry import check, used_in_year, yearly
 from policykg.validation import (
+    NOT_EVALUATED,
     Bundle,
     get_bundle,
     max_amount,
@@ -185,18 +189,43 @@ def the_subject(b: Bundle, data: Graph) -> URIRef:
     return subs[0]
 
 
+def requested_measures(data: Graph, s: URIRef) -> set[URIRef]:
+    return {m for r in data.objects(s, PKG.requests) for m in data.objects(r, PKG.measure) if isinstance(m, URIRef)}
+
+
 def candidates(store: Any, data: Graph, as_of: date | None,
                only: set[str] | None = None) -> tuple[Any, Any, date, list[Any]]:
-    """(bundle, subject, as-of day, measures in force for the submission's type, by slug; those of `only` if given)."""
+    """(bundle, subject, as-of day, measures in force for the submission's type or requested, by slug; those of
+    `only` if given)."""
     b = get_bundle(store)
     s = the_subject(b, data)
     app = data.value(s, PKG.applicationDate)
     day = as_of or (app.toPython() if isinstance(app, Literal) and isinstance(app.toPython(), date) else date.today())
-    types = set(data.objects(s, RDF.type))
-    cands = sorted((m for m in catalogue(store, b).values() if m.subtypes & types and m.in_force(day)
-                    and (only is None or str(m.iri) in only)),
-                   key=lambda m: m.slug)
+    types, asked = set(data.objects(s, RDF.type)), requested_measures(data, s)
+    cands = sorted((m for m in catalogue(store, b).values() if (m.subtypes & types or m.iri in asked)
+                    and m.in_force(day) and (only is None or str(m.iri) in only)), key=lambda m: m.slug)
     return b, s, day, cands
+
+
+def out_of_force_measures(store: Any, b: Bundle, data: Graph, s: URIRef, day: date,
+                          only: set[str] | None = None) -> list[Any]:
+    """The measures of the submission's type, or requested, whose document is not in force on `day`."""
+    types, asked = set(data.objects(s, RDF.type)), requested_measures(data, s)
+    return sorted((m for m in catalogue(store, b).values() if (m.subtypes & types or m.iri in asked)
+                   and not m.in_force(day) and (only is None or str(m.iri) in only)), key=lambda m: m.slug)
+
+
+def own_findings(store: Any, b: Bundle, types: set[Node], m: URIRef, base: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The baseline findings that are m's own when the submission's class is the application for m
+    (pkg:applicationFor): the copy without requests is still an application for m."""
+    from policykg.validation import governance, split
+
+    gov = governance(store, b)
+    if not any(m in gov.applications.get(t, []) for t in types):  # type: ignore[call-overload]
+        return []
+    targets = split(b).targets
+    return [r for r in base if (t := targets.get(URIRef(r["sourceShape"]))) is not None
+            and t.measures == frozenset({str(m)}) and t.types]
 
 
 def eligibility(store: Any, data: Graph, as_of: date | None = None, lang: str = "zh",
@@ -220,27 +249,38 @@ def eligibility(store: Any, data: Graph, as_of: date | None = None, lang: str = 
         outcome, subjects, owner = done
     by_copy: list[list[dict[str, Any]]] = [[] for _ in subjects]
     for r in outcome.results:
+        if r["sourceConstraintComponent"] == str(NOT_EVALUATED):
+            continue  # a hypothetical copy to which nothing applies: answered per measure below
         i = owner.get(URIRef(r["focusNode"])) if r["focusNode"] else None
         if i is None:
             i = owner.get(BNode(r["focusNode"]), 0)
         by_copy[i].append(_restore(r, subjects, s, lang))
     base_keys = {_key(r, owner) for r in by_copy[0]}
-    measures, pt = [], data.value(s, PKG.projectType)
+    measures, pt, asked, owned = [], data.value(s, PKG.projectType), requested_measures(data, s), set()
     for i, (m, (amount, computation, held)) in enumerate(zip(cands, amounts, strict=True), 1):
-        new = [r for r in by_copy[i] if _key(r, owner) not in base_keys]
+        own = own_findings(store, b, types, m.iri, by_copy[0])
+        owned |= {id(r) for r in own}
+        new = own + [r for r in by_copy[i] if _key(r, owner) not in base_keys]
         reasons = [r for r in new if r["severity"] == "Violation"]
         warnings = [r for r in new if r["severity"] != "Violation"]
+        review = reviews(store, b, m.iri, lang)
+        state = status(reasons, review)
         measures.append({
             "measure": str(m.iri), "slug": m.slug, "label": b.label(m.iri, lang), "kind": m.kind,
-            "documentNumber": m.number, "document": m.doc, "clause": m.clause,
-            "appliesToProjectType": not m.ptypes or pt in m.ptypes,
-            "eligible": not reasons, "maxAmount": float(amount) if amount is not None else None,
+            "documentNumber": m.number, "document": m.doc, "clause": m.clause, "requested": m.iri in asked,
+            "documentInForce": True, "validity": {"from": m.start.isoformat() if m.start else None,
+                                                  "until": m.end.isoformat() if m.end else None, "state": "in-force"},
+            "appliesToProjectType": not m.ptypes or pt in m.ptypes, "status": state,
+            "eligible": state == "eligible", "maxAmount": float(amount) if amount is not None else None,
+            "atMost": state == "needs-review" and amount is not None, "reviews": review,
             "computation": computation, "basis": basis(b, m.iri, amount), "registry": held,
             "reasons": [{"message": r["message"], "clause": r["clause"], "sourceShape": r["sourceShape"],
                          "fix": fixes(store, b, r, data, s, day, lang)} for r in reasons],
             "warnings": [{"message": r["message"], "clause": r["clause"], "sourceShape": r["sourceShape"],
                           "fix": fixes(store, b, r, data, s, day, lang)} for r in warnings],
         })
+    measures += [out_of_force(store, b, m, day, lang, m.iri in asked)
+                 for m in out_of_force_measures(store, b, data, s, day, only)]
     ok = [x for x in measures if x["eligible"] and x["maxAmount"] is not None]
     # an amount computed from the project's figures beats a bare ceiling the clause states (e.g. 贴息 ≤ 5000万)
     best = min(ok, key=lambda x: (x["basis"] != "computed", -x["maxAmount"], x["slug"])) if ok else None
@@ -252,7 +292,7 @@ def eligibility(store: Any, data: Graph, as_of: date | None = None, lang: str = 
         "best": {"measure": best["measure"], "slug": best["slug"], "maxAmount": best["maxAmount"],
                  "computation": best["computation"], "basis": best["basis"]} if best else None,
         "generalFindings": [{"severity": r["severity"], "message": r["message"], "clause": r["clause"],
-                             "sourceShape": r["sourceShape"]} for r in by_copy[0]],
+                             "sourceShape": r["sourceShape"]} for r in by_copy[0] if id(r) not in owned],
         "corpusVersion": outcome.shapes_version,
         "engine": outcome.engine,
     }

@@ -217,10 +217,26 @@ def doc_filter(doc: Doc) -> str:
     return ("?this pkg:asOf ?asOf .\n    FILTER (" + " && ".join(parts) + ")\n") if parts else ""
 
 
-def requesters(measures: Iterable[Node], ptypes: Sequence[Node] = ()) -> str:
-    """The body of a select of the submissions that request one of `measures` (and are of `ptypes`)."""
-    q = f"    VALUES ?m {{ {' '.join(n3(m) for m in sorted(measures, key=str))} }}\n" \
-        "    ?this pkg:requests/pkg:measure ?m .\n"
+def requesters(measures: Iterable[Node], ptypes: Sequence[Node] = (), c: Corpus | None = None) -> str:
+    """The body of a select of the submissions that request one of `measures` (and are of `ptypes`); with the
+    corpus, also the submissions whose class is the application for one of them (pkg:applicationFor) and that
+    request none of their class's application measures explicitly (an explicit request chooses)."""
+    ms = sorted(measures, key=str)
+    q = f"    VALUES ?m {{ {' '.join(n3(m) for m in ms)} }}\n"
+    apps = [(m, t, allowed) for m in ms for t, allowed in (c.applications(m) if c is not None else [])]
+    if not apps:
+        q += "    ?this pkg:requests/pkg:measure ?m .\n"
+    else:
+        q += "    { ?this pkg:requests/pkg:measure ?m . }\n"
+        for m, t, allowed in apps:
+            own = " ".join(n3(x) for x in sorted(c.g.objects(t, PKG.applicationFor), key=str))  # type: ignore[union-attr]
+            q += (f"    UNION {{ VALUES (?m ?st) {{ ({n3(m)} {n3(t)}) }}\n      ?this a ?st .\n"
+                  f"      FILTER NOT EXISTS {{ ?this pkg:requests/pkg:measure ?own . VALUES ?own {{ {own} }} }}\n")
+            if allowed:
+                sel = c.g.value(t, PKG.applicationSelector)  # type: ignore[union-attr]
+                q += (f"      OPTIONAL {{ ?this <{sel}> ?selector }}\n"
+                      f"      FILTER (!BOUND(?selector) || ?selector IN ({in_list(allowed)}))\n")
+            q += "    }\n"
     if ptypes:
         q += f"    VALUES ?t {{ {' '.join(n3(t) for t in ptypes)} }}\n    ?this pkg:projectType ?t .\n"
     return q

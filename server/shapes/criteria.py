@@ -115,7 +115,7 @@ def criterion_shapes(w_for: dict[str, Writer], c: Corpus) -> None:
         ptypes = c.objs(crit, PKG.appliesToProjectType)
         provisions = encoded(c, crit)
         sev = severity(c, crit, [])
-        strict_body = requesters(sc.measures, ptypes) if sc.measures else ""
+        strict_body = requesters(sc.measures, ptypes, c) if sc.measures else ""
         if sc.measures:
             emit(w, crit, shape_iri(crit), sev, True, select(strict_body), provisions)
         if sc.general:

@@ -31,7 +31,7 @@ def applicability(w: Writer, m: URIRef) -> None:
     """The submission type and project type a measure is for (the clause that creates it)."""
     c = w.c
     clauses = c.clauses(m)
-    target = select(requesters([m]))
+    target = select(requesters([m], c=c))
     subtypes = c.objs(m, PKG.appliesToSubmissionType)
     if subtypes:
         iri = shape_iri(m, "/submission-type")
@@ -137,7 +137,7 @@ def per_enterprise_year(w: Writer, m: URIRef, zh: str, en: str) -> None:
                 f"The enterprise already received {{?prev}} 万元 under “{c.label(m, 'en')}” this year; {{?value}} 万元 "
                 "more would exceed the cap of {?cpy} 万元 per enterprise and year"), c.clauses(m), [m])
     w.sparql(iri, "sparql", YEAR_Q.format(m=m))
-    w.target(iri, select(requesters([m])))
+    w.target(iri, select(requesters([m], c=c)))
 
 
 def amount(w: Writer, m: URIRef) -> None:
@@ -152,7 +152,7 @@ def amount(w: Writer, m: URIRef) -> None:
     if zh is None:
         return
     clauses = c.clauses(m)
-    target = select(requesters([m]))
+    target = select(requesters([m], c=c))
     iri = shape_iri(m, "/amount")
     w.annotate(iri, SH.NodeShape, _names(c, m, "申请金额上限", "maximum amount"), SH.Violation,
                (f"申请“{c.label(m, 'zh')}”{{?value}}万元，超过按条款计算的上限{{?max}}万元（上限 = {zh}）",
@@ -199,5 +199,5 @@ def in_force(w: Writer, doc: Doc) -> None:
     w.g.add((iri, SH.minInclusive, date_literal(doc.start)))
     if doc.end:
         w.g.add((iri, SH.maxInclusive, date_literal(doc.end)))
-    w.target(iri, select(requesters(ms)))
+    w.target(iri, select(requesters(ms, c=c)))
     w.g.add((iri, RDF.type, SH.PropertyShape))

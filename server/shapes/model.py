@@ -4,6 +4,8 @@ Read-only views over the corpus graph (ontology + policies + clauses). Conventio
 docs/encoding.md that the generator relies on:
 - a criterion applies to the submissions that request a measure listing it (pkg:hasCriterion,
   or the criterion's pkg:appliesToMeasure), restricted to its own pkg:appliesToProjectType;
+  a submission whose class is the application for the measure (pkg:applicationFor, chosen by
+  pkg:applicationSelector) requests it without a pkg:requests entry;
 - a pkg:Constraint (or pkg:PostDeliveryTarget) applies to its pkg:appliesToSubmissionType and
   pkg:appliesToProjectType while its document is in force, and only to the submissions that
   meet its pkg:appliesWhen criteria (applicability guards, not requirements); a constraint
@@ -178,6 +180,21 @@ class Corpus:
             sc.general.append((subtypes, tuple(self.objs(o, PKG.appliesToProjectType)), doc, guards))
             sc.softened_owners.append(self.flag(o, PKG.softened))
         return sc
+
+    def applications(self, m: Node) -> list[tuple[URIRef, list[Node]]]:
+        """The submission classes that are themselves the application for measure m (pkg:applicationFor), each
+        with the values of its pkg:applicationSelector that choose m (empty: no selector, m always applies)."""
+        out = []
+        for t in sorted(self.g.subjects(PKG.applicationFor, m), key=str):
+            sel = self.g.value(t, PKG.applicationSelector)
+            allowed: list[Node] = []
+            if sel is not None:
+                for crit in self.objs(m, PKG.hasCriterion):
+                    if PKG.ValueInCriterion in self.types(crit) and self.g.value(crit, PKG.onProperty) == sel:
+                        allowed += self.objs(crit, PKG.allowedValue) + self.objs(crit, PKG.allowedLiteral)
+            if isinstance(t, URIRef):
+                out.append((t, allowed))
+        return out
 
     def exclusive_pairs(self) -> Iterable[tuple[URIRef, URIRef]]:
         """pkg:exclusiveWith pairs (either direction), each once."""

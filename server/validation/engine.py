@@ -10,7 +10,9 @@ date, else today), and the awards of the registry for the same project as prior
 funding. No OWL imports, no inference, no meta-SHACL, only parsed graphs.
 
 `conforms` is true when no result is a Violation: Warnings (原则上, 一般, 宜, 鼓励) and Info
-(post-delivery targets) are reported but do not fail a submission.
+(post-delivery targets) are reported but do not fail a submission. Every report says what was
+checked (validation_checked): a submission to which no rule in force applied gets a Violation naming
+why and the status "not-evaluated", never `conforms: true`.
 
 engine="fast" (validation_fast) computes the same results with the targets and the
 SHACL-SPARQL constraints on pyoxigraph; tests/shapes/test_engines.py proves both agree.
@@ -28,6 +30,8 @@ from rdflib import RDF, XSD, Graph, Literal, URIRef
 from policykg.errors import UnprocessableInput
 from policykg.namespaces import BASE, PKG, SH
 from policykg.validation.bundle import Bundle, context_graph, get_bundle
+from policykg.validation.checked import account
+from policykg.validation.checked_json import checked_json
 from policykg.validation.messages import enrich, results
 
 RESERVED = tuple(BASE + p for p in ("doc/", "shape/", "concept/", "query/", "graph/", "org/", "pub/", "ontology"))
@@ -43,10 +47,23 @@ class Outcome:
     shapes_version: str = ""
     engine: str = "pyshacl"
 
+    @property
+    def status(self) -> str:
+        """conforms | does-not-conform | not-evaluated (no rule in force applied to a submission: never a pass)."""
+        c = checked_json(self.report_graph)
+        if c is not None and c["status"] == "not-evaluated":
+            return "not-evaluated"
+        return "conforms" if self.conforms else "does-not-conform"
+
+    def checked(self, lang: str = "zh") -> dict[str, Any] | None:
+        """What was checked (validation_checked): read from the report graph, so findings added later keep it."""
+        return checked_json(self.report_graph, lang)
+
     def to_json(self, lang: str | None = None) -> dict[str, Any]:
         """The contract's JSON report; with `lang`, each message is the text in that language only."""
         res = [dict(r, message=r["message"][lang]) if lang else r for r in self.results]
-        return {"conforms": self.conforms, "results": res}
+        return {"conforms": self.conforms, "status": self.status, "checked": self.checked(lang or "zh"),
+                "results": res}
 
 
 class LazyReportOutcome(Outcome):
@@ -142,7 +159,16 @@ def validate(store: Any, data: Graph, *, as_of: date | None = None, registry_con
 
         found = run_compiled(store, b, data, submissions(b, data), as_of, registry_context, RESERVED)
         if found is not None:
-            return LazyReportOutcome(found.conforms, found.results, found.report, found.as_of, found.version)
+            # what was checked, and "not evaluated" when no rule in force applied (validation/checked.py):
+            # the same account as the other engines give, on the compiled engine's report
+            dg, dates = prepare(b, data, as_of, registry_context)
+            report = found.report()
+            res = account(store, b, data, dg, dates, as_of, report, found.results, submissions(b, data))
+            conforms = not any(r["severity"] == "Violation" for r in res)
+            top = next(iter(report.subjects(RDF.type, SH.ValidationReport)), None)
+            if top is not None:
+                report.set((top, SH.conforms, Literal(conforms)))
+            return Outcome(conforms, res, report, dates, found.version, "compiled")
         engine = "fast"
     dg, dates = prepare(b, data, as_of, registry_context)
     if engine == "fast":
@@ -153,6 +179,7 @@ def validate(store: Any, data: Graph, *, as_of: date | None = None, registry_con
         report = run_pyshacl(b, dg, native=engine == "pyshacl-native")
     res = results(b, store, b.shapes, report, dg)
     enrich(report, res)
+    res = account(store, b, data, dg, dates, as_of, report, res, submissions(b, data))
     conforms = not any(r["severity"] == "Violation" for r in res)
     top = next(iter(report.subjects(RDF.type, SH.ValidationReport)), None)
     if top is not None:

@@ -30,7 +30,7 @@ Triple = tuple[Node, Node, Node]
 class Target:
     query: str
     measures: frozenset[str] | None  # the select needs a request of one of these (None: no such need)
-    types: frozenset[str] | None  # ... or a submission of one of these types
+    types: frozenset[str] | None  # ... or a submission of one of these types (either suffices)
 
 
 @dataclass
@@ -44,6 +44,7 @@ class Split:
 MEASURES_FIRST = re.compile(r"^SELECT DISTINCT \?this WHERE \{\s*VALUES \?m \{([^}]*)\}")
 GENERAL_FIRST = re.compile(r"^SELECT DISTINCT \?this WHERE \{\s*\{\s*VALUES \?st")
 TYPES = re.compile(r"VALUES \?st \{([^}]*)\}")
+APPLIED_TYPE = re.compile(r"VALUES \(\?m \?st\) \{ \(<[^>]*> <([^>]*)>\) \}")  # the application branches
 IRI = re.compile(r"<([^>]*)>")
 
 
@@ -51,8 +52,9 @@ def _target(query: str) -> Target:
     """A target select and the cheap pre-condition our generated selects have (none for any other)."""
     body = PREFIX_LINE.sub("", query).strip()
     m = MEASURES_FIRST.match(body)
-    if m:
-        return Target(query, frozenset(IRI.findall(m.group(1))), None)
+    if m:  # the requesters, and the submissions whose class is the application for the measure (if any)
+        types = frozenset(APPLIED_TYPE.findall(body))
+        return Target(query, frozenset(IRI.findall(m.group(1))), types or None)
     if GENERAL_FIRST.match(body):
         return Target(query, None, frozenset(i for t in TYPES.findall(body) for i in IRI.findall(t)))
     return Target(query, None, None)
@@ -112,9 +114,8 @@ def focus_nodes(sp: Split, dg: Graph, store: ox.Store | None = None) -> dict[URI
     types = {str(o) for o in dg.objects(None, RDF.type)}
     out: dict[URIRef, list[Node]] = {}
     for shape, t in sp.targets.items():
-        if t.measures is not None and not (t.measures & measures):
-            continue
-        if t.types is not None and not (t.types & types):
+        if (t.measures is not None or t.types is not None) and not (t.measures and t.measures & measures) \
+                and not (t.types and t.types & types):
             continue
         for row in store.query(t.query):
             this = row["this"]

@@ -113,7 +113,8 @@ def test_a_listed_enterprise_gets_the_raised_30_percent_for_a_data_centre_retrof
     body = {**BASE, "projectType": "data-center-retrofit", "energySavedTce": 20000, "totalInvestment": 6000,
             "greenManufacturingListed": listed}
     m = measure(client, body, slug)
-    assert (m["eligible"], m["maxAmount"]) == (True, amount)
+    # eligible, or needs review where a condition is not machine-checkable (the enterprise's industry)
+    assert (m["status"] != "not-eligible", m["maxAmount"]) == (True, amount)
     assert validates(client, body, slug, amount) and not validates(client, body, slug, amount + 0.01)
     other = measure(client, body, "jjxf-2024-20-data-center-retrofit-reward-listed")
-    assert other["eligible"] is listed
+    assert (other["status"] != "not-eligible") is listed

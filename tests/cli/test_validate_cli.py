@@ -141,4 +141,5 @@ def test_eligibility_as_turtle_is_one_shacl_report_per_measure_with_its_amount(t
         assert g.value(r, SH.conforms) == Literal(m["eligible"])
         amount = g.value(r, PKG.amount)
         assert (float(amount) if amount is not None else None) == m["maxAmount"]
-        assert len(list(g.objects(r, SH.result))) == len(m["reasons"]) + len(m["warnings"])
+        assert len(list(g.objects(r, SH.result))) == len(m["reasons"]) + len(m["warnings"]) + len(m["reviews"])
+        assert str(g.value(r, PKG.validationStatus)) == m["status"]

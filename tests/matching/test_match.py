@@ -33,8 +33,10 @@ def test_a_profile_qualifies_under_three_documents_with_the_amounts_of_the_texts
                 if e["status"] == "eligible" and e["maxAmount"] is not None}
     # 20号 三（三）: 纳入绿色制造名单的企业…奖励比例提高至 30%: 30% × 4000 = 1200 (≤ 3000; 0.12 × 20000 tce = 2400)
     assert eligible[("energy", "jjxf-2024-20-energy-saving-reward-listed")] == 1200
-    # 20号 八: 不超过 2% 的贴息率: 2% × 10000 = 200 (≤ 1000 per enterprise and year)
-    assert eligible[("energy", "jjxf-2024-20-green-credit-interest-subsidy")] == 200
+    # 20号 八: 不超过 2% 的贴息率: 2% × 10000 = 200 (≤ 1000 per enterprise and year), at most: whether the loan is a
+    # green credit for investment in Beijing is not machine-checkable (needs review, never eligible)
+    green = _entry(answer, "energy", "jjxf-2024-20-green-credit-interest-subsidy")
+    assert (green["status"], green["maxAmount"]) == ("needs-review", 200)
     # 12号 二（四）1: 老旧厂房改造…按照固定资产投资总额 30%: 30% × 8000 = 2400 (≤ 5000)
     assert eligible[("factory", "jfgg-2023-12-investment-subsidy-old-factory-and-infrastructure")] == 2400
     # 7号 第十一条: 示范园区内…老旧厂房改造…30%: 30% × 8000 = 2400 (≤ 5000)
@@ -43,15 +45,13 @@ def test_a_profile_qualifies_under_three_documents_with_the_amounts_of_the_texts
     assert {D20, D12, D7} <= docs
 
 
-def test_the_best_combination_of_the_energy_project_is_not_its_single_largest_measure(answer):
+def test_the_best_combination_of_the_energy_project_counts_only_eligible_measures(answer):
     combo = next(c for c in answer["bestCombinations"] if c["project"] == "energy")
-    assert combo["measures"] == [f"{D20}/measure/energy-saving-reward-listed", f"{D20}/measure/green-credit-interest-subsidy"]
-    assert combo["total"] == 1400
-    # the 25% reward lost to the 30% one: 20号 三（三） one rate per project (an exclusive group)
-    assert combo["alternativesLost"] == [{"measure": f"{D20}/measure/energy-saving-reward",
-                                          "excludedBy": [f"{D20}/measure/energy-saving-reward-listed"],
-                                          "rule": f"{D20}/rule/energy-saving-one-rate", "kind": "exclusive",
-                                          "clause": f"{D20}/3/3", "amount": 1000.0, "instead": 1200.0}]
+    assert combo["measures"] == [f"{D20}/measure/energy-saving-reward-listed"]  # the green credit needs review
+    assert combo["total"] == 1200
+    # the 25% reward has a condition a person judges (needs review): it is no alternative the combination lost
+    assert _entry(answer, "energy", "jjxf-2024-20-energy-saving-reward")["status"] == "needs-review"
+    assert combo["alternativesLost"] == []
 
 
 def test_the_old_factory_project_holds_one_of_two_documents_that_forbid_double_funding(answer):

@@ -34,7 +34,8 @@ def test_the_json_report_has_the_contract_fields(outcome) -> None:
     for r in outcome.results:
         assert {"severity", "message", "focusNode", "path", "value", "sourceShape", "clause"} <= set(r)
         assert set(r["clause"]) >= {"iri", "documentNumber", "label", "text"}
-    assert set(outcome.to_json("en")) == {"conforms", "results"}
+    assert set(outcome.to_json("en")) == {"conforms", "status", "checked", "results"}
+    assert outcome.to_json("en")["status"] == "does-not-conform"
 
 
 def test_a_threshold_finding_says_the_value_the_requirement_and_the_clause(outcome) -> None:
