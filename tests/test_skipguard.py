@@ -29,7 +29,7 @@ def pytest_sessionstart(session):
 def _pytest(args: list[str], cwd: Path, pythonpath: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args], cwd=cwd,
                           capture_output=True, text=True, timeout=300,
-                          env=clean_env(PYTHONPATH=pythonpath, **{"CI": "", **env}))
+                          env=clean_env(PYTHONPATH=pythonpath, **{"CI": "", "POLICYKG_STRICT_SKIPS": "", **env}))
 
 
 def test_the_documented_skips_are_allowed_and_one_more_of_a_kind_is_not():

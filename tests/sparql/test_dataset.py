@@ -92,6 +92,6 @@ def test_registry_library_queries_still_read_the_registry_and_say_so(with_regist
     listed = {q["name"]: q["dataset"] for q in c.get("/api/queries").json()}
     assert {n for n, d in listed.items() if d == "corpus+registry"} == {
         "registry-projects-with-several-measures", "registry-awards-per-enterprise-year",
-        "registry-awards-over-project-cap"}
+        "registry-awards-over-project-cap", "registry-measure-candidates"}
     assert listed["documents-in-force"] == "corpus"
 
