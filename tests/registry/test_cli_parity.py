@@ -4,41 +4,27 @@ answered by POST /api/validate, by `policykg validate --data-dir` on the stopped
 `policykg validate --server URL` through a running server, and the three answers are the same."""
 from __future__ import annotations
 
-import copy
 import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from policykg.app import create_app
 from tests.conftest import Auth
+from tests.registry.scenario import LOAN_12, NO_DOUBLE_12, ONE_MODE_12, ROOT, SPACE_000, SUBSIDY_12, project
 from tests.sparql.support import serve
 
-ROOT = Path(__file__).resolve().parents[2]
-SUBSIDY_12 = "jfgg-2023-12-investment-subsidy-old-factory-and-infrastructure"
-LOAN_12 = "jfgg-2023-12-loan-interest-subsidy"
-SPACE_000 = "jjxj-2022-old-factory-space-upgrade-support"
-NO_DOUBLE_12 = "https://w3id.org/policykg/shape/jfgg/2023/12/rule/no-double-funding"
-ONE_MODE_12 = "https://w3id.org/policykg/shape/jfgg/2023/12/rule/one-support-mode"
-PROJECT = {  # 京发改规〔2023〕12号: an old factory over 3000 m², 30% of 8000 = 2400
-    "type": "RenovationProject", "id": "par-1", "projectType": "old-factory", "floorArea": 8000,
-    "fixedAssetInvestment": 8000, "status": "under-construction", "applicationDate": "2024-09-01",
-    "propertyRightsClear": True, "operationsMechanism": True, "industryPositioning": "高精尖",
-    "industryCategory": "high-tech", "requests": [{"measure": SUBSIDY_12, "amount": 2400}],
-}
 ENV = {k: v for k, v in os.environ.items() if not k.startswith("POLICYKG_")}
 
 
+PROJECT = project("par-1")
+
+
 def _with(**changes) -> dict:
-    p = copy.deepcopy(PROJECT)
-    p.update({k: v for k, v in changes.items() if v is not None})
-    for k in [k for k, v in changes.items() if v is None]:
-        p.pop(k, None)
-    return p
+    return project(changes.pop("id", "par-1"), **changes)
 
 
 LOAN = _with(id="par-3", fixedAssetInvestment=None, requests=[{"measure": LOAN_12, "amount": 100}], loanAmount=5000,

@@ -1,7 +1,6 @@
 """The registry means what it says: each scenario through the HTTP API, and the same through the CLI."""
 from __future__ import annotations
 
-import copy
 import json
 import os
 import subprocess
@@ -14,26 +13,16 @@ from fastapi.testclient import TestClient
 
 from policykg.app import create_app
 from tests.conftest import Auth
+from tests.registry.scenario import LOAN_12, NO_DOUBLE_12, ONE_MODE_12, ROOT, SPACE_000, SUBSIDY_12, project
 
-ROOT = Path(__file__).resolve().parents[2]
-SUBSIDY_12 = "jfgg-2023-12-investment-subsidy-old-factory-and-infrastructure"
-LOAN_12 = "jfgg-2023-12-loan-interest-subsidy"
-SPACE_000 = "jjxj-2022-old-factory-space-upgrade-support"
-NO_DOUBLE_12 = "https://w3id.org/policykg/shape/jfgg/2023/12/rule/no-double-funding"
-ONE_MODE_12 = "https://w3id.org/policykg/shape/jfgg/2023/12/rule/one-support-mode"
-PROJECT = {  # 京发改规〔2023〕12号: an old factory over 3000 m², 30% of 8000 = 2400
-    "type": "RenovationProject", "id": "sem-1", "projectType": "old-factory", "floorArea": 8000,
-    "fixedAssetInvestment": 8000, "status": "under-construction", "applicationDate": "2024-09-01",
-    "propertyRightsClear": True, "operationsMechanism": True, "industryPositioning": "高精尖",
-    "industryCategory": "high-tech", "requests": [{"measure": SUBSIDY_12, "amount": 2400}],
-}
 ENV = {k: v for k, v in os.environ.items() if not k.startswith("POLICYKG_")}
 
 
+PROJECT = project("sem-1")
+
+
 def _with(**changes) -> dict:
-    p = copy.deepcopy(PROJECT)
-    p.update(changes)
-    return p
+    return project(changes.pop("id", "sem-1"), **changes)
 
 
 def _shapes(report: dict) -> list[tuple[str, str]]:
@@ -102,7 +91,6 @@ def test_pending_submissions_to_measures_that_exclude_each_other_get_a_warning_n
     first = api.post("/api/submissions", json=_with(id="sem-3")).json()
     loan = _with(id="sem-3", fixedAssetInvestment=None, requests=[{"measure": LOAN_12, "amount": 100}],
                  loanAmount=5000, loanInterestRate=0.04, lprRate=0.0345, loanYears=2)
-    del loan["fixedAssetInvestment"]
     rep = api.post("/api/validate", json=loan, headers={"accept-language": "en"}).json()
     warn = [r for r in rep["results"] if r["severity"] == "Warning" and first["id"] in r["message"]]
     assert len(warn) == 1 and warn[0]["sourceShape"] == ONE_MODE_12  # 12号 二（四）: 可以申请其中一种支持
