@@ -23,6 +23,7 @@ from typing import Any
 from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from policykg.eligibility.copies import write_copies
 from policykg.eligibility.review import out_of_force, reviews, status
 from policykg.errors import UnprocessableInput
 from policykg.namespaces import PKG, PREFIXES
@@ -134,51 +135,9 @@ def basis(b: Bundle, m: URIRef, amount: Decimal | None) -> str | None:
 def plan(data: Graph, s: URIRef, requests: list[tuple[URIRef, Decimal | None]]) -> tuple[Graph, list[URIRef],
                                                                                         dict[Node, int]]:
     """The hypothetical graph: copy 0 without requests, copy i+1 requesting requests[i]; node -> copy."""
-    drop = set(data.objects(s, PKG.requests))
-    closure: list[tuple[Node, Node, Node]] = []
-    seen, todo = {s}, [s]
-    while todo:
-        n = todo.pop()
-        for p, o in data.predicate_objects(n):
-            if n == s and p == PKG.requests:
-                continue
-            closure.append((n, p, o))
-            if isinstance(o, BNode) and o not in seen and o not in drop:
-                seen.add(o)
-                todo.append(o)
     g = Graph()
-    for t in data:
-        if t[0] not in seen and not _under(data, t[0], drop):
-            g.add(t)
-    subjects: list[URIRef] = []
-    owner: dict[Node, int] = {}
-    for i, req in enumerate([None, *requests]):
-        si = URIRef(f"{s}--eligibility-{i}")
-        subjects.append(si)
-        owner[si] = i
-        fresh: dict[Node, Node] = {s: si}
-        for n in seen:
-            if isinstance(n, BNode):
-                fresh[n] = BNode()
-                owner[fresh[n]] = i
-        for a, p, o in closure:
-            g.add((fresh.get(a, a), p, fresh.get(o, o)))
-        if req is not None:
-            r = BNode()
-            owner[r] = i
-            g.add((si, PKG.requests, r))
-            g.add((r, RDF.type, PKG.FundingRequest))
-            g.add((r, PKG.measure, req[0]))
-            if req[1] is not None:
-                g.add((r, PKG.amount, Literal(format(req[1], "f"), datatype=XSD.decimal)))
+    subjects, owner = write_copies(data, s, requests, g.add)
     return g, subjects, owner
-
-
-def _under(data: Graph, n: Node, roots: set[Node]) -> bool:
-    """n is a request node of the submission or a blank node hanging from one."""
-    if n in roots:
-        return True
-    return isinstance(n, BNode) and any(_under(data, p, roots) for p in data.subjects(None, n) if p != n)
 
 
 def the_subject(b: Bundle, data: Graph) -> URIRef:
