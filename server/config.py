@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     max_result_rows: int = 10_000
     max_result_bytes: int = 8 * 1024 * 1024  # a /sparql answer past this is cut (X-Truncated), like the rows
     query_max_waiting: int = 16  # requests waiting for a query worker; beyond: 503 + Retry-After at once
+    query_worker_nice: int = 10  # the query workers' niceness (0-19), set before they import anything: /health
+    # and the server's own work come first while slow queries run (bench/health_load.py)
     # Bounded work per request (server/api/work.py, server/submission/raw.py, server/registry/hashing.py).
     work_timeout_s: float = 15.0  # parse + hash + validate of one request (a batch too); then stopped, 503
     work_max_running: int = 4  # requests doing that work at once

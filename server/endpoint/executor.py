@@ -55,8 +55,8 @@ def _corpus_graphs(store: Any) -> tuple[str, ...]:
 class EmbeddedExecutor:
     """User queries on the embedded store, in killable worker processes."""
 
-    def __init__(self, store: Any, size: int, timeout_s: float, extra: int = 0) -> None:
-        self.pool = WorkerPool(store, size, timeout_s, extra)
+    def __init__(self, store: Any, size: int, timeout_s: float, extra: int = 0, nice: int = 10) -> None:
+        self.pool = WorkerPool(store, size, timeout_s, extra, nice)
 
     def run(self, job: QueryJob) -> Answer:
         return self.pool.run("query", job)
@@ -79,13 +79,13 @@ class RemoteExecutor:
     first, so that only standard SPARQL 1.1 reaches the remote server.
     """
 
-    def __init__(self, store: Any, size: int, timeout_s: float, extra: int, corpus_root: Path) -> None:
+    def __init__(self, store: Any, size: int, timeout_s: float, extra: int, corpus_root: Path, nice: int = 10) -> None:
         from policykg.store import OxiStore
 
         self.store = store
         self.corpus = OxiStore(None)
         self.corpus.ensure_corpus(corpus_root)
-        self.pool = WorkerPool(self.corpus, size, timeout_s, extra)
+        self.pool = WorkerPool(self.corpus, size, timeout_s, extra, nice)
 
     def public_graphs(self) -> tuple[str, ...]:
         return _corpus_graphs(self.corpus)
@@ -109,6 +109,7 @@ class RemoteExecutor:
 
 def make_executor(store: Any, settings: Any) -> Executor:
     size, extra = getattr(settings, "query_workers", 2), getattr(settings, "query_workers_extra", 0)
+    nice = getattr(settings, "query_worker_nice", 10)
     if hasattr(store, "run_job"):
-        return RemoteExecutor(store, size, settings.query_timeout_s, extra, Path(settings.corpus_root))
-    return EmbeddedExecutor(store, size, settings.query_timeout_s, extra)
+        return RemoteExecutor(store, size, settings.query_timeout_s, extra, Path(settings.corpus_root), nice)
+    return EmbeddedExecutor(store, size, settings.query_timeout_s, extra, nice)

@@ -50,8 +50,8 @@ class WorkerPool:
     `size` workers always; up to `extra` more while they are all busy.
     """
 
-    def __init__(self, store: Any | None, size: int, timeout_s: float, extra: int = 0) -> None:
-        self.store, self.timeout_s = store, timeout_s
+    def __init__(self, store: Any | None, size: int, timeout_s: float, extra: int = 0, nice: int = 10) -> None:
+        self.store, self.timeout_s, self.nice = store, timeout_s, nice
         self.size = max(1, size)
         self.max_size = self.size + max(0, extra)
         self._lock = threading.Lock()
@@ -61,11 +61,13 @@ class WorkerPool:
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._pending = 0  # workers being started
+        self._dump: tuple[int, bytes] | None = None  # (generation, N-Quads): one dump for every worker loading it
+        self._dump_lock = threading.Lock()
         self._closed = False
         if store is not None and hasattr(store, "listeners"):
             store.listeners.append(self._changed)
         for _ in range(self.size):
-            self._add(_spawn())
+            self._add(_spawn(self.nice))
 
     def _add(self, w: _Worker, started: bool = False) -> None:
         with self._lock:
@@ -96,7 +98,7 @@ class WorkerPool:
             return
         t0 = time.perf_counter()
         if full:
-            status, detail = w.call("load", self.store.ox.dump(format=ox.RdfFormat.N_QUADS), None)
+            status, detail = w.call("load", None, None, data=self._whole(target))
         else:
             patches = [(g, self.store.ox.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(g)))
                        for g in dict.fromkeys(changed) if g is not None]
@@ -105,6 +107,14 @@ class WorkerPool:
             raise RuntimeError(f"query worker could not load the store: {detail}")
         w.gen = target
         log.debug("query worker synced to generation %d in %.1f ms", target, (time.perf_counter() - t0) * 1000)
+
+    def _whole(self, target: int) -> bytes:
+        """The whole store as N-Quads, dumped once per generation: the replacements started together
+        when slow queries are killed share one dump (~50 ms of the server's CPU each, before)."""
+        with self._dump_lock:
+            if self._dump is None or self._dump[0] != target:
+                self._dump = (target, self.store.ox.dump(format=ox.RdfFormat.N_QUADS))
+            return self._dump[1]
 
     def _take(self) -> _Worker:
         """An idle worker; while none is idle, one more is started (within the bound) and awaited."""
@@ -194,7 +204,7 @@ class WorkerPool:
 
     def _replacement(self) -> None:
         """A new worker, loaded before it takes requests (so that no request waits for the load)."""
-        w = _spawn()
+        w = _spawn(self.nice)
         try:
             self._sync(w)
         except (OSError, EOFError, RuntimeError):

@@ -1,8 +1,8 @@
 """The query worker processes of server/endpoint/executor.py: the process loop and its handle.
 
-A worker is a fresh interpreter (`python -m policykg.endpoint FD`) holding an
+A worker is a fresh interpreter (`python -c BOOT FD`, niced first) holding an
 in-memory copy of the store, fed over a socket pair by server/endpoint/pool.py: "load"
-(the whole store, N-Quads), "patch" (graphs replaced, N-Triples), "check" (parse
+(the whole store, N-Quads, sent as raw bytes after the message), "patch" (graphs replaced, N-Triples), "check" (parse
 only), "query" (evaluate, serialised and capped by the engine; a public query's default graph
 is the merge of its graphs, server/endpoint/merged.py). Every answer is a
 (status, detail) pair; the engine's own errors go back to the request, never up.
@@ -24,10 +24,8 @@ from policykg.sparql import TooManyRows, evaluate
 
 
 def _worker_main(conn: Connection) -> None:
-    try:  # untrusted queries yield the CPU to the server itself (/health, validations, writes)
-        os.nice(10)
-    except OSError:
-        pass
+    """Untrusted queries yield the CPU to the server itself (/health, validations, writes): the
+    process was started niced (BOOT, below) before it imported anything."""
     store = ox.Store()
     public = PublicView()  # public queries: each triple of the default graph answers once (endpoint/merged.py)
     while True:
@@ -36,10 +34,12 @@ def _worker_main(conn: Connection) -> None:
         except (EOFError, OSError):
             return
         try:
-            if op == "load":
+            if op == "load":  # the N-Quads follow as raw bytes (no pickle: the server copies nothing)
+                data = conn.recv_bytes()
                 store = ox.Store()
                 public.reset()
-                store.load(arg, format=ox.RdfFormat.N_QUADS)
+                store.load(data, format=ox.RdfFormat.N_QUADS)
+                del data
                 conn.send(("ok", None))
             elif op == "patch":
                 for graph, data in arg:
@@ -68,8 +68,10 @@ class _Worker:
     conn: Connection
     gen: int = -1  # the store generation the copy reflects; -1: nothing loaded
 
-    def call(self, op: str, arg: Any, timeout: float | None) -> tuple[str, Any]:
+    def call(self, op: str, arg: Any, timeout: float | None, data: bytes | None = None) -> tuple[str, Any]:
         self.conn.send((op, arg))
+        if data is not None:
+            self.conn.send_bytes(data)
         if not self.conn.poll(timeout):
             raise TimeoutError
         return self.conn.recv()
@@ -81,13 +83,19 @@ class _Worker:
         self.conn.close()
 
 
-def _spawn() -> _Worker:
+# The worker lowers its priority before it imports anything: the imports (~0.2 s of CPU) of the
+# replacements started when slow queries are killed must not compete with the server (bench/health_load.py).
+BOOT = ("import os\ntry:\n    os.nice(int(os.environ.get('POLICYKG_WORKER_NICE', 10)))\nexcept OSError:\n    pass\n"
+        "import sys\nfrom multiprocessing.connection import Connection\n"
+        "from policykg.endpoint.workers import _worker_main\n_worker_main(Connection(int(sys.argv[1])))\n")
+
+def _spawn(nice: int = 10) -> _Worker:
     """A fresh interpreter (never a fork of the threaded server) talking over a socket pair.
 
     The worker exits by itself when the socket closes, so it never outlives the server.
     """
     parent, child = socket.socketpair()
-    proc = subprocess.Popen([sys.executable, "-m", "policykg.endpoint", str(child.fileno())],
-                            pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL)
+    proc = subprocess.Popen([sys.executable, "-c", BOOT, str(child.fileno())], pass_fds=(child.fileno(),),
+                            stdin=subprocess.DEVNULL, env={**os.environ, "POLICYKG_WORKER_NICE": str(nice)})
     child.close()
     return _Worker(proc, Connection(parent.detach()))
