@@ -32,6 +32,7 @@ endpoint from another origin.
 """
 from __future__ import annotations
 
+import asyncio
 import math
 import threading
 import urllib.parse
@@ -43,7 +44,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from policykg.api.dataset import service_description
-from policykg.endpoint import Busy, Executor, FairGate, make_executor
+from policykg.endpoint import Busy, Executor, FairGate, Stopped, make_executor
 from policykg.errors import BadInput, Forbidden, PayloadTooLarge, UnsupportedMediaType
 from policykg.namespaces import BASE, PREFIXES
 from policykg.sparql import Answer, QueryJob, inspect, negotiate
@@ -110,13 +111,32 @@ async def run_query(request: Request, text: str, *, default_graphs: list[str] | 
                 base_iri=BASE, prefixes=dict(PREFIXES), public_graphs=public,
                 query_from=info.from_graphs, query_from_named=info.from_named,
             )
-            answer: Answer = await run_in_threadpool(ex.run, job)
+            answer: Answer = await _watched(request, ex, job)
+    except Stopped:  # nobody is listening; the answer is for the log
+        return JSONResponse({"error": "the client went away; its query was stopped", "detail": None},
+                            status_code=503, headers={**CORS, "Retry-After": "1"})
     except Busy as e:
         return JSONResponse(e.to_json(), status_code=e.status, headers={**CORS, "Retry-After": str(e.retry_after)})
     headers = {**CORS, "X-Result-Count": str(answer.count)}
     if answer.truncated:  # cut at max_result_bytes: the rows that fit, whole
         headers.update({"X-Truncated": "true", "X-Max-Result-Bytes": str(settings.max_result_bytes)})
     return Response(answer.body, media_type=answer.media_type, headers=headers)
+
+
+async def _watched(request: Request, ex: Executor, job: QueryJob) -> Answer:
+    """`ex.run(job)` in a thread; when the client leaves meanwhile (checked every 0.25 s) its query
+    worker is killed at once (Stopped), not left computing an answer nobody will read until the time limit."""
+    stop = threading.Event()
+    task = asyncio.ensure_future(run_in_threadpool(ex.run, job, stop))
+    try:
+        while not task.done():
+            await asyncio.wait({task}, timeout=0.25)
+            if not task.done() and await request.is_disconnected():
+                stop.set()
+        return task.result()
+    except asyncio.CancelledError:  # the request itself was cancelled (server shutting down, client gone)
+        stop.set()
+        raise
 
 
 def _one(params: dict[str, list[str]], name: str) -> str | None:

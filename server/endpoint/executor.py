@@ -28,20 +28,22 @@ server/endpoint/pool.py; the names are re-exported here.
 """
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any, Protocol
 
 from policykg.endpoint.pool import Busy, QueryCrashed, ResultTooLarge, WorkerPool, too_large
+from policykg.endpoint.workers import Stopped
 from policykg.sparql import Answer, QueryJob, TooManyRows
 
 __all__ = [
-    "Busy", "EmbeddedExecutor", "Executor", "QueryCrashed", "RemoteExecutor", "ResultTooLarge",
+    "Busy", "EmbeddedExecutor", "Executor", "QueryCrashed", "RemoteExecutor", "ResultTooLarge", "Stopped",
     "WorkerPool", "make_executor", "too_large",
 ]
 
 
 class Executor(Protocol):
-    def run(self, job: QueryJob) -> Answer: ...
+    def run(self, job: QueryJob, stop: threading.Event | None = None) -> Answer: ...
     def public_graphs(self) -> tuple[str, ...]: ...
     def close(self) -> None: ...
 
@@ -58,8 +60,8 @@ class EmbeddedExecutor:
     def __init__(self, store: Any, size: int, timeout_s: float, extra: int = 0, nice: int = 10) -> None:
         self.pool = WorkerPool(store, size, timeout_s, extra, nice)
 
-    def run(self, job: QueryJob) -> Answer:
-        return self.pool.run("query", job)
+    def run(self, job: QueryJob, stop: threading.Event | None = None) -> Answer:
+        return self.pool.run("query", job, stop)
 
     def public_graphs(self) -> tuple[str, ...]:
         """The corpus graphs: the dataset of /sparql (the registry is not in it)."""
@@ -90,9 +92,9 @@ class RemoteExecutor:
     def public_graphs(self) -> tuple[str, ...]:
         return _corpus_graphs(self.corpus)
 
-    def run(self, job: QueryJob) -> Answer:
+    def run(self, job: QueryJob, stop: threading.Event | None = None) -> Answer:
         if job.public_graphs is not None:
-            return self.pool.run("query", job)
+            return self.pool.run("query", job, stop)
         self.pool.run("check", job)
         capped = False
         try:

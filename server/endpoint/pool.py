@@ -14,7 +14,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from policykg.endpoint.workers import _spawn, _Worker
+from policykg.endpoint.workers import Stopped, _spawn, _Worker
 from policykg.errors import BadInput, PolicyKGError, QueryTimeout
 from policykg.sparql import QueryJob, syntax_detail
 
@@ -155,8 +155,11 @@ class WorkerPool:
         else:
             self._idle.put(w)
 
-    def run(self, op: str, job: QueryJob) -> Any:
-        """Evaluate (op "query") or parse-check (op "check") `job` in a worker, within the time limit."""
+    def run(self, op: str, job: QueryJob, stop: threading.Event | None = None) -> Any:
+        """Evaluate (op "query") or parse-check (op "check") `job` in a worker, within the time limit.
+
+        When `stop` is set (the client left) the worker is killed at once and replaced, and Stopped
+        is raised: nobody waits for the answer, so nobody's CPU goes on computing it."""
         if self._closed:
             raise RuntimeError("the query worker pool is closed")
         t0 = time.monotonic()
@@ -169,7 +172,12 @@ class WorkerPool:
                        {"reason": str(e) or type(e).__name__}) from None
         try:
             left = max(0.1, self.timeout_s - (time.monotonic() - t0))
-            status, detail = w.call(op, job, left)
+            status, detail = w.call(op, job, left, stop=stop)
+        except Stopped:
+            pid = w.proc.pid
+            self._replace(w)
+            log.info("query worker %d killed: the client of its query went away", pid)
+            raise
         except TimeoutError:
             self._replace(w)
             raise QueryTimeout(f"the query ran longer than {self.timeout_s:g} s and was stopped",

@@ -13,6 +13,8 @@ import os
 import socket
 import subprocess
 import sys
+import threading
+import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -62,19 +64,36 @@ def _worker_main(conn: Connection) -> None:
             conn.send(("error", f"{type(e).__name__}: {e}"))
 
 
+STOP_POLL_S = 0.1
+
+
+class Stopped(Exception):
+    """The request's client went away: the worker is killed, its query is not finished."""
+
+
 @dataclass(eq=False)
 class _Worker:
     proc: Any
     conn: Connection
     gen: int = -1  # the store generation the copy reflects; -1: nothing loaded
 
-    def call(self, op: str, arg: Any, timeout: float | None, data: bytes | None = None) -> tuple[str, Any]:
+    def call(self, op: str, arg: Any, timeout: float | None, data: bytes | None = None,
+             stop: threading.Event | None = None) -> tuple[str, Any]:
+        """Send one request, wait for its answer: TimeoutError past `timeout`, Stopped once `stop` is set
+        (checked every 0.1 s: the client of the request has gone)."""
         self.conn.send((op, arg))
         if data is not None:
             self.conn.send_bytes(data)
-        if not self.conn.poll(timeout):
-            raise TimeoutError
-        return self.conn.recv()
+        end = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = None if end is None else max(0.0, end - time.monotonic())
+            slice_ = left if stop is None else (STOP_POLL_S if left is None else min(left, STOP_POLL_S))
+            if self.conn.poll(slice_):
+                return self.conn.recv()
+            if stop is not None and stop.is_set():
+                raise Stopped
+            if end is not None and time.monotonic() >= end:
+                raise TimeoutError
 
     def kill(self) -> None:
         if self.proc.poll() is None:
