@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     # admin token and prints it once.
     tokens_file: Path | None = None
     audit_file: Path | None = None
+    audit_max_bytes: int = 16 * 1024 * 1024  # the audit trail's active file is rotated once it reaches this
+    # size (to <file>.000001, .000002, …; the hash chain goes on through them; none is ever deleted)
     admin_token: str | None = Field(default=None, repr=False)
 
 
