@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     query_workers_extra: int = 4  # more of them while all are busy (~40 MB each with the corpus)
     query_max_per_client: int = 4  # queries of one client address running at once; beyond: 503 + Retry-After
     max_result_rows: int = 10_000
+    max_query_bytes: int = 64 * 1024  # a SPARQL query text (URL or body) longer than this is a 413 before it is
+    # read: checking a 2 MB text took seconds of the server's CPU (the library's longest query is 3.3 KB)
     max_result_bytes: int = 8 * 1024 * 1024  # a /sparql answer past this is cut (X-Truncated), like the rows
     query_max_waiting: int = 16  # requests waiting for a query worker; beyond: 503 + Retry-After at once
     query_worker_nice: int = 10  # the query workers' niceness (0-19), set before they import anything: /health

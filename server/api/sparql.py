@@ -93,7 +93,13 @@ async def run_query(request: Request, text: str, *, default_graphs: list[str] | 
     whose header says `dataset: corpus+registry`), which reads every graph.
     """
     settings = request.app.state.settings
-    info = inspect(text, PREFIXES)  # 403 (and 400 for deep nesting) before anything runs
+    size = len(text.encode("utf-8"))
+    if size > settings.max_query_bytes:
+        raise PayloadTooLarge(f"the query text is over {settings.max_query_bytes} bytes; shorten it",
+                              {"maxQueryBytes": settings.max_query_bytes, "bytes": size})
+    # 403 (and 400 for deep nesting) before anything runs; the lexer is Python (~5 µs a token): in a
+    # thread, so that a long query never holds the event loop (/health) while it is read
+    info = await run_in_threadpool(inspect, text, PREFIXES)
     fmt = negotiate(info.form, request.headers.get("accept"), format_param)  # 406 before anything runs
     dg = [_iri(g, "default-graph-uri") for g in default_graphs or []]
     ng = [_iri(g, "named-graph-uri") for g in named_graphs or []]
