@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from pathlib import Path
@@ -44,7 +45,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
             return 2
     print(f"policykg: serving on http://{settings.host}:{settings.port}/ (store: {settings.store}, "
           f"data: {settings.data_dir}, processes: {settings.processes})", flush=True)
-    serve(create_app(settings), settings)
+    try:
+        serve(create_app(settings), settings)
+    except OSError as e:
+        if e.errno != errno.EADDRINUSE:
+            raise
+        print(f"policykg serve: {settings.host}:{settings.port} is in use by another process (give --port another "
+              "port, or stop the other server)", file=sys.stderr)
+        return 2
     return 0
 
 

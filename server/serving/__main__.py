@@ -1,10 +1,9 @@
-"""A replica process: `python -m policykg.serving --fd N --primary SOCKET --index I` (started by processes.py)."""
+"""A replica process: `python -m policykg.serving --primary SOCKET --index I` (started by processes.py)."""
 from __future__ import annotations
 
 import argparse
 import asyncio
 import os
-import socket
 import sys
 import threading
 import time
@@ -14,7 +13,7 @@ import uvicorn
 from policykg.app import create_app
 from policykg.config import Settings
 from policykg.serving.forward import ForwardToPrimary
-from policykg.serving.processes import SETTINGS_ENV
+from policykg.serving.processes import SETTINGS_ENV, port_socket
 from policykg.serving.replica_state import no_access, open_corpus_only
 
 
@@ -28,14 +27,13 @@ def _die_with_parent(parent: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m policykg.serving")
-    ap.add_argument("--fd", type=int, required=True, help="the listening socket, inherited")
     ap.add_argument("--primary", required=True, help="the primary's Unix socket")
     ap.add_argument("--index", type=int, default=1)
     args = ap.parse_args(argv)
     settings = Settings.model_validate_json(os.environ[SETTINGS_ENV])
     threading.Thread(target=_die_with_parent, args=(os.getppid(),), daemon=True).start()
     app = create_app(settings, store_opener=open_corpus_only, access_opener=no_access)
-    sock = socket.socket(fileno=args.fd)
+    sock = port_socket(settings.host, settings.port)
     server = uvicorn.Server(uvicorn.Config(ForwardToPrimary(app, args.primary, settings.max_body_bytes,
                                                             f"replica-{args.index}"),
                                            log_level="warning"))

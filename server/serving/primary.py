@@ -51,5 +51,4 @@ def private_socket() -> tuple[socket.socket, Path]:
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.bind(str(path))
     os.chmod(path, 0o600)
-    sock.listen(512)
-    return sock, path
+    return sock, path  # not yet listening: uvicorn listens once the app has started

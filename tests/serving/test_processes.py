@@ -153,3 +153,20 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+
+
+def test_a_port_held_by_another_program_is_reported_in_use_not_shared(tmp_path: Path) -> None:
+    import socket
+    import sys
+
+    from tests.conftest import clean_env
+
+    with socket.socket() as other:  # a listener without SO_REUSEPORT, as most programs are
+        other.bind(("127.0.0.1", 0))
+        other.listen(1)
+        port = other.getsockname()[1]
+        out = subprocess.run([sys.executable, "-m", "policykg.cli", "serve", "--port", str(port), "--processes", "2",
+                              "--store", "memory", "--data-dir", str(tmp_path / "data")],
+                             capture_output=True, text=True, timeout=120, env=clean_env())
+    assert out.returncode == 2, out.stderr
+    assert f"127.0.0.1:{port} is in use" in out.stderr and "Traceback" not in out.stderr
