@@ -32,6 +32,7 @@ from policykg.web.tools import (
     guess_format,
     has_route,
     is_graph,
+    with_truncation,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -280,7 +281,7 @@ def _answer(ans: ApiAnswer) -> tuple[dict[str, Any] | None, str | None]:
     """(result, error) of an endpoint answer: a table of solutions, or of triples for CONSTRUCT/DESCRIBE."""
     if not ans.ok:
         return None, f"{ans.status}: {ans.error}"
-    return (graph_table(ans.body) if is_graph(ans) else table(ans.json())), None
+    return with_truncation(ans, graph_table(ans.body) if is_graph(ans) else table(ans.json())), None
 
 
 def table(data: Any) -> dict[str, Any]:

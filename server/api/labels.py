@@ -1,0 +1,84 @@
+"""POST /api/labels: the labels of a bounded list of IRIs, from the public dataset (docs/api.md).
+
+The /query page shows a label beside each IRI of a result table (server/web/static/labels.js)
+while the SPARQL answer itself stays standard: the page asks for the labels of the IRIs it
+shows, in one request per page of results. The body is `{"iris": ["…", …]}` (at most
+MAX_IRIS absolute IRIs, each at most MAX_IRI_CHARS characters); the answer maps each IRI
+that has a label to `{"zh": …, "en": …}` (each language when present), from
+skos:prefLabel, then rdfs:label, then eli:title (documents), in the corpus graphs only (the
+registry is never read). IRIs without a label are left out. Bad input is a 400, too many
+IRIs a 413, a body that is not JSON a 415 or 400.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+
+from policykg.api.sparql import _body
+from policykg.errors import BadInput, PayloadTooLarge, UnsupportedMediaType
+
+router = APIRouter(prefix="/api", tags=["queries"])
+MAX_IRIS = 500
+MAX_IRI_CHARS = 2048
+# in order of preference: the first predicate with a label in a language gives that language's label
+PREDICATES = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2000/01/rdf-schema#label",
+              "http://data.europa.eu/eli/ontology#title")
+LABELS_Q = """SELECT ?s ?p ?l WHERE {{ VALUES ?s {{ {iris} }} VALUES ?p {{ {preds} }} ?s ?p ?l
+  FILTER(isLiteral(?l) && (LANGMATCHES(LANG(?l), "zh") || LANGMATCHES(LANG(?l), "en"))) }}"""
+EXAMPLE = {"iris": ["https://w3id.org/policykg/doc/jfgg/2023/12/measure/investment-subsidy-district-bundle"]}
+
+
+def parse_iris(data: bytes) -> list[str]:
+    """The distinct IRIs of a `{"iris": [...]}` body, in order; 400 / 413 naming what is wrong."""
+    try:
+        body = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise BadInput("the body is not JSON: send {\"iris\": [\"https://…\", …]}", {"reason": str(e)}) from None
+    iris = body.get("iris") if isinstance(body, dict) else None
+    if not isinstance(iris, list):
+        raise BadInput("the body must be an object with an `iris` list", {"example": EXAMPLE})
+    if len(iris) > MAX_IRIS:
+        raise PayloadTooLarge(f"at most {MAX_IRIS} IRIs per request", {"maxIris": MAX_IRIS, "given": len(iris)})
+    out: dict[str, None] = {}
+    for i, iri in enumerate(iris):
+        if not isinstance(iri, str) or not iri or len(iri) > MAX_IRI_CHARS:
+            raise BadInput(f"iris[{i}] must be an IRI of at most {MAX_IRI_CHARS} characters", {"index": i})
+        try:
+            out[ox.NamedNode(iri).value] = None
+        except ValueError:
+            raise BadInput(f"iris[{i}] is not an absolute IRI", {"index": i, "value": iri[:200]}) from None
+    return list(out)
+
+
+def labels(store: Any, iris: list[str]) -> dict[str, dict[str, str]]:
+    """{iri: {"zh": label, "en": label}} for the IRIs that have one in the corpus graphs."""
+    if not iris:
+        return {}
+    q = LABELS_Q.format(iris=" ".join(str(ox.NamedNode(i)) for i in iris),
+                        preds=" ".join(f"<{p}>" for p in PREDICATES))
+    found: dict[str, dict[str, tuple[int, str]]] = {}
+    for row in store.select(q):  # the corpus graphs only (Store.select without registry=True)
+        lang = "zh" if row["l"].language.lower().startswith("zh") else "en"
+        rank = PREDICATES.index(row["p"].value)
+        slot = found.setdefault(row["s"].value, {})
+        if lang not in slot or (rank, row["l"].value) < slot[lang]:
+            slot[lang] = (rank, row["l"].value)
+    return {iri: {lang: v[1] for lang, v in sorted(found[iri].items())} for iri in iris if iri in found}
+
+
+@router.post("/labels", summary="Labels (zh, en) of up to 500 IRIs from the public dataset",
+             openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+                 "schema": {"type": "object", "required": ["iris"], "properties": {"iris": {
+                     "type": "array", "maxItems": MAX_IRIS,
+                     "items": {"type": "string", "format": "iri", "maxLength": MAX_IRI_CHARS}}}},
+                 "example": EXAMPLE}}}})
+async def post_labels(request: Request) -> dict[str, dict[str, str]]:
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype != "application/json":
+        raise UnsupportedMediaType("POST the IRIs as application/json: {\"iris\": [...]}", {"contentType": ctype or None})
+    iris = parse_iris(await _body(request))
+    return await run_in_threadpool(labels, request.app.state.store, iris)
