@@ -133,3 +133,14 @@ def test_the_query_page_says_the_result_was_truncated(capped) -> None:
     assert 'id="truncated"' in r.text and f"前 {CAP} 行" in r.text
     whole = capped.post("/query", data={"query": rows_query(CAP)})
     assert 'id="truncated"' not in whole.text
+
+
+@pytest.mark.parametrize("n", [CAP - 1, CAP, CAP + 1])
+def test_a_graph_from_the_remote_store_is_cut_to_the_cap_the_same_way(n) -> None:
+    from policykg.sparql import serialize_ntriples
+    from policykg.sparql.formats import GRAPH_FORMATS
+
+    nt = "".join(f"<http://example.org/{i}> <http://example.org/n> \"{i}\" .\n" for i in range(n)).encode()
+    a = serialize_ntriples(nt, GRAPH_FORMATS["turtle"], CAP)
+    assert a.count == min(n, CAP) == len(list(ox.parse(a.body, format=ox.RdfFormat.TURTLE)))
+    assert a.truncated == (n > CAP) and a.cut_by == ("rows" if n > CAP else None)
