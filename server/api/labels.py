@@ -6,13 +6,12 @@ shows, in one request per page of results. The body is `{"iris": ["…", …]}` 
 MAX_IRIS absolute IRIs, each at most MAX_IRI_CHARS characters); the answer maps each IRI
 that has a label to `{"zh": …, "en": …}` (each language when present), from
 skos:prefLabel, then rdfs:label, then eli:title (documents), in the corpus graphs only (the
-registry is never read). IRIs without a label are left out. Bad input is a 400, too many
-IRIs a 413, a body that is not JSON a 415 or 400.
+registry is never read; policykg.provenance.labels). IRIs without a label are left out. Bad
+input is a 400, too many IRIs a 413, a body that is not JSON a 415 or 400.
 """
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
@@ -20,15 +19,11 @@ from starlette.concurrency import run_in_threadpool
 
 from policykg.api.sparql import _body
 from policykg.errors import BadInput, PayloadTooLarge, UnsupportedMediaType
+from policykg.provenance.labels import labels
 
 router = APIRouter(prefix="/api", tags=["queries"])
 MAX_IRIS = 500
 MAX_IRI_CHARS = 2048
-# in order of preference: the first predicate with a label in a language gives that language's label
-PREDICATES = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2000/01/rdf-schema#label",
-              "http://data.europa.eu/eli/ontology#title")
-LABELS_Q = """SELECT ?s ?p ?l WHERE {{ VALUES ?s {{ {iris} }} VALUES ?p {{ {preds} }} ?s ?p ?l
-  FILTER(isLiteral(?l) && (LANGMATCHES(LANG(?l), "zh") || LANGMATCHES(LANG(?l), "en"))) }}"""
 EXAMPLE = {"iris": ["https://w3id.org/policykg/doc/jfgg/2023/12/measure/investment-subsidy-district-bundle"]}
 
 
@@ -52,22 +47,6 @@ def parse_iris(data: bytes) -> list[str]:
         except ValueError:
             raise BadInput(f"iris[{i}] is not an absolute IRI", {"index": i, "value": iri[:200]}) from None
     return list(out)
-
-
-def labels(store: Any, iris: list[str]) -> dict[str, dict[str, str]]:
-    """{iri: {"zh": label, "en": label}} for the IRIs that have one in the corpus graphs."""
-    if not iris:
-        return {}
-    q = LABELS_Q.format(iris=" ".join(str(ox.NamedNode(i)) for i in iris),
-                        preds=" ".join(f"<{p}>" for p in PREDICATES))
-    found: dict[str, dict[str, tuple[int, str]]] = {}
-    for row in store.select(q):  # the corpus graphs only (Store.select without registry=True)
-        lang = "zh" if row["l"].language.lower().startswith("zh") else "en"
-        rank = PREDICATES.index(row["p"].value)
-        slot = found.setdefault(row["s"].value, {})
-        if lang not in slot or (rank, row["l"].value) < slot[lang]:
-            slot[lang] = (rank, row["l"].value)
-    return {iri: {lang: v[1] for lang, v in sorted(found[iri].items())} for iri in iris if iri in found}
 
 
 @router.post("/labels", summary="Labels (zh, en) of up to 500 IRIs from the public dataset",

@@ -59,3 +59,9 @@ def test_more_iris_than_the_bound_is_a_413(client: TestClient) -> None:
 def test_a_body_that_is_not_json_is_refused(client: TestClient) -> None:
     assert client.post("/api/labels", content=b"{", headers={"content-type": "application/json"}).status_code == 400
     assert client.post("/api/labels", content=M.encode(), headers={"content-type": "text/plain"}).status_code == 415
+
+
+def test_the_query_page_without_javascript_shows_labels_beside_iris(client: TestClient) -> None:
+    r = client.post("/query", data={"query": f"SELECT ?m WHERE {{ VALUES ?m {{ <{M}> <http://example.org/x> }} }}"})
+    assert '<span class="iri-label" lang="zh">片区统筹改造项目投资补助</span>' in r.text
+    assert r.text.count('class="iri-labels"') == 1  # the IRI without a label gets none

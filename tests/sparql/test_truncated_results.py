@@ -144,3 +144,4 @@ def test_a_graph_from_the_remote_store_is_cut_to_the_cap_the_same_way(n) -> None
     a = serialize_ntriples(nt, GRAPH_FORMATS["turtle"], CAP)
     assert a.count == min(n, CAP) == len(list(ox.parse(a.body, format=ox.RdfFormat.TURTLE)))
     assert a.truncated == (n > CAP) and a.cut_by == ("rows" if n > CAP else None)
+
