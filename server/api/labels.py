@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from policykg.api.sparql import _body
 from policykg.errors import BadInput, PayloadTooLarge, UnsupportedMediaType
-from policykg.provenance.labels import labels
+from policykg.provenance import iri_labels
 
 router = APIRouter(prefix="/api", tags=["queries"])
 MAX_IRIS = 500
@@ -60,4 +60,4 @@ async def post_labels(request: Request) -> dict[str, dict[str, str]]:
     if ctype != "application/json":
         raise UnsupportedMediaType("POST the IRIs as application/json: {\"iris\": [...]}", {"contentType": ctype or None})
     iris = parse_iris(await _body(request))
-    return await run_in_threadpool(labels, request.app.state.store, iris)
+    return await run_in_threadpool(iri_labels, request.app.state.store, iris)

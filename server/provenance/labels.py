@@ -17,7 +17,7 @@ LABELS_Q = """SELECT ?s ?p ?l WHERE {{ VALUES ?s {{ {iris} }} VALUES ?p {{ {pred
   FILTER(isLiteral(?l) && (LANGMATCHES(LANG(?l), "zh") || LANGMATCHES(LANG(?l), "en"))) }}"""
 
 
-def labels(store: Any, iris: list[str]) -> dict[str, dict[str, str]]:
+def iri_labels(store: Any, iris: list[str]) -> dict[str, dict[str, str]]:
     """{iri: {"zh": label, "en": label}} for the IRIs (absolute, already checked) that have one."""
     if not iris:
         return {}

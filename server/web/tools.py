@@ -175,11 +175,11 @@ def with_truncation(ans: ApiAnswer, result: dict[str, Any]) -> dict[str, Any]:
 def with_labels(store: Any, result: dict[str, Any], limit: int = 500) -> dict[str, Any]:
     """Each IRI cell of a result table gets `labels` ({zh, en}) where the corpus graphs have them
     (the first `limit` distinct IRIs: a page, not the whole of a 10,000-row answer)."""
-    from policykg.provenance.labels import labels
+    from policykg.provenance import iri_labels
 
     cells = [c for row in result.get("rows", []) for c in row if isinstance(c, dict) and c.get("type") == "uri"]
     try:
-        found = labels(store, list(dict.fromkeys(c["value"] for c in cells))[:limit])
+        found = iri_labels(store, list(dict.fromkeys(c["value"] for c in cells))[:limit])
     except ValueError:  # not an IRI the engine can write: no labels rather than no table
         return result
     for c in cells:
