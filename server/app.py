@@ -90,6 +90,7 @@ def create_app(settings: Settings | None = None, *, store_opener: Callable[[Sett
         documents,
         eligibility,
         health,
+        labels,
         match,
         provenance,
         queries,
@@ -103,7 +104,7 @@ def create_app(settings: Settings | None = None, *, store_opener: Callable[[Sett
     app.mount("/static", StaticFiles(directory=Path(pages.__file__).parent / "static"), name="static")
     # candidates before provenance: its /api/measures/{ident:path} would take /api/measures/…/candidates
     for mod in (health, audit, candidates, reforms, documents, dataset, provenance, validate, eligibility, match,
-                registry, sparql, queries, context, pages, pages_more, match_page, registry_query, reforms_page):
+                registry, sparql, queries, labels, context, pages, pages_more, match_page, registry_query, reforms_page):
         app.include_router(mod.router)
     from policykg.api import replay as replay_api  # POST /api/replay: re-evaluate a stored decision
 
