@@ -1,6 +1,6 @@
 """The query worker processes of server/endpoint/executor.py: the process loop and its handle.
 
-A worker is a fresh interpreter (`python -c BOOT FD`, niced first) holding an
+A worker is a fresh interpreter (`python -c BOOT FD`, niced before it imports anything) holding an
 in-memory copy of the store, fed over a socket pair by server/endpoint/pool.py: "load"
 (the whole store, N-Quads, sent as raw bytes after the message), "patch" (graphs replaced, N-Triples), "check" (parse
 only), "query" (evaluate, serialised and capped by the engine; a public query's default graph
