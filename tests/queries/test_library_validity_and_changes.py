@@ -197,3 +197,38 @@ def test_the_2022_measures_change_nothing_earlier_and_7_leaves_the_2022_measures
     # 7号 (2023-07-03) is earlier than 12号 (2023-08-31): only the 2022 measures were there before it
     assert {r["earlierDocument"] for r in seven if r["change"] == "unchanged"} == {D000}
     assert {r["item"] for r in seven if r["change"] == "adds" and r["itemType"] == "measure"} >= {OLD7}
+
+
+# -- as-of on the other queries where validity matters ---------------------------------------
+
+def test_the_finance_lease_subsidy_lapses_with_the_2022_measures(store) -> None:
+    # (五) 按照不超过 5%费率分年度补贴; 本措施…在 2022-2025 年内有效
+    lease = f"{D000}/measure/finance-lease-subsidy"
+    rows = run(store, "measures-by-kind", kind="finance-lease-subsidy", asOf="2025-12-31")
+    assert col(rows, "measure", "label", "labelEn") == {
+        (lease, "融资租赁关键设备和产线费率补贴", "Finance-lease fee subsidy for key equipment and production lines")}
+    assert run(store, "measures-by-kind", kind="finance-lease-subsidy", asOf="2026-01-01") == []
+
+
+def test_per_unit_measures_begin_with_20(store) -> None:
+    # 20号 一、(二) 每服务1家企业给予不超过12万元…; 二、(一)(三) 不超过1200元/吨标准煤: in force from 2024-04-16
+    assert run(store, "per-unit-measures", asOf="2024-04-15") == []
+    rows = run(store, "per-unit-measures", asOf="2024-04-16")
+    assert len(col(rows, "measure")) == 6 and all(r["label"] and r["labelEn"] for r in rows)
+
+
+def test_floor_area_thresholds_in_force_before_7_are_the_2022_one_only(store) -> None:
+    # (三) 对于建筑规模超过 3000 平方米…的重点项目 (2022); 7号 and 12号 were not yet in force on 2023-07-02
+    rows = run(store, "thresholds-on-property", asOf="2023-07-02")
+    assert col(rows, "criterion", "comparator", "value", "labelZh", "propertyLabelEn") == {
+        (f"{D000}/criterion/space-upgrade-area", "gt", Decimal(3000), "建筑规模超过 3000 平方米", "floor area renovated")}
+    assert len(col(run(store, "thresholds-on-property", asOf="2023-08-31"), "criterion")) > 1
+
+
+def test_post_delivery_targets_for_old_factories_start_with_12(store) -> None:
+    # 12号 二（三）1./2. 入驻率、光伏、综合节能率 (from 2023-08-31); 67号 第二十六、二十七条 履约 (from 2024-03-14)
+    assert run(store, "post-delivery-targets", asOf="2023-08-30") == []
+    rows = run(store, "post-delivery-targets", asOf="2023-08-31")
+    assert {r["target"].rsplit("/", 1)[-1] for r in rows} == {
+        "comprehensive-energy-saving-rate", "major-projects-and-key-enterprises", "occupancy-old-factory", "pv-roof-coverage"}
+    assert col(rows, "projectTypeLabel") == {"老旧厂房改造"}
