@@ -232,3 +232,13 @@ def test_post_delivery_targets_for_old_factories_start_with_12(store) -> None:
     assert {r["target"].rsplit("/", 1)[-1] for r in rows} == {
         "comprehensive-energy-saving-rate", "major-projects-and-key-enterprises", "occupancy-old-factory", "pv-roof-coverage"}
     assert col(rows, "projectTypeLabel") == {"老旧厂房改造"}
+
+
+def test_no_double_funding_rules_as_of_a_date(store) -> None:
+    # 2022 p2 对已获得市级其他财政资金支持的项目，不再重复支持 (the only rule before 7号, 2023-07-03)
+    assert col(run(store, "no-double-funding-rules", asOf="2023-07-02"), "rule", "clause") == {
+        (f"{D000}/rule/no-double-funding", f"{D000}/p2")}
+    # 12号 二（五）通过其他渠道获得过市级财政性资金支持的项目，不再予以支持 (no end date); 7号 and 2022 have lapsed
+    rows = run(store, "no-double-funding-rules", asOf="2026-01-01")
+    assert col(rows, "rule", "clause") == {(f"{D12}/rule/no-double-funding", f"{D12}/2/5")}
+    assert all(r["measureLabel"] and r["measureLabelEn"] for r in rows)
