@@ -242,3 +242,17 @@ def test_no_double_funding_rules_as_of_a_date(store) -> None:
     rows = run(store, "no-double-funding-rules", asOf="2026-01-01")
     assert col(rows, "rule", "clause") == {(f"{D12}/rule/no-double-funding", f"{D12}/2/5")}
     assert all(r["measureLabel"] and r["measureLabelEn"] for r in rows)
+
+
+def test_exclusive_pairs_of_20_appear_when_20_comes_into_force(store) -> None:
+    # 20号 三（三）…提高至不超过项目总投资的 30%: the base or the raised rate (in force from 2024-04-16)
+    pair = (f"{D20}/measure/energy-saving-reward", f"{D20}/measure/energy-saving-reward-listed")
+    assert pair not in col(run(store, "exclusive-measure-pairs", asOf="2024-04-15"), "measure1", "measure2")
+    rows = run(store, "exclusive-measure-pairs", asOf="2024-04-16")
+    assert pair in col(rows, "measure1", "measure2")
+    # 7号 第十一条 对低效楼宇改造项目…10%…对老旧厂房改造…30%: encoded pkg:exclusiveWith (one rate per project);
+    # 试行期 2 年, to 2025-07-02
+    seven = (f"{D7}/measure/renovation-support-low-efficiency-building", OLD7)
+    assert seven in col(rows, "measure1", "measure2")
+    assert seven not in col(run(store, "exclusive-measure-pairs", asOf="2025-07-03"), "measure1", "measure2")
+    assert all(r["measure1Label"] and r["measure2LabelEn"] for r in rows)

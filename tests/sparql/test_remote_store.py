@@ -48,6 +48,7 @@ CASES = [(name, {}) for name in sorted(LIB)] + [
     ("thresholds-on-property", {"asOf": "2023-07-02"}),
     ("post-delivery-targets", {"asOf": "2023-08-31"}),
     ("no-double-funding-rules", {"asOf": "2026-01-01"}),
+    ("exclusive-measure-pairs", {"asOf": "2024-04-16"}),
     *[("documents-in-force", {"date": d}) for d in ("2023-07-02", "2023-07-03", "2024-05-09", "2024-05-10",
                                                      "2025-07-03", "2025-12-31", "2026-01-01", "2029-03-14")],
     *[("documents-expiring", {"date": d, "months": m}) for d, m in (("2025-06-30", "6"), ("2025-07-02", "1"),
