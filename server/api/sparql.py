@@ -96,23 +96,29 @@ async def run_query(request: Request, text: str, *, default_graphs: list[str] | 
     fmt = negotiate(info.form, request.headers.get("accept"), format_param)  # 406 before anything runs
     dg = [_iri(g, "default-graph-uri") for g in default_graphs or []]
     ng = [_iri(g, "named-graph-uri") for g in named_graphs or []]
-    ex = await run_in_threadpool(executor, request.app)  # the first call starts the workers
+    ex = getattr(request.app.state, "sparql_executor", None) or await run_in_threadpool(executor, request.app)
     retry_after = max(1, math.ceil(settings.query_timeout_s / 2))
     client = request.client.host if request.client else "?"
-    try:
-        async with _gate(request.app).hold(client, settings.query_timeout_s, retry_after):
-            public = None if registry else await run_in_threadpool(ex.public_graphs)
-            job = QueryJob(
-                text=text, fmt=fmt.key, form=info.form, max_rows=settings.max_result_rows,
-                max_bytes=settings.max_result_bytes,
-                union_default=not info.has_dataset, protocol_dataset=bool(dg or ng),
-                default_graphs=tuple(dg), named_graphs=tuple(ng), bindings=bindings or {},
-                base_iri=BASE, prefixes=dict(PREFIXES), public_graphs=public,
-                query_from=info.from_graphs, query_from_named=info.from_named,
-            )
-            answer: Answer = await run_in_threadpool(ex.run, job)
-    except Busy as e:
-        return JSONResponse(e.to_json(), status_code=e.status, headers={**CORS, "Retry-After": str(e.retry_after)})
+    public = None if registry else ex.fast.cached_graphs() or await run_in_threadpool(ex.public_graphs)
+    job = QueryJob(
+        text=text, fmt=fmt.key, form=info.form, max_rows=settings.max_result_rows,
+        max_bytes=settings.max_result_bytes,
+        union_default=not info.has_dataset, protocol_dataset=bool(dg or ng),
+        default_graphs=tuple(dg), named_graphs=tuple(ng), bindings=bindings or {},
+        base_iri=BASE, prefixes=dict(PREFIXES), public_graphs=public,
+        query_from=info.from_graphs, query_from_named=info.from_named,
+    )
+    # the light path (policykg.endpoint.fastpath): a cached answer, or a cheap query in this process
+    answer: Answer | None = ex.fast.lookup(job)
+    if answer is None and public is not None and not job.protocol_dataset and not info.has_dataset:
+        answer = await run_in_threadpool(ex.fast.cheap, job)
+    if answer is None:
+        try:
+            async with _gate(request.app).hold(client, settings.query_timeout_s, retry_after):
+                answer = await run_in_threadpool(ex.run, job)
+        except Busy as e:
+            return JSONResponse(e.to_json(), status_code=e.status,
+                                headers={**CORS, "Retry-After": str(e.retry_after)})
     headers = {**CORS, "X-Result-Count": str(answer.count)}
     if answer.truncated:  # cut at max_result_bytes: the rows that fit, whole
         headers.update({"X-Truncated": "true", "X-Max-Result-Bytes": str(settings.max_result_bytes)})

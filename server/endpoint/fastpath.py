@@ -1,0 +1,196 @@
+"""The light path of /sparql: cheap public queries answered in the server's process, and answers cached.
+
+Per corpus version (a counter bumped when a corpus graph changes; registry writes do not
+touch it), the server keeps:
+
+- the list of public graphs (listing the store's named graphs costs 0.5 s at 100k submissions);
+- a snapshot of the public dataset: an in-memory store whose default graph is the RDF merge
+  of the corpus graphs (each triple once: the same default graph the workers build,
+  endpoint/merged.py), made on first use (~0.1 s, in Rust: dump and load);
+- a cache of answers (`ResultCache`) keyed by corpus version, query text, format, dataset and
+  caps, bounded by bytes; a new corpus version empties it.
+
+A query is answered on the snapshot, with no worker round trip, only when it is a public
+SELECT/ASK that reads the default graph (no FROM, no protocol dataset, no bindings), that
+sparql/cost.py reads as one basic graph pattern whose patterns are connected, and whose
+work is bounded before it runs: the product of each pattern's match count on the snapshot
+(counted up to `budget`) is at most `budget` (default 20,000 join steps: a few ms in the
+engine). Any other query goes to the killable workers, as before. Its measured time is
+logged when it passes `slow_ms`.
+"""
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+import pyoxigraph as ox
+
+from policykg.sparql import Answer, QueryJob, evaluate, inspect
+from policykg.sparql.cost import Pattern, basic_patterns, connected
+
+log = logging.getLogger("policykg.endpoint.fastpath")
+
+
+class ResultCache:
+    """Answers by key, least recently used dropped first, at most `max_bytes` of bodies in all."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes, self.size = max(0, max_bytes), 0
+        self._items: OrderedDict[Any, Answer] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> Answer | None:
+        with self._lock:
+            a = self._items.get(key)
+            if a is not None:
+                self._items.move_to_end(key)
+            return a
+
+    def put(self, key: Any, answer: Answer) -> None:
+        n = len(answer.body)
+        if n > self.max_bytes // 8:  # one large answer does not evict everything else
+            return
+        with self._lock:
+            old = self._items.pop(key, None)
+            self.size += n - (len(old.body) if old is not None else 0)
+            self._items[key] = answer
+            while self.size > self.max_bytes and self._items:
+                _, dropped = self._items.popitem(last=False)
+                self.size -= len(dropped.body)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self.size = 0
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+class Snapshot:
+    """The public dataset of one corpus version: its graphs' merge as the default graph of an in-memory store."""
+
+    def __init__(self, source: ox.Store, graphs: tuple[str, ...]) -> None:
+        self.store = ox.Store()
+        for g in graphs:  # into one graph, a set: a triple of several graphs is written once
+            self.store.load(source.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(g)),
+                            format=ox.RdfFormat.N_TRIPLES)
+        self._counts: dict[tuple[Pattern, int], int] = {}
+
+    def count(self, p: Pattern, cap: int) -> int:
+        """Matches of `p`'s constants (its variables and literals match anything), counted up to cap + 1."""
+        n = self._counts.get((p, cap))
+        if n is None:
+            def const(t: Any) -> ox.NamedNode | None:
+                return t if isinstance(t, ox.NamedNode) else None
+
+            it = self.store.quads_for_pattern(const(p.s), const(p.p), const(p.o), ox.DefaultGraph())
+            n = sum(1 for _ in itertools.islice(it, cap + 1))
+            if len(self._counts) < 10_000:
+                self._counts[(p, cap)] = n
+        return n
+
+    def bounded(self, patterns: list[Pattern], budget: int) -> bool:
+        """The product of the patterns' counts (a bound on a join's work) is within `budget`."""
+        work = 1
+        for p in patterns:
+            work *= max(1, self.count(p, budget))
+            if work > budget:
+                return False
+        return True
+
+
+class FastPath:
+    """Public graphs, snapshot and answer cache of the current corpus version (module docstring)."""
+
+    def __init__(self, source: Callable[[], ox.Store], list_graphs: Callable[[], tuple[str, ...]],
+                 cache_bytes: int = 32 * 1024 * 1024, budget: int = 20_000, slow_ms: float = 50.0) -> None:
+        self.source, self.list_graphs, self.budget, self.slow_ms = source, list_graphs, budget, slow_ms
+        self.version = 0
+        self.cache = ResultCache(cache_bytes)
+        self._graphs: tuple[int, tuple[str, ...]] | None = None
+        self._snapshot: tuple[int, Snapshot] | None = None
+        self._lock = threading.Lock()
+        self.listener: Callable[[str | None], None] | None = None  # the store's call to changed(), set by executor.py
+
+    def changed(self, corpus: bool) -> None:
+        """A store write: a corpus graph changed (or everything) when `corpus`; the registry's writes are ignored."""
+        if corpus:
+            with self._lock:
+                self.version += 1
+                self._graphs = self._snapshot = None
+            self.cache.clear()
+
+    def cached_graphs(self) -> tuple[str, ...] | None:
+        g = self._graphs
+        return g[1] if g is not None and g[0] == self.version else None
+
+    def public_graphs(self) -> tuple[str, ...]:
+        got = self.cached_graphs()
+        if got is not None:
+            return got
+        version = self.version
+        graphs = self.list_graphs()
+        with self._lock:
+            if version == self.version:
+                self._graphs = (version, graphs)
+        return graphs
+
+    @staticmethod
+    def key(job: QueryJob, version: int) -> Any:
+        return (version, job.text, job.fmt, job.form, job.public_graphs is None, job.default_graphs, job.named_graphs,
+                tuple(sorted((k, str(v)) for k, v in job.bindings.items())), job.max_rows, job.max_bytes)
+
+    def lookup(self, job: QueryJob) -> Answer | None:
+        if job.public_graphs is None:  # a registry query: the registry is not versioned here
+            return None
+        return self.cache.get(self.key(job, self.version))
+
+    def remember(self, job: QueryJob, answer: Answer, version: int) -> None:
+        if job.public_graphs is not None and version == self.version:
+            self.cache.put(self.key(job, version), answer)
+
+    def _current(self) -> Snapshot:
+        snap = self._snapshot
+        version = self.version
+        if snap is not None and snap[0] == version:
+            return snap[1]
+        made = Snapshot(self.source(), self.public_graphs())
+        with self._lock:
+            if version == self.version:
+                self._snapshot = (version, made)
+        return made
+
+    def cheap(self, job: QueryJob) -> Answer | None:
+        """The answer of a cheap public query on the snapshot, or None (not cheap: for a worker)."""
+        if job.public_graphs is None or job.protocol_dataset or job.bindings or job.form not in ("SELECT", "ASK"):
+            return None
+        patterns = basic_patterns(job.text, inspect(job.text, job.prefixes), job.base_iri)
+        if patterns is None or not connected(patterns):
+            return None
+        version = self.version
+        snap = self._current()
+        if not snap.bounded(patterns, self.budget):
+            return None
+        t0 = time.perf_counter()
+        try:
+            answer = self.on_snapshot(job, snap)
+        except Exception:  # noqa: BLE001 - a syntax error, an answer over the cap …: the worker path says it
+            return None
+        ms = (time.perf_counter() - t0) * 1000
+        if ms > self.slow_ms:
+            log.warning("a query admitted as cheap took %.0f ms: %s", ms, job.text[:200])
+        self.remember(job, answer, version)
+        return answer
+
+    def on_snapshot(self, job: QueryJob, snap: Snapshot | None = None) -> Answer:
+        """`job` (a public query that reads the default graph) evaluated on the snapshot, cheap or not."""
+        local = dataclasses.replace(job, public_graphs=None, union_default=False, protocol_dataset=True,
+                                    default_graphs=(), named_graphs=())  # the default graph: the merge
+        return evaluate((snap or self._current()).store, local)
