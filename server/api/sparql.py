@@ -32,6 +32,7 @@ endpoint from another origin.
 """
 from __future__ import annotations
 
+import functools
 import math
 import threading
 import urllib.parse
@@ -47,6 +48,7 @@ from policykg.endpoint import Busy, Executor, FairGate, make_executor
 from policykg.errors import BadInput, Forbidden, PayloadTooLarge, UnsupportedMediaType
 from policykg.namespaces import BASE, PREFIXES
 from policykg.sparql import Answer, QueryJob, inspect, negotiate
+from policykg.sparql.guard import QueryInfo
 
 router = APIRouter(tags=["sparql"])
 _LOCK = threading.Lock()
@@ -76,6 +78,15 @@ def _gate(app: FastAPI) -> FairGate:
     return gate
 
 
+@functools.lru_cache(maxsize=512)
+def _inspect(text: str) -> QueryInfo:
+    """The guard's reading of a query text (a refusal is raised again each time: it is not cached)."""
+    return inspect(text, PREFIXES)
+
+
+_negotiate = functools.lru_cache(maxsize=256)(negotiate)  # a 406 is raised again each time: not cached
+
+
 def _iri(value: str, param: str) -> str:
     try:
         return ox.NamedNode(value).value
@@ -92,8 +103,8 @@ async def run_query(request: Request, text: str, *, default_graphs: list[str] | 
     whose header says `dataset: corpus+registry`), which reads every graph.
     """
     settings = request.app.state.settings
-    info = inspect(text, PREFIXES)  # 403 (and 400 for deep nesting) before anything runs
-    fmt = negotiate(info.form, request.headers.get("accept"), format_param)  # 406 before anything runs
+    info = _inspect(text)  # 403 (and 400 for deep nesting) before anything runs
+    fmt = _negotiate(info.form, request.headers.get("accept"), format_param)  # 406 before anything runs
     dg = [_iri(g, "default-graph-uri") for g in default_graphs or []]
     ng = [_iri(g, "named-graph-uri") for g in named_graphs or []]
     ex = getattr(request.app.state, "sparql_executor", None) or await run_in_threadpool(executor, request.app)
@@ -111,7 +122,7 @@ async def run_query(request: Request, text: str, *, default_graphs: list[str] | 
     # the light path (policykg.endpoint.fastpath): a cached answer, or a cheap query in this process
     answer: Answer | None = ex.fast.lookup(job)
     if answer is None and public is not None and not job.protocol_dataset and not info.has_dataset:
-        answer = await run_in_threadpool(ex.fast.cheap, job)
+        answer = await run_in_threadpool(ex.fast.cheap, job, info)
     if answer is None:
         try:
             async with _gate(request.app).hold(client, settings.query_timeout_s, retry_after):
@@ -164,7 +175,8 @@ async def _dispatch(request: Request, params: dict[str, list[str]], text: str | 
 
 
 def _url_params(request: Request) -> dict[str, list[str]]:
-    return urllib.parse.parse_qs(request.url.query, keep_blank_values=True)
+    # the raw query string (building request.url would cost more than the parse)
+    return urllib.parse.parse_qs(request.scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
 
 
 @router.head("/sparql", include_in_schema=False)

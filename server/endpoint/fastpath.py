@@ -33,6 +33,7 @@ import pyoxigraph as ox
 
 from policykg.sparql import Answer, QueryJob, evaluate, inspect
 from policykg.sparql.cost import Pattern, basic_patterns, connected
+from policykg.sparql.guard import QueryInfo
 
 log = logging.getLogger("policykg.endpoint.fastpath")
 
@@ -167,11 +168,13 @@ class FastPath:
                 self._snapshot = (version, made)
         return made
 
-    def cheap(self, job: QueryJob) -> Answer | None:
-        """The answer of a cheap public query on the snapshot, or None (not cheap: for a worker)."""
+    def cheap(self, job: QueryJob, info: QueryInfo | None = None) -> Answer | None:
+        """The answer of a cheap public query on the snapshot, or None (not cheap: for a worker).
+
+        `info`: the guard's reading of `job.text` with `job.prefixes`, when the caller has it."""
         if job.public_graphs is None or job.protocol_dataset or job.bindings or job.form not in ("SELECT", "ASK"):
             return None
-        patterns = basic_patterns(job.text, inspect(job.text, job.prefixes), job.base_iri)
+        patterns = basic_patterns(job.text, info or inspect(job.text, job.prefixes), job.base_iri)
         if patterns is None or not connected(patterns):
             return None
         version = self.version

@@ -49,7 +49,7 @@ def basic_patterns(text: str, info: QueryInfo, base_iri: str | None) -> list[Pat
     """The triple patterns of a query that is one basic graph pattern (module docstring), else None."""
     if info.form not in ("SELECT", "ASK") or info.has_dataset:
         return None
-    toks = tokens(text)
+    toks = list(info.toks) or tokens(text)
     start, _ = prologue_end(toks)
     braces = [i for i, t in enumerate(toks) if t.kind == "other" and t.text in "{}"]
     if len(braces) != 2 or toks[braces[0]].text != "{" or toks[braces[1]].text != "}" or braces[0] < start:
