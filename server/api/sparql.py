@@ -47,8 +47,7 @@ from policykg.api.dataset import service_description
 from policykg.endpoint import Busy, Executor, FairGate, make_executor
 from policykg.errors import BadInput, Forbidden, PayloadTooLarge, UnsupportedMediaType
 from policykg.namespaces import BASE, PREFIXES
-from policykg.sparql import Answer, QueryJob, inspect, negotiate
-from policykg.sparql.guard import QueryInfo
+from policykg.sparql import Answer, QueryInfo, QueryJob, inspect, negotiate
 
 router = APIRouter(tags=["sparql"])
 _LOCK = threading.Lock()

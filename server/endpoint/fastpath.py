@@ -31,9 +31,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from policykg.sparql import Answer, QueryJob, evaluate, inspect
-from policykg.sparql.cost import Pattern, basic_patterns, connected
-from policykg.sparql.guard import QueryInfo
+from policykg.sparql import Answer, Pattern, QueryInfo, QueryJob, basic_patterns, connected, evaluate, inspect
 
 log = logging.getLogger("policykg.endpoint.fastpath")
 

@@ -18,7 +18,6 @@ import pyoxigraph as ox
 from policykg.endpoint.workers import _spawn, _Worker
 from policykg.errors import BadInput, PolicyKGError, QueryTimeout
 from policykg.sparql import QueryJob, syntax_detail
-from policykg.store.base import is_corpus_graph
 
 log = logging.getLogger("policykg.endpoint.executor")  # the name it has always logged under
 
@@ -64,6 +63,11 @@ class WorkerPool:
         self._all: set[_Worker] = set()
         self._pending = 0  # workers being started
         self._closed = False
+        self._public: Any = lambda g: True
+        if store is not None:  # imported here, not at import: the worker processes import this package
+            from policykg.store import is_corpus_graph
+
+            self._public = is_corpus_graph  # the graphs a worker holds: the corpus, never the registry
         if store is not None and hasattr(store, "listeners"):
             store.listeners.append(self._changed)
         for _ in range(self.size):
@@ -79,7 +83,7 @@ class WorkerPool:
         self._idle.put(w)
 
     def _changed(self, graph: str | None) -> None:
-        if graph is not None and not is_corpus_graph(graph):
+        if graph is not None and not self._public(graph):
             return  # a registry write: the workers hold no copy of it
         with self._lock:
             self._gen += 1
@@ -101,7 +105,7 @@ class WorkerPool:
         t0 = time.perf_counter()
         if full:  # the corpus graphs only, each serialised by the engine
             status, detail = w.call("load", [(g, self._dump(g)) for g in self.store.named_graphs()
-                                             if is_corpus_graph(g)], None)
+                                             if self._public(g)], None)
         else:
             status, detail = w.call("patch", [(g, self._dump(g)) for g in dict.fromkeys(changed) if g is not None],
                                     None)
