@@ -17,6 +17,10 @@ class Settings(BaseSettings):
     data_dir: Path = ROOT / "data"
     host: str = "127.0.0.1"
     port: int = 8000
+    # Server processes on the one port (server/serving/): the first is the primary (the store, the
+    # registry, tokens, audit: every write); the others are replicas holding the public corpus in
+    # memory, answering public reads and forwarding the rest to the primary over a private socket.
+    processes: int = Field(default=1, ge=1, le=32)
     # "oxigraph": pyoxigraph on disk under data_dir (the default);
     # "memory": pyoxigraph in memory (tests); "remote": any SPARQL 1.1 server.
     store: Literal["oxigraph", "memory", "remote"] = "oxigraph"
