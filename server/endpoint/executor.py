@@ -98,6 +98,17 @@ def _capped(run: Any, job: QueryJob) -> Answer:
     raise AssertionError("unreachable")
 
 
+class _RegistryReader:
+    """The store as `evaluate` reads it for a registry query: through the store's own registry read, so
+    that a store without the registry (a replica's, server/serving/) refuses instead of answering empty."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    def query(self, text: str, **kw: Any) -> Any:
+        return self.store.raw_query(text, registry=True, **kw)
+
+
 class EmbeddedExecutor:
     """Public queries in killable worker processes holding the corpus; the curated registry queries in process."""
 
@@ -109,7 +120,7 @@ class EmbeddedExecutor:
 
     def run(self, job: QueryJob) -> Answer:
         if job.public_graphs is None:  # a library query whose header says `dataset: corpus+registry`
-            return _capped(lambda j: evaluate(self.store.ox, j), job)
+            return _capped(lambda j: evaluate(_RegistryReader(self.store), j), job)
         return _in_pool(self.pool, self.fast, job)
 
     def public_graphs(self) -> tuple[str, ...]:
