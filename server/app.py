@@ -55,6 +55,9 @@ def create_app(settings: Settings | None = None, *, store_opener: Callable[[Sett
         responses=openapi.ERRORS,  # every error is {error, detail} (policykg.api.openapi)
     )
     app.state.settings = settings
+    from policykg.api import sparql_lane
+
+    app.add_middleware(sparql_lane.SparqlLane)  # inside the audit layer: repeated GET /sparql answered before routing
     app.add_middleware(AuditMiddleware)
 
     @app.exception_handler(PolicyKGError)

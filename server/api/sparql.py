@@ -44,7 +44,8 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from policykg.api.dataset import service_description
-from policykg.endpoint import Busy, Executor, FairGate, make_executor
+from policykg.api.sparql_lane import lane_key, lane_request
+from policykg.endpoint import Busy, Executor, FairGate, RawAnswer, make_executor
 from policykg.errors import BadInput, Forbidden, PayloadTooLarge, UnsupportedMediaType
 from policykg.namespaces import BASE, PREFIXES
 from policykg.sparql import Answer, QueryInfo, QueryJob, inspect, negotiate
@@ -109,6 +110,7 @@ async def run_query(request: Request, text: str, *, default_graphs: list[str] | 
     ex = getattr(request.app.state, "sparql_executor", None) or await run_in_threadpool(executor, request.app)
     retry_after = max(1, math.ceil(settings.query_timeout_s / 2))
     client = request.client.host if request.client else "?"
+    version = ex.fast.version  # the corpus version the answer is for
     public = None if registry else ex.fast.cached_graphs() or await run_in_threadpool(ex.public_graphs)
     job = QueryJob(
         text=text, fmt=fmt.key, form=info.form, max_rows=settings.max_result_rows,
@@ -132,7 +134,10 @@ async def run_query(request: Request, text: str, *, default_graphs: list[str] | 
     headers = {**CORS, "X-Result-Count": str(answer.count)}
     if answer.truncated:  # cut at max_result_bytes: the rows that fit, whole
         headers.update({"X-Truncated": "true", "X-Max-Result-Bytes": str(settings.max_result_bytes)})
-    return Response(answer.body, media_type=answer.media_type, headers=headers)
+    response = Response(answer.body, media_type=answer.media_type, headers=headers)
+    if not registry and lane_request(request.scope):  # the same request again: answered before routing
+        ex.fast.raw_remember(lane_key(request.scope), RawAnswer(response.raw_headers, answer.body), version)
+    return response
 
 
 def _one(params: dict[str, list[str]], name: str) -> str | None:

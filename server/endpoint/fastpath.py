@@ -36,22 +36,30 @@ from policykg.sparql import Answer, Pattern, QueryInfo, QueryJob, basic_patterns
 log = logging.getLogger("policykg.endpoint.fastpath")
 
 
+@dataclasses.dataclass(frozen=True)
+class RawAnswer:
+    """A whole HTTP answer as sent: its headers (ASGI pairs) and body (api/sparql_lane.py)."""
+
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+
+
 class ResultCache:
-    """Answers by key, least recently used dropped first, at most `max_bytes` of bodies in all."""
+    """Answers (anything with a `body`) by key, least recently used dropped first, at most `max_bytes` of bodies."""
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes, self.size = max(0, max_bytes), 0
-        self._items: OrderedDict[Any, Answer] = OrderedDict()
+        self._items: OrderedDict[Any, Any] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Any) -> Answer | None:
+    def get(self, key: Any) -> Any:
         with self._lock:
             a = self._items.get(key)
             if a is not None:
                 self._items.move_to_end(key)
             return a
 
-    def put(self, key: Any, answer: Answer) -> None:
+    def put(self, key: Any, answer: Any) -> None:
         n = len(answer.body)
         if n > self.max_bytes // 8:  # one large answer does not evict everything else
             return
@@ -154,6 +162,14 @@ class FastPath:
     def remember(self, job: QueryJob, answer: Answer, version: int) -> None:
         if job.public_graphs is not None and version == self.version:
             self.cache.put(self.key(job, version), answer)
+
+    def raw_lookup(self, key: Any) -> RawAnswer | None:
+        """A whole GET /sparql answer by (raw query string, Accept), for this corpus version."""
+        return self.cache.get(("raw", self.version, key))
+
+    def raw_remember(self, key: Any, answer: RawAnswer, version: int) -> None:
+        if version == self.version:
+            self.cache.put(("raw", version, key), answer)
 
     def _current(self) -> Snapshot:
         snap = self._snapshot

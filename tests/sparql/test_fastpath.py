@@ -87,6 +87,24 @@ def test_a_registry_write_keeps_the_corpus_version_and_its_cached_answers(api: T
     assert fast.version == version and fast.lookup(_job(api, DOCS)) is not None
 
 
+def test_a_repeated_get_is_answered_before_routing_with_the_same_answer_for_each_accept(api: TestClient) -> None:
+    fast = api.app.state.sparql_executor.fast
+    answers = {}
+    for accept in ("application/sparql-results+json", "text/csv"):
+        first = api.get("/sparql", params={"query": DOCS + " # lane"}, headers={"Accept": accept})
+        assert first.status_code == 200 and first.headers["content-type"].startswith(accept)
+        query_string = first.request.url.query
+        assert fast.raw_lookup((query_string, accept.encode())) is not None
+        again = api.get("/sparql", params={"query": DOCS + " # lane"}, headers={"Accept": accept})
+        assert again.content == first.content
+        drop = {"x-request-id"}
+        assert {k: v for k, v in again.headers.items() if k not in drop} == \
+               {k: v for k, v in first.headers.items() if k not in drop}
+        assert again.headers["x-request-id"] != first.headers["x-request-id"]  # the audit layer still runs
+        answers[accept] = again.content
+    assert answers["text/csv"] != answers["application/sparql-results+json"]
+
+
 def test_the_bench_query_is_cheap_and_costly_queries_never_are(api: TestClient) -> None:
     fast = api.app.state.sparql_executor.fast
     answer = fast.cheap(_job(api, DOCS))
