@@ -26,7 +26,10 @@ time limit is stopped (503); an answer over the row cap is 413; an answer over
 Query workers are shared fairly (policykg.endpoint.fair): a client (by address) with
 `query_max_per_client` queries running or waiting gets 503 with Retry-After for the next,
 and so does a request that finds `query_max_waiting` others waiting, or that waited the
-query time limit; a freed worker goes to the waiting client with the fewest running. Answers carry
+query time limit; a freed worker goes to the waiting client with the fewest running. An answer already
+given under the same corpus version, or a query whose cost is bounded in advance (sparql/cost.py), is
+answered in this process without a worker (policykg.endpoint.fastpath; a repeated GET even before
+routing, api/sparql_lane.py). Answers carry
 `Access-Control-Allow-Origin: *` so that browser tools such as YASGUI can use the
 endpoint from another origin.
 """
@@ -78,10 +81,15 @@ def _gate(app: FastAPI) -> FairGate:
     return gate
 
 
-@functools.lru_cache(maxsize=512)
-def _inspect(text: str) -> QueryInfo:
-    """The guard's reading of a query text (a refusal is raised again each time: it is not cached)."""
+@functools.lru_cache(maxsize=256)
+def _inspect_cached(text: str) -> QueryInfo:
     return inspect(text, PREFIXES)
+
+
+def _inspect(text: str) -> QueryInfo:
+    """The guard's reading of a query text, cached for texts up to 2 KB (256 of them, with their tokens:
+    ~15 MB at most); a refusal is raised again each time (it is not cached)."""
+    return _inspect_cached(text) if len(text) <= 2048 else inspect(text, PREFIXES)
 
 
 _negotiate = functools.lru_cache(maxsize=256)(negotiate)  # a 406 is raised again each time: not cached

@@ -45,31 +45,33 @@ class RawAnswer:
 
 
 class ResultCache:
-    """Answers (anything with a `body`) by key, least recently used dropped first, at most `max_bytes` of bodies."""
+    """Answers (anything with a `body`) by key, least recently used dropped first, at most `max_bytes` in all:
+    each entry counts its body and the text in its key (a query text can be as long as a request body)."""
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes, self.size = max(0, max_bytes), 0
-        self._items: OrderedDict[Any, Any] = OrderedDict()
+        self._items: OrderedDict[Any, tuple[Any, int]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, key: Any) -> Any:
         with self._lock:
-            a = self._items.get(key)
-            if a is not None:
-                self._items.move_to_end(key)
-            return a
+            got = self._items.get(key)
+            if got is None:
+                return None
+            self._items.move_to_end(key)
+            return got[0]
 
-    def put(self, key: Any, answer: Any) -> None:
-        n = len(answer.body)
+    def put(self, key: Any, answer: Any, key_bytes: int = 0) -> None:
+        n = len(answer.body) + key_bytes + 200  # 200: the entry itself
         if n > self.max_bytes // 8:  # one large answer does not evict everything else
             return
         with self._lock:
             old = self._items.pop(key, None)
-            self.size += n - (len(old.body) if old is not None else 0)
-            self._items[key] = answer
+            self.size += n - (old[1] if old is not None else 0)
+            self._items[key] = (answer, n)
             while self.size > self.max_bytes and self._items:
-                _, dropped = self._items.popitem(last=False)
-                self.size -= len(dropped.body)
+                _, (_dropped, m) = self._items.popitem(last=False)
+                self.size -= m
 
     def clear(self) -> None:
         with self._lock:
@@ -161,7 +163,8 @@ class FastPath:
 
     def remember(self, job: QueryJob, answer: Answer, version: int) -> None:
         if job.public_graphs is not None and version == self.version:
-            self.cache.put(self.key(job, version), answer)
+            self.cache.put(self.key(job, version), answer, len(job.text) + sum(map(len, job.default_graphs))
+                           + sum(map(len, job.named_graphs)))
 
     def raw_lookup(self, key: Any) -> RawAnswer | None:
         """A whole GET /sparql answer by (raw query string, Accept), for this corpus version."""
@@ -169,7 +172,8 @@ class FastPath:
 
     def raw_remember(self, key: Any, answer: RawAnswer, version: int) -> None:
         if version == self.version:
-            self.cache.put(("raw", version, key), answer)
+            self.cache.put(("raw", version, key), answer, sum(map(len, key)) + sum(len(a) + len(b) for a, b in
+                                                                                answer.headers))
 
     def _current(self) -> Snapshot:
         snap = self._snapshot

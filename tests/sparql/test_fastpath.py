@@ -14,8 +14,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from policykg.app import create_app
+from policykg.endpoint.fastpath import ResultCache
 from policykg.namespaces import BASE, PREFIXES
-from policykg.sparql import QueryJob, inspect, load_library
+from policykg.sparql import Answer, QueryJob, inspect, load_library
 from policykg.sparql.cost import basic_patterns, connected
 from policykg.store import is_corpus_graph
 from tests.conftest import Auth
@@ -103,6 +104,19 @@ def test_a_repeated_get_is_answered_before_routing_with_the_same_answer_for_each
         assert again.headers["x-request-id"] != first.headers["x-request-id"]  # the audit layer still runs
         answers[accept] = again.content
     assert answers["text/csv"] != answers["application/sparql-results+json"]
+
+
+def test_the_answer_cache_keeps_the_most_recently_used_within_its_bytes_counting_the_query_text() -> None:
+    cache = ResultCache(10_000)
+    small = Answer(b"x" * 100, "text/csv", 1)
+    for i in range(20):
+        cache.put(i, small, 500)  # 800 bytes each with the entry: 12 fit
+    assert cache.size <= 10_000 and len(cache) == 12 and cache.get(7) is None and cache.get(19) is small
+    cache.get(8)  # used: kept when the next one comes in
+    cache.put("new", small, 500)
+    assert cache.get(8) is small and cache.get(9) is None
+    cache.put("huge", Answer(b"x" * 2000, "text/csv", 1))  # over an eighth of the cache: never kept
+    assert cache.get("huge") is None
 
 
 def test_the_bench_query_is_cheap_and_costly_queries_never_are(api: TestClient) -> None:
