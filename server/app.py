@@ -93,6 +93,7 @@ def create_app(settings: Settings | None = None, *, store_opener: Callable[[Sett
         documents,
         eligibility,
         health,
+        labels,
         match,
         provenance,
         queries,
@@ -107,7 +108,7 @@ def create_app(settings: Settings | None = None, *, store_opener: Callable[[Sett
     # candidates before provenance: its /api/measures/{ident:path} would take /api/measures/…/candidates;
     # /sparql second: routes are tried in order, and 12 before it cost ~0.2 ms a query (bench/README.md)
     for mod in (health, sparql, audit, candidates, reforms, documents, dataset, provenance, validate, eligibility,
-                match, registry, queries, context, pages, pages_more, match_page, registry_query, reforms_page):
+                match, registry, queries, labels, context, pages, pages_more, match_page, registry_query, reforms_page):
         app.include_router(mod.router)
     from policykg.api import replay as replay_api  # POST /api/replay: re-evaluate a stored decision
 
