@@ -5,7 +5,7 @@
 Starts the real server (`policykg serve` on 127.0.0.1, a fresh on-disk store, stopped by PID) and, as the
 peer baseline, rdflib-endpoint (the `bench` extra) serving the same public dataset (the merge of the corpus
 graphs, written to N-Triples) as a real uvicorn server on 127.0.0.1, also stopped by PID. Each is sent N
-small SELECTs (GET, SPARQL JSON results) by 1 and by 4 client threads, each on its own keep-alive
+small SELECTs (GET, SPARQL JSON results) by 1 and by 4 client processes, each on its own keep-alive
 connection with a lean raw-socket client (the same for every server): requests/s and p50/p95/p99.
 policykg is measured twice: the same text every time (after the first, the answer cache of
 server/endpoint/fastpath.py), and a different text every time (a comment numbers it: each one a cache
@@ -16,6 +16,7 @@ pyoxigraph: the same query and JSON serialisation in this process. Also one name
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import socket
 import subprocess
@@ -62,41 +63,51 @@ def _read(f: Any) -> tuple[int, bytes]:
     return status, f.read(length)
 
 
-def hammer(port: int, paths: Callable[[int], str], total: int, threads: int) -> tuple[list[float], float]:
-    """GET paths(i) for i < total from `threads` keep-alive connections: (latencies ms, wall s)."""
-    lat: list[list[float]] = [[] for _ in range(threads)]
-    errors: list[str] = []
-    reqs = [_get(port, paths(i)) for i in range(total)]
-
-    def client(k: int) -> None:
-        try:
-            run(k)
-        except (OSError, ValueError, IndexError) as e:  # refused (not up yet), closed, a garbled answer
-            errors.append(f"{type(e).__name__}: {e}")
-
-    def run(k: int) -> None:
+def _client(port: int, reqs: list[bytes], barrier: Any, out: Any) -> None:
+    """One keep-alive connection sending `reqs` in turn, in its own process: (latencies ms, error)."""
+    lat: list[float] = []
+    try:
         with socket.create_connection(("127.0.0.1", port)) as s:
             s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             f = s.makefile("rb")
-            for i in range(k, total, threads):
+            barrier.wait(60)
+            for r in reqs:
                 t = time.perf_counter()
-                s.sendall(reqs[i])
+                s.sendall(r)
                 status, body = _read(f)
-                lat[k].append((time.perf_counter() - t) * 1000)
+                lat.append((time.perf_counter() - t) * 1000)
                 if status != 200:
-                    errors.append(f"{status} {body[:200]!r}")
+                    out.put((lat, f"{status} {body[:200]!r}"))
                     return
+    except (OSError, ValueError, IndexError, threading.BrokenBarrierError) as e:  # refused (not up yet) …
+        barrier.abort()  # nobody waits for a client that is gone
+        out.put((lat, f"{type(e).__name__}: {e}"))
+        return
+    out.put((lat, None))
 
-    ts = [threading.Thread(target=client, args=(k,)) for k in range(threads)]
+
+def hammer(port: int, paths: Callable[[int], str], total: int, threads: int) -> tuple[list[float], float]:
+    """GET paths(i) for i < total from `threads` client processes, each on one keep-alive connection (no GIL
+    shared between the clients): (latencies ms, wall s from the moment every client is connected)."""
+    ctx = multiprocessing.get_context("fork")
+    barrier, out = ctx.Barrier(threads + 1), ctx.Queue()
+    reqs = [_get(port, paths(i)) for i in range(total)]
+    procs = [ctx.Process(target=_client, args=(port, reqs[k::threads], barrier, out)) for k in range(threads)]
+    for p in procs:
+        p.start()
+    try:
+        barrier.wait(60)
+    except threading.BrokenBarrierError:
+        pass
     t0 = time.perf_counter()
-    for t in ts:
-        t.start()
-    for t in ts:
-        t.join()
+    results = [out.get(timeout=600) for _ in procs]
     wall = time.perf_counter() - t0
+    for p in procs:
+        p.join(timeout=10)
+    errors = [e for _lat, e in results if e]
     if errors:
         raise RuntimeError(f"{paths(0)[:60]}: {errors[0]}")
-    return [x for lt in lat for x in lt], wall
+    return [x for lat, _e in results for x in lat], wall
 
 
 def p99(ms: list[float]) -> float:

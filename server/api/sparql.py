@@ -135,7 +135,11 @@ async def run_query(request: Request, text: str, *, default_graphs: list[str] | 
     # the light path (policykg.endpoint.fastpath): a cached answer, or a cheap query in this process
     answer: Answer | None = ex.fast.lookup(job)
     if answer is None and public is not None and not job.protocol_dataset and not info.has_dataset:
-        answer = await run_in_threadpool(ex.fast.cheap, job, info)
+        # known to be tiny: here on the event loop (a thread hop costs more under load); else from a thread
+        got = ex.fast.cheap(job, info, inline=True)
+        if got is True:
+            got = await run_in_threadpool(ex.fast.cheap, job, info)
+        answer = got if isinstance(got, Answer) else None
     if answer is None:
         try:
             async with _gate(request.app).hold(client, settings.query_timeout_s, retry_after):

@@ -16,7 +16,10 @@ sparql/cost.py reads as one basic graph pattern whose patterns are connected, an
 work is bounded before it runs: the product of each pattern's match count on the snapshot
 (counted up to `budget`) is at most `budget` (default 20,000 join steps: a few ms in the
 engine). Any other query goes to the killable workers, as before. Its measured time is
-logged when it passes `slow_ms`.
+logged when it passes `slow_ms`. A query whose pattern counts are already known and whose
+product is within `inline_budget` (2,000) is answered on the event loop itself: under load a
+thread-pool hop costs more than that (bench/README.md: ×2 the rate at c=4); the first of its
+kind, which counts, and anything larger run in a thread.
 """
 from __future__ import annotations
 
@@ -92,9 +95,12 @@ class Snapshot:
                             format=ox.RdfFormat.N_TRIPLES)
         self._counts: dict[tuple[Pattern, int], int] = {}
 
-    def count(self, p: Pattern, cap: int) -> int:
-        """Matches of `p`'s constants (its variables and literals match anything), counted up to cap + 1."""
+    def count(self, p: Pattern, cap: int, known_only: bool = False) -> int | None:
+        """Matches of `p`'s constants (its variables and literals match anything), counted up to cap + 1;
+        with `known_only`, None unless counted before (counting walks up to cap matches in Python)."""
         n = self._counts.get((p, cap))
+        if n is None and known_only:
+            return None
         if n is None:
             def const(t: Any) -> ox.NamedNode | None:
                 return t if isinstance(t, ox.NamedNode) else None
@@ -105,22 +111,28 @@ class Snapshot:
                 self._counts[(p, cap)] = n
         return n
 
-    def bounded(self, patterns: list[Pattern], budget: int) -> bool:
-        """The product of the patterns' counts (a bound on a join's work) is within `budget`."""
+    def work(self, patterns: list[Pattern], budget: int, known_only: bool = False) -> int | None:
+        """The product of the patterns' counts (a bound on a join's work), budget + 1 once past it;
+        None with `known_only` when a count is not known yet."""
         work = 1
         for p in patterns:
-            work *= max(1, self.count(p, budget))
+            n = self.count(p, budget, known_only)
+            if n is None:
+                return None
+            work *= max(1, n)
             if work > budget:
-                return False
-        return True
+                return budget + 1
+        return work
 
 
 class FastPath:
     """Public graphs, snapshot and answer cache of the current corpus version (module docstring)."""
 
     def __init__(self, source: Callable[[], ox.Store], list_graphs: Callable[[], tuple[str, ...]],
-                 cache_bytes: int = 32 * 1024 * 1024, budget: int = 20_000, slow_ms: float = 50.0) -> None:
+                 cache_bytes: int = 32 * 1024 * 1024, budget: int = 20_000, slow_ms: float = 50.0,
+                 inline_budget: int = 2_000) -> None:
         self.source, self.list_graphs, self.budget, self.slow_ms = source, list_graphs, budget, slow_ms
+        self.inline_budget = inline_budget
         self.version = 0
         self.cache = ResultCache(cache_bytes)
         self._graphs: tuple[int, tuple[str, ...]] | None = None
@@ -186,19 +198,31 @@ class FastPath:
                 self._snapshot = (version, made)
         return made
 
-    def cheap(self, job: QueryJob, info: QueryInfo | None = None) -> Answer | None:
+    def cheap(self, job: QueryJob, info: QueryInfo | None = None, inline: bool = False) -> Answer | None | bool:
         """The answer of a cheap public query on the snapshot, or None (not cheap: for a worker).
 
-        `info`: the guard's reading of `job.text` with `job.prefixes`, when the caller has it."""
+        `info`: the guard's reading of `job.text` with `job.prefixes`, when the caller has it. `inline`
+        (the caller is the event loop): answered only if the snapshot is made, every pattern's count is
+        known and their product is within `inline_budget` (a fraction of a millisecond of engine work, less
+        than a thread hop costs under load); else True: "ask again from a thread"."""
         if job.public_graphs is None or job.protocol_dataset or job.bindings or job.form not in ("SELECT", "ASK"):
             return None
         patterns = basic_patterns(job.text, info or inspect(job.text, job.prefixes), job.base_iri)
         if patterns is None or not connected(patterns):
             return None
         version = self.version
-        snap = self._current()
-        if not snap.bounded(patterns, self.budget):
-            return None
+        if inline:
+            ready = self._snapshot
+            if ready is None or ready[0] != version:
+                return True
+            snap = ready[1]
+            work = snap.work(patterns, self.budget, known_only=True)
+            if work is None or work > self.inline_budget:
+                return True if work is None or work <= self.budget else None
+        else:
+            snap = self._current()
+            if snap.work(patterns, self.budget) > self.budget:  # type: ignore[operator]
+                return None
         t0 = time.perf_counter()
         try:
             answer = self.on_snapshot(job, snap)

@@ -127,6 +127,17 @@ def test_the_bench_query_is_cheap_and_costly_queries_never_are(api: TestClient) 
         assert fast.cheap(_job(api, text)) is None, text
 
 
+def test_the_event_loop_answers_only_a_query_already_known_to_be_tiny(api: TestClient) -> None:
+    fast = api.app.state.sparql_executor.fast
+    fast.changed(True)  # a new corpus version: no snapshot, no counts yet
+    assert fast.cheap(_job(api, DOCS + " # 1"), inline=True) is True  # "ask again from a thread"
+    assert isinstance(fast.cheap(_job(api, DOCS + " # 1")), Answer)
+    assert isinstance(fast.cheap(_job(api, DOCS + " # 2"), inline=True), Answer)  # counts known, product small
+    assert fast.cheap(_job(api, COSTLY[1]), inline=True) is True  # counts unknown: the thread counts them
+    assert fast.cheap(_job(api, COSTLY[1])) is None
+    assert fast.cheap(_job(api, COSTLY[1]), inline=True) is None  # known now: for a worker
+
+
 def test_the_guard_reads_only_one_connected_basic_pattern_as_a_candidate() -> None:
     def patterns(text: str) -> Any:
         return basic_patterns(text, inspect(text, PREFIXES), BASE)
