@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     max_result_bytes: int = 8 * 1024 * 1024  # a /sparql answer past this is cut (X-Result-Truncated), to whole rows
     max_query_bytes: int = 64 * 1024  # a SPARQL query text (URL or body) longer than this is a 413 before it is
     # read: checking a 2 MB text took seconds of the server's CPU (the library's longest query is 3.3 KB)
+    query_cache_bytes: int = 32 * 1024 * 1024  # /sparql answers kept per corpus version (server/endpoint/fastpath.py)
     query_max_waiting: int = 16  # requests waiting for a query worker; beyond: 503 + Retry-After at once
     query_worker_nice: int = 10  # the query workers' niceness (0-19), set before they import anything: /health
     # and the server's own work come first while slow queries run (bench/health_load.py)

@@ -6,5 +6,6 @@ store/remote.py itself uses sparql/'s formats and guard.
 """
 from policykg.endpoint.executor import Busy, Executor, Stopped, make_executor
 from policykg.endpoint.fair import FairGate
+from policykg.endpoint.fastpath import RawAnswer
 
-__all__ = ["Busy", "Executor", "FairGate", "Stopped", "make_executor"]
+__all__ = ["Busy", "Executor", "FairGate", "RawAnswer", "Stopped", "make_executor"]
