@@ -100,7 +100,8 @@ def generate(n: int, seed: int = 15) -> tuple[list[dict[str, Any]], list[dict[st
 
 
 def load(store: Any, subs: list[dict[str, Any]], awards: list[dict[str, Any]], *, bulk: bool = False,
-         at: str | None = None, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+         at: str | None = None, progress: Callable[[int], None] | None = None,
+         sink: Callable[[list[Any]], None] | None = None) -> dict[str, Any]:
     """Write them into `store` (which holds the corpus); {ids, awards, quads}.
 
     Normal path: store_submission / record_award, one transaction and flush each (what the API runs).
@@ -117,7 +118,7 @@ def load(store: Any, subs: list[dict[str, Any]], awards: list[dict[str, Any]], *
     b = get_bundle(store)
     slugs = {m.slug: str(m.iri) for m in catalogue(store, b).values()}
     now = at or datetime.now(UTC).isoformat()
-    writer = BulkWriter(oxigraph_sink(store), now) if bulk else None
+    writer = BulkWriter(sink or oxigraph_sink(store), now) if bulk else None
     put_sub = writer.submission if writer else functools.partial(store_submission, store)
     ids: dict[int, str] = {}
     keys: dict[int, str] = {}
@@ -140,10 +141,75 @@ def load(store: Any, subs: list[dict[str, Any]], awards: list[dict[str, Any]], *
     quads = writer.finish() if writer else None
     if writer and store.path:
         store.ox.flush()
-    return {"ids": ids, "awards": len(awards), "quads": quads}
+    return {"ids": ids, "keys": keys, "awards": len(awards), "quads": quads}
 
 
-def build(data_dir: Path, n: int, seed: int, *, bulk: bool = True) -> dict[str, Any]:
+_WORKER: dict[str, Any] = {}
+
+
+def _chunk(job: tuple[list[dict[str, Any]], str]) -> tuple[bytes, list[str], list[str]]:
+    """In a worker process: (N-Quads of the chunk's submission records, their ids, their project keys)."""
+    import pyoxigraph as ox
+
+    from policykg.store.factory import corpus_store
+
+    subs, at = job
+    if "store" not in _WORKER:
+        _WORKER["store"] = corpus_store(ROOT)
+    quads: list[Any] = []
+
+    def sink(batch: list[Any]) -> None:
+        quads.extend(batch)
+
+    store = _WORKER["store"]
+    out = load(store, subs, [], bulk=True, at=at, sink=sink)
+    ids = [out["ids"][i] for i in range(len(subs))]
+    keys = [out["keys"][i] for i in range(len(subs))]
+    return ox.serialize([q for q in quads if not q.graph_name.value.endswith("/sequence")],
+                        format=ox.RdfFormat.N_QUADS), ids, keys
+
+
+def load_parallel(store: Any, subs: list[dict[str, Any]], awards: list[dict[str, Any]], jobs: int, at: str,
+                  chunk: int = 2000) -> dict[str, Any]:
+    """load(bulk=True) with the submissions parsed in `jobs` processes (N-Quads chunks, bulk-loaded here)."""
+    import multiprocessing as mp
+
+    import pyoxigraph as ox
+
+    from policykg.registry.bulk import BulkWriter, oxigraph_sink
+    from policykg.registry.quads import RECORD
+
+    keys: list[str] = []
+    ids: list[str] = []
+    quads = 0
+    with mp.get_context("fork").Pool(jobs) as pool:
+        parts = [(subs[i:i + chunk], at) for i in range(0, len(subs), chunk)]
+        for nq, cids, ckeys in pool.imap(_chunk, parts):
+            store.ox.bulk_load(nq, format=ox.RdfFormat.N_QUADS)
+            quads += nq.count(b"\n")
+            ids += cids
+            keys += ckeys
+            print(f"  {len(ids)} submissions", file=sys.stderr, flush=True)
+    writer = BulkWriter(oxigraph_sink(store), at, sequence=len(set(ids)), last=RECORD + ids[-1] if ids else None)
+    for a in awards:
+        writer.award(project_key=keys[a["index"]], measure=_slugs(store).get(a["measure"], a["measure"]),
+                     amount=Decimal(str(a["amount"])), when=date.fromisoformat(a["date"]),
+                     credit_code=subs[a["index"]]["applicant"]["creditCode"])
+    quads += writer.finish()
+    store.ox.flush()
+    return {"ids": dict(enumerate(ids)), "awards": len(awards), "quads": quads}
+
+
+def _slugs(store: Any) -> dict[str, str]:
+    if "slugs" not in _WORKER:
+        from policykg.eligibility import catalogue
+        from policykg.validation import get_bundle
+
+        _WORKER["slugs"] = {m.slug: str(m.iri) for m in catalogue(store, get_bundle(store)).values()}
+    return _WORKER["slugs"]
+
+
+def build(data_dir: Path, n: int, seed: int, *, bulk: bool = True, jobs: int = 1) -> dict[str, Any]:
     """A data directory (data_dir/store, as `policykg serve --data-dir`) holding the corpus and the seeded registry."""
     from policykg.store import OxiStore
 
@@ -154,8 +220,11 @@ def build(data_dir: Path, n: int, seed: int, *, bulk: bool = True) -> dict[str, 
     t1 = time.perf_counter()
     store = OxiStore(data_dir / "store")
     store.ensure_corpus(ROOT)
-    out = load(store, subs, awards, bulk=bulk, progress=lambda i: print(f"  {i} submissions", file=sys.stderr,
-                                                                         flush=True))
+    if bulk and jobs > 1:
+        out = load_parallel(store, subs, awards, jobs, datetime.now(UTC).isoformat())
+    else:
+        out = load(store, subs, awards, bulk=bulk, progress=lambda i: print(f"  {i} submissions", file=sys.stderr,
+                                                                             flush=True))
     t2 = time.perf_counter()
     if bulk:
         store.ox.optimize()  # compact the bulk-loaded SST files: a served store starts and reads faster
@@ -173,10 +242,11 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=15)
     ap.add_argument("--out", help="write the submissions (JSON lines) and awards here")
     ap.add_argument("--data-dir", type=Path, help="build a server data directory holding them (DATA_DIR/store)")
+    ap.add_argument("--jobs", type=int, default=1, help="with --data-dir: parse in this many processes")
     ap.add_argument("--per-record", action="store_true", help="with --data-dir: the normal path, one write each")
     a = ap.parse_args()
     if a.data_dir:
-        print(json.dumps(build(a.data_dir, a.submissions, a.seed, bulk=not a.per_record)))
+        print(json.dumps(build(a.data_dir, a.submissions, a.seed, bulk=not a.per_record, jobs=a.jobs)))
         return 0
     subs, awards = generate(a.submissions, a.seed)
     counts: dict[str, int] = {}

@@ -23,7 +23,7 @@ from policykg.submission import to_rdflib
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-from bench.generate import build, generate, load  # noqa: E402
+from bench.generate import build, generate, load, load_parallel  # noqa: E402
 
 AT = "2026-01-02T03:04:05+00:00"
 
@@ -36,10 +36,12 @@ def _graph(store: OxiStore, name: str) -> Graph:
     return g
 
 
+SUBS, AWARDS = generate(60, seed=7)
+
+
 @pytest.fixture(scope="module")
 def both() -> tuple[OxiStore, OxiStore]:
-    subs, awards = generate(60, seed=7)
-    subs.append(dict(subs[0]))  # the same submission twice: one record, on both paths
+    subs, awards = SUBS + [dict(SUBS[0])], AWARDS  # the same submission twice: one record, on both paths
     assert awards, "the seed gives awards"
     out = []
     for bulk in (False, True):
@@ -91,3 +93,13 @@ def test_build_makes_a_data_directory_a_server_opens(tmp_path: Path) -> None:
         assert store.stored_version() is not None  # the corpus is there: a server does not reload it
     finally:
         store.close()
+
+
+def test_the_parallel_bulk_path_writes_the_same_graphs(both) -> None:
+    _normal, bulk = both
+    par = OxiStore(None)
+    par.ensure_corpus(ROOT)
+    load_parallel(par, SUBS, AWARDS, jobs=2, at=AT, chunk=25)
+    names = [g for g in bulk.named_graphs() if not is_corpus_graph(g)]
+    assert names == [g for g in par.named_graphs() if not is_corpus_graph(g)]
+    assert all(isomorphic(_graph(bulk, n), _graph(par, n)) for n in names)
