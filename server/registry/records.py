@@ -76,7 +76,22 @@ def _key_exists(store: Any, graph: str, node: str) -> bool:
 
 def _write_new(store: Any, graph: str, g: Graph, node: str, cls: URIRef | None) -> None:
     """One replace_graph of ground triples (server/registry/quads.py): one transaction on pyoxigraph."""
-    store.replace_graph(graph, ground_quads(graph, g, node, cls))
+    _put(store, graph, ground_quads(graph, g, node, cls))
+
+
+def _put(store: Any, graph: str, quads: list[ox.Quad]) -> None:
+    """A write made durable by _durable() after the write lock is released (group commit: the writes of
+    requests that arrive together share one flush), where the store can defer it; durable now otherwise."""
+    if hasattr(store, "sync"):
+        store.replace_graph(graph, quads, durable=False)
+    else:
+        store.replace_graph(graph, quads)
+
+
+def _durable(store: Any) -> None:
+    """Every write so far on disk (one flush for the writes of concurrent requests): before an acknowledgement."""
+    if hasattr(store, "sync"):
+        store.sync()
 
 
 def registry_state(store: Any) -> dict[str, Any]:
@@ -99,7 +114,7 @@ def consulted(store: Any) -> dict[str, Any]:
 
 def _bump(store: Any, record: str, at: str | None = None) -> None:
     """After a record is written (under the write lock): the sequence + 1, naming the record."""
-    store.replace_graph(SEQUENCE_GRAPH, sequence_quads(registry_state(store)["sequence"] + 1, record, at or _now()))
+    _put(store, SEQUENCE_GRAPH, sequence_quads(registry_state(store)["sequence"] + 1, record, at or _now()))
 
 
 def _unskolem(term: Any, gen: str) -> Any:
@@ -144,6 +159,7 @@ def claim_key(store: Any, scope: str, key: str | None, body_sha: str, target: st
         _check_key(store, scope, key, body_sha)
         if target is not None:
             _save_key(store, scope, key, body_sha, target)
+    _durable(store)
 
 
 # -- submissions -----------------------------------------------------------
@@ -187,10 +203,11 @@ def store_submission(store: Any, *, sha256: str, fmt: str, data: Graph, subject:
         if created and isinstance(seen, int) and registry_state(store)["sequence"] != seen:
             raise RegistryMoved(seen)  # the receipt would quote a registry state the decision did not see
         if created:
-            store.replace_graph(graph, submission_quads(sid, sha256=sha256, fmt=fmt, data=data, subject=subject,
+            _put(store, graph, submission_quads(sid, sha256=sha256, fmt=fmt, data=data, subject=subject,
                                                         project_key=project_key, report=report, receipt=receipt))
             _bump(store, str(rec))
         _save_key(store, "submission", idempotency_key, ghash, RECORD + sid)
+    _durable(store)  # outside the lock: the next writer goes on while this flush (shared with others) runs
     return sid, created
 
 
@@ -257,10 +274,11 @@ def record_award(store: Any, *, project_key: str, measure: str, amount: Decimal,
         a = URIRef(AWARD + aid)
         created = not _exists(store, graph, str(a), PKG.AwardRecord)
         if created:
-            store.replace_graph(graph, award_quads(aid, project_key=project_key, measure=measure, amount=amount,
+            _put(store, graph, award_quads(aid, project_key=project_key, measure=measure, amount=amount,
                                                    when=when.isoformat(), credit_code=credit_code, at=_now()))
             _bump(store, str(a))
         _save_key(store, "award", idempotency_key, body_sha, AWARD + aid)
+    _durable(store)
     award = {"id": aid, "iri": AWARD + aid, "project": project_key, "measure": measure,
              "amount": float(amount), "date": when.isoformat(), "creditCode": credit_code}
     return award, created

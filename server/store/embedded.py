@@ -9,6 +9,7 @@ so a crash mid-load leaves a store that is reloaded at the next start.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,10 @@ class OxiStore:
         # SPARQL query workers (server/endpoint/executor.py) that keep copies of the store in step.
         self.listeners: list[Callable[[str | None], None]] = []
         self._corpus: list[ox.NamedNode] | None = None  # the corpus graphs, the dataset of every read but the registry's
+        # group commit (sync): writes made so far / covered by a finished flush; one flush at a time
+        self._sync = threading.Condition()
+        self._written = self._flushed = 0
+        self._flushing = False
         if path is not None:
             path.mkdir(parents=True, exist_ok=True)
             try:
@@ -100,15 +105,43 @@ class OxiStore:
         return bool(self.raw_query(query, substitutions=_subs(bindings), registry=registry))
 
     # -- graphs -----------------------------------------------------------
-    def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> None:
+    def replace_graph(self, graph: str, quads: Iterable[ox.Quad], *, durable: bool = True) -> None:
+        """One transaction; flushed to disk before returning unless not `durable` (then sync() makes it so)."""
         g = ox.NamedNode(graph)
         quads = [ox.Quad(q.subject, q.predicate, q.object, g) for q in quads]
         if self._has(graph):
             self.ox.remove_graph(g)
         self.ox.extend(quads)
-        if self.path:
-            self.ox.flush()
+        with self._sync:
+            self._written += 1
+        if durable:
+            self.sync()
         self._changed(graph)
+
+    def sync(self) -> None:
+        """Every write made before this call is on disk when it returns. Group commit: callers that arrive while
+        a flush runs wait for it to end, then one of them flushes for all of them (one flush per group)."""
+        if not self.path:
+            return
+        with self._sync:
+            mine = self._written
+            while self._flushed < mine:
+                if not self._flushing:
+                    break
+                self._sync.wait()
+            else:
+                return  # a flush that started after our writes covered them
+            self._flushing, upto = True, self._written
+        done = False
+        try:
+            self.ox.flush()
+            done = True
+        finally:
+            with self._sync:
+                self._flushing = False
+                if done:
+                    self._flushed = max(self._flushed, upto)
+                self._sync.notify_all()
 
     def graph_quads(self, graph: str) -> list[ox.Quad]:
         return list(self.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
