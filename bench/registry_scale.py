@@ -20,6 +20,7 @@ import os
 import secrets
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -115,10 +116,11 @@ def measure_dir(src: Path, n: int, seed: int = 15, repeat: int = 20, writes: int
             out["first_start_s"] = round(first, 2)
         with served(data, token, log) as (port, pid, again):
             out["restart_s"] = round(again, 2)
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
             out["queries"] = {}
             for name, params in query_cases(n, subs, awards):
                 path = f"/api/queries/{name}?{urlencode(params)}"
+                print(f"  {src.name}: {path}", file=sys.stderr, flush=True)
                 ms, statuses, rows = [], set(), None
                 for _i in range(repeat if name != "registry-measure-candidates" else max(3, repeat // 5)):
                     m, status, body = _timed(conn, "GET", path, None, auth)
@@ -177,8 +179,23 @@ def size_of(d: Path) -> int:
     return int(float(tail[:-1]) * 1000) if tail.endswith("k") else int(tail)
 
 
+def empty_restart() -> dict[str, Any]:
+    """The baseline of restart: a server on a data dir holding the corpus only (no registry), started twice."""
+    token = secrets.token_urlsafe(32)
+    with tempfile.TemporaryDirectory(prefix="policykg-scale-", dir="/tmp") as tmp:
+        data, log = Path(tmp) / "data", Path(tmp) / "server.log"
+        data.mkdir()
+        with served(data, token, log) as (_port, _pid, first):
+            pass
+        with served(data, token, log) as (_port, pid, again):
+            rss = rss_mb(pid)
+    return {"dataDir": "(corpus only)", "first_start_s": round(first, 2), "restart_s": round(again, 2),
+            "rss_mb_idle": rss, "loadavg": [round(x, 2) for x in os.getloadavg()]}
+
+
 def main(dirs: list[Path], repeat: int = 20, writes: int = 200) -> list[dict[str, Any]]:
-    results = []
+    results = [empty_restart()]
+    print(json.dumps(results[0]), flush=True)
     for d in dirs:
         r = measure_dir(d, size_of(d), 15, repeat, writes)
         print(json.dumps(r, ensure_ascii=False), flush=True)
