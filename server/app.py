@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         responses=openapi.ERRORS,  # every error is {error, detail} (policykg.api.openapi)
     )
     app.state.settings = settings
+    app.openapi = lambda: openapi.document(app)  # type: ignore[method-assign]  # the JSON form's schema and examples
     app.add_middleware(AuditMiddleware)
 
     @app.exception_handler(PolicyKGError)

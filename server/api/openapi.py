@@ -8,9 +8,16 @@ the bytes are checked before any parser: server/submission/raw.py).
 """
 from __future__ import annotations
 
+import copy
 from typing import Any
 
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
+
+from policykg.corpus import build_index
+from policykg.submission import catalog
+from policykg.submission.schema import component_schemas, examples
 
 
 class ErrorBody(BaseModel):
@@ -40,14 +47,16 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     for code, why in _WHY.items()
 }
 
-_RDF_TEXT = {"schema": {"type": "string"}}
+_RDF_TEXT = {"schema": {"type": "string", "description": "RDF in the syntax of the media type (docs/submission.md)"}}
+SUBMISSION_REF = {"$ref": "#/components/schemas/Submission"}
 SUBMISSION_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
-    "application/json": {"schema": {"type": "object", "description": "The JSON form (docs/submission.md)"}},
-    "application/ld+json": {"schema": {"type": "object"}},
+    "application/json": {"schema": SUBMISSION_REF},
+    "application/ld+json": {"schema": {"type": "object", "description": "JSON-LD: the JSON form with our @context, "
+                                       "or any JSON-LD of the ontology"}},
     "text/turtle": _RDF_TEXT, "application/n-triples": _RDF_TEXT, "application/rdf+xml": _RDF_TEXT,
 }}}
 BATCH_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
-    "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+    "application/json": {"schema": {"type": "array", "items": SUBMISSION_REF, "maxItems": 1000}},
     "application/ld+json": {"schema": {"type": "array", "items": {"type": "object"}}},
     "application/n-quads": _RDF_TEXT,
 }}}
@@ -64,3 +73,39 @@ def answers(*media_types: str) -> dict[int | str, dict[str, Any]]:
 
 
 GRAPH_TYPES = ("text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml")
+
+
+def _bodies(doc: dict[str, Any]) -> list[tuple[dict[str, Any], bool]]:
+    """(media type object, is a list) of every JSON body made of JSON-form submissions."""
+    out = []
+    for ops in doc.get("paths", {}).values():
+        for op in ops.values():
+            media = (op.get("requestBody") or {}).get("content", {}).get("application/json")
+            schema = (media or {}).get("schema", {})
+            if schema == SUBMISSION_REF or schema.get("items") == SUBMISSION_REF:
+                out.append((media, schema != SUBMISSION_REF))
+    return out
+
+
+def document(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document, with the JSON form's schemas (from the field catalogue of the store's corpus)
+    and one example per submission type (docs/examples/) on every body that takes submissions.
+    Built once the store is open (the server's lifespan), then kept."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    doc = copy.deepcopy(get_openapi(title=app.title, version=app.version, openapi_version=app.openapi_version,
+                                    description=app.description, routes=app.routes, tags=app.openapi_tags))
+    schemas = doc.setdefault("components", {}).setdefault("schemas", {})
+    store = getattr(app.state, "store", None)
+    if store is None:  # before the store is open (never on a served request): the form's schema is not known yet
+        schemas["Submission"] = {"type": "object", "description": "The JSON form (docs/submission.md)"}
+        return doc
+    schemas.update(component_schemas(catalog(store), sorted(build_index(store).measures)))
+    found = examples(app.state.settings.corpus_root)
+    for media, many in _bodies(doc):
+        if many:
+            media["example"] = list(found.values())
+        else:
+            media["examples"] = {t: {"summary": f"A {t} (docs/examples/{t}.json)", "value": v} for t, v in found.items()}
+    app.openapi_schema = doc
+    return doc
