@@ -28,7 +28,11 @@ from policykg.config import Settings
 ROOT = Path(__file__).resolve().parents[2]
 APP = create_app(Settings(store="memory", corpus_root=ROOT, query_workers=1, query_workers_extra=1))
 RDF_BODIES = {"text/turtle", "application/n-triples", "application/rdf+xml", "application/n-quads",
-              "application/ld+json", "application/sparql-query", "application/x-yaml"}
+              "application/ld+json", "application/sparql-query", "application/x-yaml",
+              "application/x-www-form-urlencoded"}
+# SPARQL and the line-based RDF syntaxes are text: sent as text/plain bodies are
+schemathesis.serializer.alias(["application/sparql-query", "application/n-triples", "application/n-quads"],
+                              "text/plain")
 CHECKS = [checks.not_a_server_error, checks.status_code_conformance, checks.content_type_conformance,
           checks.response_headers_conformance, checks.response_schema_conformance, checks.unsupported_method,
 ]
