@@ -16,8 +16,7 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
 from policykg.corpus import build_index
-from policykg.submission import TYPES, catalog
-from policykg.submission.schema import component_schemas, examples
+from policykg.submission import TYPES, catalog, component_schemas, examples
 
 
 class ErrorBody(BaseModel):
@@ -90,18 +89,19 @@ SPARQL_BODY = {"required": True, "content": {
 def profile_schema(cat: dict[str, list[Any]]) -> dict[str, Any]:
     """The enterprise profile of POST /api/match (policykg.matching.profile): the applicant with its listings and
     the fields of a pilot-enterprise application, its projects in the JSON form, an as-of date."""
-    from policykg.matching.profile import APPLICANT_KEYS, ENTERPRISE_TYPE, LISTINGS, MAX_PROJECTS
+    from policykg.matching import profile
 
-    own = set(TYPES[ENTERPRISE_TYPE]) | APPLICANT_KEYS
-    enterprise = component_schemas({ENTERPRISE_TYPE: cat[ENTERPRISE_TYPE]}, [])[f"Submission{ENTERPRISE_TYPE}"]
+    kind = profile.ENTERPRISE_TYPE
+    own = set(TYPES[kind]) | profile.APPLICANT_KEYS
+    enterprise = component_schemas({kind: cat[kind]}, [])[f"Submission{kind}"]
     applicant = {k: v for k, v in enterprise["properties"].items() if k in own}
     applicant.update({
         "name": {"type": "string", "maxLength": 2000}, "creditCode": {"type": "string", "maxLength": 2000},
-        "listings": {"type": "array", "uniqueItems": True, "items": {"type": "string", "enum": sorted(LISTINGS)},
+        "listings": {"type": "array", "uniqueItems": True, "items": {"type": "string", "enum": sorted(profile.LISTINGS)},
                      "description": "名录 the enterprise is on"}})
     return {"type": "object", "additionalProperties": False, "properties": {
         "applicant": {"type": "object", "additionalProperties": False, "properties": applicant},
-        "projects": {"type": "array", "items": SUBMISSION_REF, "maxItems": MAX_PROJECTS},
+        "projects": {"type": "array", "items": SUBMISSION_REF, "maxItems": profile.MAX_PROJECTS},
         "asOf": {"type": "string", "format": "date"}}}
 
 

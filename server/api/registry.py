@@ -17,8 +17,7 @@ from fastapi.responses import JSONResponse, Response
 from rdflib import RDF, Graph, Literal, URIRef
 from starlette.concurrency import run_in_threadpool
 
-from policykg.access import AUTH_RESPONSES, reader_of_submission, requires
-from policykg.access.permalink import permalink, server_secret
+from policykg.access import AUTH_RESPONSES, permalink, reader_of_submission, requires, server_secret
 from policykg.api import openapi
 from policykg.api.validate import (
     as_of_param,

@@ -13,17 +13,14 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from policykg.access import Caller, Principal
-from policykg.access.permalink import key_matches, server_secret
+from policykg.access import Caller, Principal, key_matches, server_secret
 from policykg.api.registry import submission_json
 from policykg.api.validate import turtle
 from policykg.errors import NotFound
 from policykg.provenance import catalog
 from policykg.registry import records as registry
-from policykg.validation.checked_json import checked_json
-from policykg.web.eligibility_view import arrange
-from policykg.web.pages import render
-from policykg.web.tools import call_api
+from policykg.validation import checked_json
+from policykg.web import eligibility_view, pages, tools
 
 router = APIRouter(include_in_schema=False)
 
@@ -62,10 +59,10 @@ async def submission_page(request: Request, sid: str, who: Caller,
         groups.setdefault(clause.get("documentLabel") or clause.get("documentNumber") or "（未关联条款 no clause）",
                           []).append(res)
     query = {"asOf": stored["asOf"]} if stored.get("asOf") else None
-    ans = await call_api(request, "POST", "/api/eligibility", turtle(stored["data"]),
+    ans = await tools.call_api(request, "POST", "/api/eligibility", turtle(stored["data"]),
                          {"content-type": "text/turtle", "accept": "application/json"}, query=query)
     elig = ans.json() if ans.ok else None
     if isinstance(elig, dict):
-        arrange(elig, catalog(request.app.state.store))
-    return render("submission.html", report=report, groups=groups, elig=elig, stored=stored,
+        eligibility_view.arrange(elig, catalog(request.app.state.store))
+    return pages.render("submission.html", report=report, groups=groups, elig=elig, stored=stored,
                   permalink=report["permalink"], errors=[] if ans.ok else [f"资格 eligibility ({ans.status}): {ans.error}"])
