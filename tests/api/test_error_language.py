@@ -56,3 +56,12 @@ def test_not_found_and_no_token_are_worded_in_chinese_with_the_same_status_and_h
     ("en;q=0.5, zh-TW;q=0.9", "zh"), ("zh;q=0, en", "en"), ("fr", "en"), ("*", "en")])
 def test_the_language_is_the_best_ranked_of_zh_and_en_and_english_otherwise(header, lang):
     assert error_lang(header) == lang
+
+
+def test_a_batch_items_error_is_in_the_requests_language_too(client):
+    batch = [BAD_FORM]
+    en = client.post("/api/validate/batch", json=batch).json()["reports"][0]
+    zh = client.post("/api/validate/batch", json=batch, headers=ZH).json()["reports"][0]
+    assert (en["status"], en["detail"][0]["field"]) == (zh["status"], zh["detail"][0]["field"]) == (422, "floorArea")
+    assert en["detail"][0]["message"] == 'must be a number, got "big"'
+    assert zh["detail"][0]["message"] == '必须是数字，收到 "big"'
