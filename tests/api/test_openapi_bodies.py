@@ -74,3 +74,12 @@ def test_rdf_bodies_are_declared_by_their_media_types(doc):
     content = doc["paths"]["/api/validate"]["post"]["requestBody"]["content"]
     assert {"text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json"} <= set(content)
     assert content["text/turtle"]["schema"]["type"] == "string"
+
+
+def test_the_match_profile_is_described_with_its_projects_in_the_json_form_and_its_example_fits(doc):
+    body = doc["paths"]["/api/match"]["post"]["requestBody"]["content"]["application/json"]
+    assert body["schema"] == {"$ref": "#/components/schemas/MatchProfile"}
+    profile = doc["components"]["schemas"]["MatchProfile"]
+    assert profile["properties"]["projects"]["items"] == {"$ref": "#/components/schemas/Submission"}
+    v = jsonschema_rs.Draft202012Validator({"$ref": "#/components/schemas/MatchProfile", "components": doc["components"]})
+    assert v.is_valid(body["example"]) and not v.is_valid({**body["example"], "colour": "red"})
