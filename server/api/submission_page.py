@@ -64,5 +64,8 @@ async def submission_page(request: Request, sid: str, who: Caller,
     elig = ans.json() if ans.ok else None
     if isinstance(elig, dict):
         eligibility_view.arrange(elig, catalog(request.app.state.store))
-    return pages.render("submission.html", report=report, groups=groups, elig=elig, stored=stored,
-                  permalink=report["permalink"], errors=[] if ans.ok else [f"资格 eligibility ({ans.status}): {ans.error}"])
+    page = pages.render("submission.html", report=report, groups=groups, elig=elig, stored=stored,
+                        permalink=report["permalink"], errors=[] if ans.ok else [f"资格 eligibility ({ans.status}): {ans.error}"])
+    # the key is in the URL: never sent on in a Referer, never kept by a shared cache
+    page.headers.update({"Referrer-Policy": "no-referrer", "Cache-Control": "private, no-store"})
+    return page

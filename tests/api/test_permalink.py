@@ -31,6 +31,7 @@ def test_the_answer_of_a_stored_submission_holds_its_permalink_which_opens_the_p
     assert link.startswith(f"/submissions/{stored['id']}?key=") and len(link.rsplit("=", 1)[1]) == 32
     page = c.get(link)  # no token: the key is the capability
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert page.headers["referrer-policy"] == "no-referrer" and page.headers["cache-control"] == "private, no-store"
     html = page.text
     assert stored["id"] in html and "@media print" in html
     assert "✔ 符合 Conforms" in html  # the stored verdict
