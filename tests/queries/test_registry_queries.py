@@ -99,3 +99,11 @@ def test_the_per_enterprise_year_query_answers_for_one_enterprise_and_one_year(r
         ("2024", "1100", "true"), ("2025", "900", "false"), ("2026", "1000", "false")}  # exactly the cap: not over
     assert {r["creditCode"] for r in _served(registry, "registry-awards-per-enterprise-year", year="2025")} == {"C2", "C9"}
     assert _served(registry, "registry-awards-per-enterprise-year", creditCode="nobody") == []
+
+
+def test_the_over_cap_query_answers_for_one_project(registry) -> None:
+    rows = _served(registry, "registry-awards-over-project-cap", project="C5/P5")
+    # (七) 单个项目奖励金额最高不超过 3000 万元: 2000 + 1500 is over it
+    assert [(r["measure"].rsplit("/", 1)[-1], r["total"], r["cap"], r["overCap"]) for r in rows] == [
+        ("pilot-line-award", "3500", "3000", "true")]
+    assert {r["project"] for r in _served(registry, "registry-awards-over-project-cap")} >= {"C3/P3", "C4/P4", "C5/P5"}
