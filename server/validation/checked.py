@@ -283,9 +283,13 @@ def clause_json(b: Bundle, store: Any, c: URIRef | None) -> dict[str, Any] | Non
 
     if c is None:
         return None
-    ref = catalog(store).clause_ref(str(c)) or {}
-    return {"iri": str(c), "documentNumber": ref.get("documentNumber"), "label": ref.get("fullLabel") or ref.get("label"),
-            "text": b.clause_text.get(str(c)), "document": ref.get("document")}
+    cache = b.cache.setdefault("clause-json", {})  # per corpus version (eligibility asks for the same clauses often)
+    if str(c) not in cache:
+        ref = catalog(store).clause_ref(str(c)) or {}
+        cache[str(c)] = {"iri": str(c), "documentNumber": ref.get("documentNumber"),
+                         "label": ref.get("fullLabel") or ref.get("label"), "text": b.clause_text.get(str(c)),
+                         "document": ref.get("document")}
+    return dict(cache[str(c)])
 
 
 def sources(data: Graph, subjects: list[URIRef], as_of: date | None) -> dict[str, str]:
