@@ -27,7 +27,16 @@ from policykg.eligibility.copies import write_copies
 from policykg.errors import UnprocessableInput
 from policykg.namespaces import PKG, PREFIXES
 from policykg.registry import history_findings, registry_context, yearly_findings
-from policykg.validation import RESERVED, Facts, compiled, complete, get_bundle, project_key, run_facts, submissions
+from policykg.validation import (
+    RESERVED,
+    Facts,
+    compiled,
+    complete,
+    get_bundle,
+    project_key,
+    run_facts,
+    submissions,
+)
 
 ASOF = PKG.asOf
 KEYS_Q = f"PREFIX pkg: <{PREFIXES['pkg']}>\n" + """ASK {
@@ -70,7 +79,7 @@ def evaluate(store: Any, data: Graph, s: URIRef, day: date, requests: list[tuple
         return None
     f, subjects, owner = copies(b, data, s, requests)
     held = recorded(store, {project_key(f, x) for x in subjects})  # type: ignore[arg-type]
-    registry = registry_context(store, b, f, day) if held else Graph()  # type: ignore[arg-type]
+    registry = registry_context(store, b, f, day) if held else None  # type: ignore[arg-type]
     dates = complete(f, b, submissions(b, f), day, registry)  # type: ignore[arg-type]
     out = run_facts(store, b, f, dates, owner)
     if out is None:

@@ -143,12 +143,15 @@ def complete(f: Facts, b: Bundle, subjects: list[URIRef], as_of: date | None, re
     """Add what engine.prepare adds to the submission's triples: as-of dates, the registry's awards as prior
     funding, the policy context of the measures named. Returns the as-of date used for each submission."""
     dates = {}
+    days: dict[date, Literal] = {}  # one literal per day (eligibility's copies share it)
     for s in subjects:
         app = application_date(s) if application_date else f.value(s, P.applicationDate)
         d = as_of or _as_of_date(app) or date.today()
-        f.add((s, P.asOf, Literal(d.isoformat(), datatype=XSD.date)))
+        if d not in days:
+            days[d] = Literal(d.isoformat(), datatype=XSD.date)
+        f.add((s, P.asOf, days[d]))
         dates[str(s)] = d.isoformat()
-    if registry is not None:
+    if registry is not None and len(registry):
         keyed: dict[str, list[Node]] = {}
         for a in registry.subjects(R.type, P.AwardRecord):
             keyed.setdefault(str(registry.value(a, P.projectKey)), []).append(a)
@@ -157,16 +160,40 @@ def complete(f: Facts, b: Bundle, subjects: list[URIRef], as_of: date | None, re
         for s in [s for s, po in f.spo.items() if P.requests in po and isinstance(s, URIRef)]:
             for a in keyed.get(project_key(f, s), []):
                 f.add((s, P.priorMunicipalFunding, a))
+    measures = frozenset(f.objects(None, P.measure))
+    for m in measures:
+        f.context[m] = b.context.get(m, ())  # type: ignore[call-overload]
+    merged = _context_index(b, measures)
+    for s, po in merged.items():  # context triples have corpus subjects, which a submission's never have
+        mine = f.spo.get(s)
+        if mine is None:
+            f.spo[s] = {p: list(os) for p, os in po.items()}
+        else:
+            for p, os in po.items():
+                mine.setdefault(p, []).extend(os)
+    return dates
+
+
+def _context_index(b: Bundle, measures: frozenset[Node]) -> dict[Node, dict[Node, list[Node]]]:
+    """The policy context of `measures` as a subject index, each distinct triple once (cached per corpus version
+    and set of measures: eligibility asks for the same candidates of a submission type again and again)."""
+    cache: dict[frozenset[Node], dict[Node, dict[Node, list[Node]]]] = b.cache.setdefault("compiled-context-spo", {})
+    found = cache.get(measures)
+    if found is not None:
+        return found
     ids: dict[Node, list[int]] = b.cache.setdefault("compiled-context-ids", {})
     canon: dict[Triple, int] = b.cache.setdefault("compiled-context-canon", {})
     added: set[int] = set()
-    for m in set(f.objects(None, P.measure)):
+    out: dict[Node, dict[Node, list[Node]]] = {}
+    for m in sorted(measures, key=str):
         ctx = b.context.get(m, ())  # type: ignore[call-overload]
-        f.context[m] = ctx
         if m not in ids:  # each distinct context triple numbered once per corpus version (rdflib hashes are slow)
             ids[m] = [canon.setdefault(t, len(canon)) for t in ctx]
         for t, k in zip(ctx, ids[m], strict=True):
-            if k not in added:  # context triples have corpus subjects, which a submission's never have
+            if k not in added:
                 added.add(k)
-                f.spo.setdefault(t[0], {}).setdefault(t[1], []).append(t[2])
-    return dates
+                out.setdefault(t[0], {}).setdefault(t[1], []).append(t[2])
+    if len(cache) > 512:  # bounded: submissions name few distinct sets of measures
+        cache.clear()
+    cache[measures] = out
+    return out
