@@ -55,11 +55,12 @@ class Validator:
                 out.setdefault(shape, []).append(to_rdflib(row["this"]))
         return out
 
-    def run(self, f: Facts, copies: dict[Node, int] | None = None) -> list[Raw] | None:
-        """The results for the triples of `f`. With `copies` (node -> copy number, eligibility's hypothetical
-        copies of one submission, copy 0 without requests), a shape that applies to copy 0 is run on copy 0
-        only: on the other copies it reads the same figures and gives the same findings."""
-        focus = self.focus_nodes(f, copies)
+    def run(self, f: Facts, copies: dict[Node, int] | None = None,
+            focus: dict[Node, list[Node]] | None = None) -> list[Raw] | None:
+        """The results for the triples of `f` (`focus`: their focus_nodes, if known). With `copies` (node -> copy
+        number, eligibility's hypothetical copies of one submission, copy 0 without requests), a shape that applies
+        to copy 0 is run on copy 0 only: on the other copies it reads the same figures and gives the same findings."""
+        focus = self.focus_nodes(f, copies) if focus is None else focus
         if any(s in self.unsupported for s in focus):
             return None
         if copies:
