@@ -15,6 +15,7 @@ conditions a machine cannot judge, and measures whose document is not in force t
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -215,6 +216,13 @@ def eligibility(store: Any, data: Graph, as_of: date | None = None, lang: str = 
             i = owner.get(BNode(r["focusNode"]), 0)
         by_copy[i].append(_restore(r, subjects, s, lang))
     base_keys = {_key(r, owner) for r in by_copy[0]}
+    found_fixes: dict[str, list[dict[str, Any]]] = {}  # a fix depends on the shape only (the figures are the same)
+
+    def fix(r: dict[str, Any]) -> list[dict[str, Any]]:
+        if r["sourceShape"] not in found_fixes:
+            found_fixes[r["sourceShape"]] = fixes(store, b, r, data, s, day, lang)
+        return [dict(x) for x in found_fixes[r["sourceShape"]]]
+
     measures, pt, asked, owned = [], data.value(s, PKG.projectType), requested_measures(data, s), set()
     for i, (m, (amount, computation, held)) in enumerate(zip(cands, amounts, strict=True), 1):
         own = own_findings(store, b, types, m.iri, by_copy[0])
@@ -234,9 +242,9 @@ def eligibility(store: Any, data: Graph, as_of: date | None = None, lang: str = 
             "atMost": state == "needs-review" and amount is not None, "reviews": review,
             "computation": computation, "basis": basis(b, m.iri, amount), "registry": held,
             "reasons": [{"message": r["message"], "clause": r["clause"], "sourceShape": r["sourceShape"],
-                         "fix": fixes(store, b, r, data, s, day, lang)} for r in reasons],
+                         "fix": fix(r)} for r in reasons],
             "warnings": [{"message": r["message"], "clause": r["clause"], "sourceShape": r["sourceShape"],
-                          "fix": fixes(store, b, r, data, s, day, lang)} for r in warnings],
+                          "fix": fix(r)} for r in warnings],
         })
     measures += [out_of_force(store, b, m, day, lang, m.iri in asked)
                  for m in out_of_force_measures(store, b, data, s, day, only)]
@@ -258,11 +266,14 @@ def eligibility(store: Any, data: Graph, as_of: date | None = None, lang: str = 
 
 
 def _restore(r: dict[str, Any], subjects: list[URIRef], s: URIRef, lang: str) -> dict[str, Any]:
-    """A result of a copy as a result of the submission itself (its IRI and message in `lang`)."""
+    """A result of a copy as a result of the submission itself (its IRI and message in `lang`): every copy's IRI
+    (`{s}--eligibility-{i}`, copies.write_copies) in the message is the submission's, the longest number whole."""
     out = dict(r)
     msg = r["message"][lang] if isinstance(r["message"], dict) else r["message"]
-    for si in subjects:
-        msg = msg.replace(str(si), str(s))
+    if "--eligibility-" in msg:
+        n = len(subjects)
+        msg = re.sub(re.escape(str(s)) + r"--eligibility-(\d+)",
+                     lambda m: str(s) if int(m.group(1)) < n else m.group(0), msg)
     out["message"] = msg
     return out
 
