@@ -93,7 +93,11 @@ def catalogue(store: Any, b: Bundle) -> dict[URIRef, Measure]:
 
 
 def params(b: Bundle, m: URIRef) -> dict[str, Any]:
-    return measure_params(b.context.get(m, ()), m)
+    """The measure's amount parameters (per corpus version, cached in the bundle)."""
+    cache = b.cache.setdefault("eligibility-params", {})
+    if m not in cache:
+        cache[m] = measure_params(b.context.get(m, ()), m)
+    return cache[m]
 
 
 def values(data: Graph, s: URIRef) -> dict[str, Any]:
@@ -101,13 +105,15 @@ def values(data: Graph, s: URIRef) -> dict[str, Any]:
             if isinstance(o, Literal) and o.datatype in (XSD.decimal, XSD.integer, XSD.double)}
 
 
-def amount_for(store: Any, b: Bundle, data: Graph, s: URIRef, m: URIRef, as_of: date,
-               lang: str) -> tuple[Decimal | None, str | None, dict[str, Any] | None]:
-    """(maximum, computation, what the registry holds) for measure m: the amounts module, then the yearly cap."""
+def amount_for(store: Any, b: Bundle, data: Graph, s: URIRef, m: URIRef, as_of: date, lang: str,
+               figures: dict[str, Any] | None = None) -> tuple[Decimal | None, str | None, dict[str, Any] | None]:
+    """(maximum, computation, what the registry holds) for measure m: the amounts module, then the yearly cap.
+    `figures`: values(data, s), when the caller has them."""
     p = params(b, m)
     if not p:
         return None, no_amount(b.context.get(m, ()), m, lang), None
-    value, text = max_amount(p, values(data, s), lang, lambda x, lg: b.label(x, lg) or str(x).rsplit("#", 1)[-1])
+    figures = values(data, s) if figures is None else figures
+    value, text = max_amount(p, figures, lang, lambda x, lg: b.label(x, lg) or str(x).rsplit("#", 1)[-1])
     y = yearly(b, m)
     if y is None or y.cap_per_year is None:
         return value, text, None
@@ -198,7 +204,8 @@ def eligibility(store: Any, data: Graph, as_of: date | None = None, lang: str = 
 
     b, s, day, cands = candidates(store, data, as_of, only)
     types = set(data.objects(s, RDF.type))
-    amounts = [amount_for(store, b, data, s, m.iri, day, lang) for m in cands]
+    figures = values(data, s)
+    amounts = [amount_for(store, b, data, s, m.iri, day, lang, figures) for m in cands]
     # the copies on the compiled validator, copy 0's shapes run once (hypothetical.py; plan() is the same copies)
     requests = [(m.iri, a[0]) for m, a in zip(cands, amounts, strict=True)]
     done = evaluate(store, data, s, day, requests)

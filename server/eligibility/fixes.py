@@ -201,14 +201,16 @@ def groups(store: Any, b: Bundle, cands: list[URIRef], lang: str) -> list[dict[s
     """The groups of candidate measures that exclude each other (ExclusiveGroup, then exclusiveWith pairs)."""
     wanted = {str(m) for m in cands}
     found: dict[str, dict[str, Any]] = {}
-    for r in store.select(GROUPS_Q):
-        g = found.setdefault(r["g"].value, {"group": r["g"].value, "members": set(),
-                                            "clause": r["clause"].value if "clause" in r else None})
-        if r["m"].value in wanted:
-            g["members"].add(r["m"].value)
+    if "eligibility-groups" not in b.cache:  # corpus data: read once per corpus version
+        b.cache["eligibility-groups"] = ([{k: r[k].value for k in r} for r in store.select(GROUPS_Q)],
+                                         [(r["a"].value, r["b"].value) for r in store.select(PAIRS_Q)])
+    group_rows, pair_rows = b.cache["eligibility-groups"]
+    for r in group_rows:
+        g = found.setdefault(r["g"], {"group": r["g"], "members": set(), "clause": r.get("clause")})
+        if r["m"] in wanted:
+            g["members"].add(r["m"])
     covered = {frozenset((a, c)) for g in found.values() for a in g["members"] for c in g["members"]}
-    for r in store.select(PAIRS_Q):
-        a, c = r["a"].value, r["b"].value
+    for a, c in pair_rows:
         if a in wanted and c in wanted and a != c and frozenset((a, c)) not in covered:
             covered.add(frozenset((a, c)))
             found[f"{a}|{c}"] = {"group": None, "members": {a, c}, "clause": None}
