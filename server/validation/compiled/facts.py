@@ -85,19 +85,21 @@ class Facts:
         if self._store is None:
             self._store = ox.Store()
             dg = ox.DefaultGraph()
-            terms: dict[Node, Any] = {}
+            terms: dict[int, Any] = {}  # by object identity: the triples hold them (rdflib terms hash slowly), and
+            # eligibility's copies share their predicate and object objects
 
             def term(t: Node) -> Any:
-                x = terms.get(t)
+                x = terms.get(id(t))
                 if x is None:
-                    x = terms[t] = to_ox(t)
+                    x = terms[id(t)] = to_ox(t)
                 return x
             parts = []
             for m, ts in self.context.items():  # the policy context: converted once per corpus version
                 if m not in self.context_quads:
                     self.context_quads[m] = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), dg) for s, p, o in ts]
                 parts.append(self.context_quads[m])
-            parts.append([ox.Quad(term(s), term(p), term(o), dg) for s, p, o in self.own])
+            q = ox.Quad  # in the default graph (given no graph: half the cost of passing DefaultGraph())
+            parts.append([q(term(s), term(p), term(o)) for s, p, o in self.own])
             self._store.extend(itertools.chain.from_iterable(parts))  # one transaction
         return self._store
 
