@@ -44,7 +44,7 @@ EMPTY: tuple[Node, ...] = ()
 class Facts:
     """A set of triples with a subject index (duplicates dropped, as a graph drops them)."""
 
-    __slots__ = ("_store", "context", "context_quads", "own", "spo", "triples")
+    __slots__ = ("_store", "context", "context_quads", "left_out", "own", "spo", "triples")
 
     def __init__(self, context_quads: dict[Node, list[Any]] | None = None) -> None:
         self.triples: set[Triple] = set()
@@ -53,6 +53,7 @@ class Facts:
         self.own: list[Triple] = []  # the triples not from the policy context
         self.context: dict[Node, Any] = {}  # measure -> its policy context triples added here
         self.context_quads = context_quads if context_quads is not None else {}  # measure -> as pyoxigraph quads
+        self.left_out: set[Node] = set()  # subjects whose triples no SPARQL constraint reads (Validator.run)
 
     def add(self, t: Triple, own: bool = True) -> None:
         if t in self.triples:
@@ -99,7 +100,8 @@ class Facts:
                     self.context_quads[m] = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), dg) for s, p, o in ts]
                 parts.append(self.context_quads[m])
             q = ox.Quad  # in the default graph (given no graph: half the cost of passing DefaultGraph())
-            parts.append([q(term(s), term(p), term(o)) for s, p, o in self.own])
+            out = self.left_out
+            parts.append([q(term(s), term(p), term(o)) for s, p, o in self.own if not out or s not in out])
             self._store.extend(itertools.chain.from_iterable(parts))  # one transaction
         return self._store
 
