@@ -106,9 +106,11 @@ def values(data: Graph, s: URIRef) -> dict[str, Any]:
 
 
 def amount_for(store: Any, b: Bundle, data: Graph, s: URIRef, m: URIRef, as_of: date, lang: str,
-               figures: dict[str, Any] | None = None) -> tuple[Decimal | None, str | None, dict[str, Any] | None]:
+               figures: dict[str, Any] | None = None, recorded: bool = True
+               ) -> tuple[Decimal | None, str | None, dict[str, Any] | None]:
     """(maximum, computation, what the registry holds) for measure m: the amounts module, then the yearly cap.
-    `figures`: values(data, s), when the caller has them."""
+    `figures`: values(data, s), when the caller has them; `recorded` False: the registry holds nothing under the
+    project's key or its enterprise's credit code (hypothetical.recorded), so nothing was used this year."""
     p = params(b, m)
     if not p:
         return None, no_amount(b.context.get(m, ()), m, lang), None
@@ -119,7 +121,8 @@ def amount_for(store: Any, b: Bundle, data: Graph, s: URIRef, m: URIRef, as_of: 
         return value, text, None
     cc = next((str(o) for a in data.objects(s, PKG.applicant) for o in data.objects(a, PKG.creditCode)), None)
     used, years, parts = used_in_year(store, key=project_key(data, s), credit_code=cc, measure=str(m),
-                                      year=as_of.year, per_enterprise=y.per_enterprise, until=as_of)
+                                      year=as_of.year, per_enterprise=y.per_enterprise, until=as_of) \
+        if recorded else (Decimal(0), [], [])
     held = {"year": as_of.year, "used": float(used), "yearsPaid": years, "items": parts}
     if not used:
         return value, text, held
@@ -200,12 +203,14 @@ def eligibility(store: Any, data: Graph, as_of: date | None = None, lang: str = 
     those measures are answered (each copy is judged on its own, so their answers are the same as in the
     full answer): what candidates and reforms ask."""
     from policykg.eligibility.fixes import fixes, groups
-    from policykg.eligibility.hypothetical import evaluate
+    from policykg.eligibility.hypothetical import evaluate, recorded
 
     b, s, day, cands = candidates(store, data, as_of, only)
     types = set(data.objects(s, RDF.type))
     figures = values(data, s)
-    amounts = [amount_for(store, b, data, s, m.iri, day, lang, figures) for m in cands]
+    codes = {str(o) for a in data.objects(s, PKG.applicant) for o in data.objects(a, PKG.creditCode)}
+    held = recorded(store, {project_key(data, s)}, codes) if cands else False
+    amounts = [amount_for(store, b, data, s, m.iri, day, lang, figures, held) for m in cands]
     # the copies on the compiled validator, copy 0's shapes run once (hypothetical.py; plan() is the same copies)
     requests = [(m.iri, a[0]) for m, a in zip(cands, amounts, strict=True)]
     done = evaluate(store, data, s, day, requests)

@@ -40,15 +40,18 @@ from policykg.validation import (
 
 ASOF = PKG.asOf
 KEYS_Q = f"PREFIX pkg: <{PREFIXES['pkg']}>\n" + """ASK {
-  VALUES ?key { @KEYS@ }
-  { ?r pkg:projectKey ?key } UNION { GRAPH ?g { ?r pkg:projectKey ?key } }
+  { VALUES ?key { @KEYS@ } { ?r pkg:projectKey ?key } UNION { GRAPH ?g { ?r pkg:projectKey ?key } } }
+  UNION { VALUES ?cc { @CODES@ } { ?r pkg:creditCode ?cc } UNION { GRAPH ?g { ?r pkg:creditCode ?cc } } }
 }"""
 
 
-def recorded(store: Any, keys: set[str]) -> bool:
-    """Whether the registry holds any record (award, submission) under one of the project `keys`: one query, the
-    keys written in it by pyoxigraph's serialiser (values in the query text choose the index)."""
-    return store.ask(KEYS_Q.replace("@KEYS@", " ".join(str(ox.Literal(k)) for k in sorted(keys))), registry=True)
+def recorded(store: Any, keys: set[str], codes: set[str] | frozenset[str] = frozenset()) -> bool:
+    """Whether the registry holds any record (award, submission) under one of the project `keys` or, with `codes`,
+    naming one of those enterprise credit codes: one query, the values written in it by pyoxigraph's serialiser
+    (values in the query text choose the index)."""
+    def lits(xs: set[str] | frozenset[str]) -> str:
+        return " ".join(str(ox.Literal(x)) for x in sorted(xs))
+    return store.ask(KEYS_Q.replace("@KEYS@", lits(keys)).replace("@CODES@", lits(codes)), registry=True)
 
 
 @dataclass
