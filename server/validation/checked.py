@@ -248,17 +248,3 @@ def account_data(store: Any, b: Bundle, data: Any, facts: Any, dates: dict[str, 
     out = sorted([*res, *added], key=lambda x: (x["sourceShape"], x["focusNode"] or "", str(x["value"]),
                                                  x["message"]["en"]))
     return out, scopes, added
-
-
-def account(store: Any, b: Bundle, data: Graph, dg: Graph, dates: dict[str, str], as_of: date | None,
-            report: Graph, res: list[dict[str, Any]], subjects: list[URIRef]) -> list[dict[str, Any]]:
-    """account_data for the engines that write a report graph (pySHACL, fast): the findings and the scopes
-    written on `report` (validation/checked_graph.py); the results, sorted."""
-    from policykg.validation.checked_graph import add_finding, to_graph
-    from policykg.validation.targets import focus_nodes
-
-    out, scopes, added = account_data(store, b, data, dg, dates, as_of, res, subjects, focus_nodes(split(b), dg))
-    for f in added:
-        add_finding(report, f)
-    to_graph(report, b, scopes)
-    return out

@@ -3,6 +3,7 @@ the not-evaluated findings as sh:result, the scopes as pkg:checked (validation/c
 data; validation/checked_json.py reads them back from a graph, or from the data)."""
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
@@ -10,7 +11,7 @@ from rdflib.term import Node
 
 from policykg.namespaces import ELI, PKG, PROV, SH
 from policykg.validation.bundle import Bundle
-from policykg.validation.checked import NOT_EVALUATED, Checked, Doc
+from policykg.validation.checked import NOT_EVALUATED, Checked, Doc, account_data
 
 
 def add_finding(report: Graph, f: dict[str, Any]) -> None:
@@ -80,3 +81,16 @@ def _doc_triples(report: Graph, b: Bundle, n: Node, d: Doc) -> None:
         report.add((x, ELI.date_no_longer_in_force, Literal(d.end.isoformat(), datatype=XSD.date)))
     if d.clause:
         report.add((x, PKG.validityDerivedFrom, d.clause))
+
+
+def account(store: Any, b: Bundle, data: Graph, dg: Graph, dates: dict[str, str], as_of: date | None,
+            report: Graph, res: list[dict[str, Any]], subjects: list[URIRef]) -> list[dict[str, Any]]:
+    """account_data for the engines that write a report graph (pySHACL, fast): the findings and the scopes
+    written on `report`; the results, sorted."""
+    from policykg.validation.targets import focus_nodes, split
+
+    out, scopes, added = account_data(store, b, data, dg, dates, as_of, res, subjects, focus_nodes(split(b), dg))
+    for f in added:
+        add_finding(report, f)
+    to_graph(report, b, scopes)
+    return out

@@ -30,7 +30,8 @@ from rdflib import RDF, XSD, Graph, Literal, URIRef
 from policykg.errors import UnprocessableInput
 from policykg.namespaces import BASE, PKG, SH
 from policykg.validation.bundle import Bundle, context_graph, get_bundle
-from policykg.validation.checked import account, account_data
+from policykg.validation.checked import account_data
+from policykg.validation.checked_graph import account
 from policykg.validation.checked_json import checked_data, checked_json
 from policykg.validation.messages import enrich, results
 
