@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     tokens_file: Path | None = None
     audit_file: Path | None = None
     admin_token: str | None = Field(default=None, repr=False)
+    # the secret of the report permalinks /submissions/{id}?key= (server/access/permalink.py); default: 32 random
+    # bytes made once in <data_dir>/permalink.key. Changing it revokes every link given out.
+    permalink_secret: str | None = Field(default=None, repr=False)
 
 
 @lru_cache
