@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     audit_max_bytes: int = 16 * 1024 * 1024  # the audit trail's active file is rotated once it reaches this
     # size (to <file>.000001, .000002, …; the hash chain goes on through them; none is ever deleted)
     admin_token: str | None = Field(default=None, repr=False)
+    # the secret of the report permalinks /submissions/{id}?key= (server/access/permalink.py); default: 32 random
+    # bytes made once in <data_dir>/permalink.key. Changing it revokes every link given out.
+    permalink_secret: str | None = Field(default=None, repr=False)
 
 
 @lru_cache
