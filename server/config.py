@@ -38,8 +38,12 @@ class Settings(BaseSettings):
     query_max_per_client: int = 4  # queries of one client address running at once; beyond: 503 + Retry-After
     max_result_rows: int = 10_000  # a longer SELECT/CONSTRUCT answers its first rows (X-Result-Truncated)
     max_result_bytes: int = 8 * 1024 * 1024  # a /sparql answer past this is cut (X-Result-Truncated), to whole rows
+    max_query_bytes: int = 64 * 1024  # a SPARQL query text (URL or body) longer than this is a 413 before it is
+    # read: checking a 2 MB text took seconds of the server's CPU (the library's longest query is 3.3 KB)
     query_cache_bytes: int = 32 * 1024 * 1024  # /sparql answers kept per corpus version (server/endpoint/fastpath.py)
     query_max_waiting: int = 16  # requests waiting for a query worker; beyond: 503 + Retry-After at once
+    query_worker_nice: int = 10  # the query workers' niceness (0-19), set before they import anything: /health
+    # and the server's own work come first while slow queries run (bench/health_load.py)
     # Bounded work per request (server/api/work.py, server/submission/raw.py, server/registry/hashing.py).
     work_timeout_s: float = 15.0  # parse + hash + validate of one request (a batch too); then stopped, 503
     work_max_running: int = 4  # requests doing that work at once
@@ -54,6 +58,8 @@ class Settings(BaseSettings):
     # admin token and prints it once.
     tokens_file: Path | None = None
     audit_file: Path | None = None
+    audit_max_bytes: int = 16 * 1024 * 1024  # the audit trail's active file is rotated once it reaches this
+    # size (to <file>.000001, .000002, …; the hash chain goes on through them; none is ever deleted)
     admin_token: str | None = Field(default=None, repr=False)
     # the secret of the report permalinks /submissions/{id}?key= (server/access/permalink.py); default: 32 random
     # bytes made once in <data_dir>/permalink.key. Changing it revokes every link given out.

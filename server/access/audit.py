@@ -9,6 +9,14 @@ hash; 64 zeros for the first) and `hash` = SHA-256 of the line's canonical JSON 
 the chain from there on (`verify`, `policykg audit verify`); cutting lines off the end
 does not, so `verify` prints the head hash for the operator to record elsewhere.
 
+Rotation: once the active file has reached `max_bytes` (setting `audit_max_bytes`, default 16 MiB),
+the next append first renames it to `<file>.NNNNNN` (the next number, 6 digits; never deleted by
+the server) and starts a new active file whose first line links to the last line of the rotated
+one: the chain and the sequence numbers go on through every file (server/access/audit_files.py
+reads and verifies them without reading a file whole). The appends and the rotation are
+serialised by an `flock` on `<file>.lock`, so that a writer in another process never appends to a
+file that has just been rotated.
+
 Nothing in the API writes to this file except `append`, and nothing rewrites it. Appends
 are serialised by a thread lock and an `flock` (the CLI may append too), and fsync'ed
 before the answer they record is sent. A last line without its newline was cut by a crash
@@ -18,26 +26,35 @@ append moves it to `<file>.torn-<time>` and carries on from the last whole line.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
 import threading
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-GENESIS = "0" * 64
+from policykg.access.audit_files import (
+    GENESIS,
+    Verdict,
+    _parse,
+    canonical,
+    check_line,
+    last_entry,
+    line_hash,
+    newest,
+    page_after,
+    rotated,
+    trail_files,
+    verify,
+    verify_file,
+)
+
+__all__ = ["GENESIS", "MAX_BYTES", "AuditLog", "Verdict", "canonical", "line_hash", "read_entries", "verify"]
+
 TAIL_BYTES = 1 << 16  # enough for the longest line we write (fields are capped below)
 FIELD_CAP = 2000
-
-
-def canonical(entry: dict[str, Any]) -> bytes:
-    return json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
-
-
-def line_hash(entry: dict[str, Any]) -> str:
-    return hashlib.sha256(canonical({k: v for k, v in entry.items() if k != "hash"})).hexdigest()
+MAX_BYTES = 16 * 1024 * 1024  # the active file is rotated once it has reached this size
 
 
 def _cap(v: Any) -> Any:
@@ -45,12 +62,14 @@ def _cap(v: Any) -> Any:
 
 
 class AuditLog:
-    """Appends chained lines to one file; reads them back for GET /api/audit."""
+    """Appends chained lines to the active file (rotating it by size); reads them back for GET /api/audit."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, max_bytes: int = MAX_BYTES) -> None:
         self.path = Path(path)
+        self.max_bytes = max(1, int(max_bytes))
         self._lock = threading.Lock()
         self._listeners: list[Any] = []
+        self._checked = _ChainCheck(self.path)
 
     def on_append(self, fn: Any) -> None:
         self._listeners.append(fn)
@@ -58,33 +77,126 @@ class AuditLog:
     def append(self, entry: dict[str, Any]) -> dict[str, Any]:
         """Write one line after the current last one; returns it with seq, time, prev and hash."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._lock, open(self.path, "a+b") as f:
-            fcntl.flock(f, fcntl.LOCK_EX)
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        with self._lock, open(lock_path, "a+b") as lk:
+            fcntl.flock(lk, fcntl.LOCK_EX)
             try:
-                _set_aside_torn_tail(f, self.path)
-                last = _last_line(f)
-                rec = {k: _cap(v) for k, v in entry.items()}
-                rec["seq"] = (last["seq"] + 1) if last else 1
-                rec.setdefault("time", datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"))
-                rec["prev"] = last["hash"] if last else GENESIS
-                rec["hash"] = line_hash(rec)
-                f.seek(0, os.SEEK_END)
-                f.write(canonical(rec) + b"\n")
-                f.flush()
-                os.fsync(f.fileno())
+                rec = self._append_locked(entry)
             finally:
-                fcntl.flock(f, fcntl.LOCK_UN)
+                fcntl.flock(lk, fcntl.LOCK_UN)
         for fn in self._listeners:
             fn(rec)
         return rec
 
-    def entries(self) -> list[dict[str, Any]]:
-        return list(read_entries(self.path))
+    def _append_locked(self, entry: dict[str, Any]) -> dict[str, Any]:
+        with open(self.path, "a+b") as f:
+            _set_aside_torn_tail(f, self.path)
+            last = _last_line(f)
+            size = f.seek(0, os.SEEK_END)
+        if last is None:  # a fresh active file: the chain goes on from the newest rotated one
+            old = rotated(self.path)
+            last = last_entry(old[-1]) if old else None
+        elif size >= self.max_bytes:
+            self._rotate()
+        rec = {k: _cap(v) for k, v in entry.items()}
+        rec["seq"] = (last["seq"] + 1) if last else 1
+        rec.setdefault("time", datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"))
+        rec["prev"] = last["hash"] if last else GENESIS
+        rec["hash"] = line_hash(rec)
+        with open(self.path, "ab") as f:
+            f.write(canonical(rec) + b"\n")
+            f.flush()
+            os.fsync(f.fileno())
+        return rec
+
+    def _rotate(self) -> None:
+        old = rotated(self.path)
+        n = int(old[-1].name.rsplit(".", 1)[1]) + 1 if old else 1
+        os.rename(self.path, self.path.with_name(f"{self.path.name}.{n:06d}"))
+        _fsync_dir(self.path.parent)
+
+    def entries(self, containing: bytes | None = None) -> list[dict[str, Any]]:
+        """Every entry of every file, oldest first (only the lines containing `containing`, if given)."""
+        return list(read_entries(self.path, containing))
 
     def tail(self, limit: int, after: int = 0) -> list[dict[str, Any]]:
-        """The entries with seq > after, at most `limit` of them (the newest when after is 0)."""
-        out = [e for e in read_entries(self.path) if e.get("seq", 0) > after]
-        return out[:limit] if after else out[-limit:]
+        """The entries with seq > after, at most `limit` of them (the newest when after is 0); reads
+        from the end, or from the line found by binary search, never a whole file."""
+        return page_after(self.path, after, limit) if after else newest(self.path, limit)
+
+    def checked(self) -> Verdict:
+        """The chain as checked so far, brought up to date by reading only what changed (GET /api/audit)."""
+        with self._lock:
+            return self._checked.update()
+
+
+class _ChainCheck:
+    """Incremental verification: each rotated file is verified once (again if its size or mtime
+    changes); the active file from where the last check ended, unless it shrank or the line that
+    ended the last check is no longer there (then the active file is verified again, whole)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.rotated: dict[str, tuple[tuple[int, int], str, int, Verdict]] = {}  # name -> (stat, prev in, n in, verdict)
+        self.active: tuple[int, str, int, bytes, str, int] | None = None  # (inode, prev in, n in, last line, head, n)
+        self.offset = 0
+        self.lines = 0  # lines of the active file verified
+
+    def update(self) -> Verdict:
+        prev, n = GENESIS, 0
+        files = rotated(self.path)
+        for p in files:
+            st = p.stat()
+            key = (st.st_size, st.st_mtime_ns)
+            got = self.rotated.get(p.name)
+            if got is None or got[0] != key or got[1] != prev or got[2] != n:
+                v, _ = verify_file(p, prev, n)
+                got = self.rotated[p.name] = (key, prev, n, v)
+            v = got[3]
+            if not v.ok:
+                return Verdict(False, v.entries, v.head, v.line, v.problem, v.file, len(files) + 1)
+            prev, n = v.head, v.entries
+        return self._active(prev, n, len(files) + 1)
+
+    def _active(self, prev: str, n: int, nfiles: int) -> Verdict:
+        try:
+            f = open(self.path, "rb")
+        except FileNotFoundError:
+            return Verdict(True, n, prev, files=nfiles - 1)
+        with f:
+            st = os.fstat(f.fileno())
+            a = self.active
+            resume = a is not None and a[0] == st.st_ino and a[1] == prev and a[2] == n and st.st_size >= self.offset
+            if resume and a[3]:
+                f.seek(self.offset - len(a[3]))
+                resume = f.read(len(a[3])) == a[3]
+            if resume:
+                assert a is not None
+                f.seek(self.offset)
+                head, count, last = a[4], a[5], a[3]
+            else:
+                f.seek(0)
+                head, count, last, self.offset, self.lines = prev, n, b"", 0, 0
+            for raw in f:
+                if not raw.endswith(b"\n"):
+                    break  # being written (or torn): checked next time
+                problem = check_line(raw, head, count)
+                if problem:
+                    self.active = None
+                    return Verdict(False, count, head, self.lines + 1, problem, str(self.path), nfiles)
+                head, count, last = _parse(raw)["hash"], count + 1, raw
+                self.offset += len(raw)
+                self.lines += 1
+            self.active = (st.st_ino, prev, n, last, head, count)
+            return Verdict(True, count, head, files=nfiles)
+
+
+def _fsync_dir(d: Path) -> None:
+    fd = os.open(d, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _set_aside_torn_tail(f: Any, path: Path) -> None:
@@ -122,50 +234,10 @@ def _last_line(f: Any) -> dict[str, Any] | None:
                            "run `policykg audit verify`") from None
 
 
-def read_entries(path: Path) -> Any:
-    try:
-        f = open(path, "rb")
-    except FileNotFoundError:
-        return
-    with f:
-        for raw in f:
-            if raw.strip():
-                try:
-                    yield json.loads(raw)
-                except ValueError:
-                    yield {"damaged": raw[:200].decode("utf-8", "replace")}
-
-
-@dataclass
-class Verdict:
-    ok: bool
-    entries: int
-    head: str
-    line: int | None = None  # the first line that breaks the chain
-    problem: str | None = None
-
-
-def verify(path: Path) -> Verdict:
-    """Recompute the chain: each line's hash, its link to the previous line, its sequence number."""
-    prev, n = GENESIS, 0
-    try:
-        f = open(path, "rb")
-    except FileNotFoundError:
-        return Verdict(True, 0, GENESIS)
-    with f:
-        for lineno, raw in enumerate(f, 1):
-            try:
-                e = json.loads(raw)
-            except ValueError:
-                return Verdict(False, n, prev, lineno, "not JSON")
-            if not isinstance(e, dict):
-                return Verdict(False, n, prev, lineno, "not a JSON object")
-            if e.get("prev") != prev:
-                return Verdict(False, n, prev, lineno, "does not follow the previous line (a line was removed, "
-                                                       "inserted or reordered)")
-            if e.get("seq") != n + 1:
-                return Verdict(False, n, prev, lineno, f"sequence number {e.get('seq')!r}, expected {n + 1}")
-            if e.get("hash") != line_hash(e):
-                return Verdict(False, n, prev, lineno, "its content does not match its hash (the line was changed)")
-            prev, n = e["hash"], n + 1
-    return Verdict(True, n, prev)
+def read_entries(path: Path, containing: bytes | None = None) -> Iterator[dict[str, Any]]:
+    """Every entry of every file of the trail, oldest first (only lines containing `containing`, if given)."""
+    for p in trail_files(Path(path)):
+        with open(p, "rb") as f:
+            for raw in f:
+                if raw.strip() and (containing is None or containing in raw):
+                    yield _parse(raw)

@@ -64,8 +64,8 @@ def open_access(settings: Settings) -> tuple[Access, str | None]:
     first = None
     if not tokens.has_active():
         _rec, first = tokens.add("admin", "first-run admin")
-    access = Access(tokens, AuditLog(audit_path))
-    for e in access.audit.entries():
+    access = Access(tokens, AuditLog(audit_path, settings.audit_max_bytes))
+    for e in access.audit.entries(containing=b'"POST /api/submissions"'):  # only those lines are parsed
         access.note(e)
     access.audit.on_append(access.note)
     return access, first

@@ -38,6 +38,7 @@ endpoint from another origin.
 """
 from __future__ import annotations
 
+import asyncio
 import functools
 import math
 import threading
@@ -51,7 +52,7 @@ from starlette.concurrency import run_in_threadpool
 
 from policykg.api.dataset import service_description
 from policykg.api.sparql_lane import lane_key, lane_request
-from policykg.endpoint import Busy, Executor, FairGate, RawAnswer, make_executor
+from policykg.endpoint import Busy, Executor, FairGate, RawAnswer, Stopped, make_executor
 from policykg.errors import BadInput, Forbidden, PayloadTooLarge, UnsupportedMediaType
 from policykg.namespaces import BASE, PREFIXES
 from policykg.sparql import Answer, QueryInfo, QueryJob, inspect, negotiate
@@ -115,7 +116,13 @@ async def run_query(request: Request, text: str, *, default_graphs: list[str] | 
     whose header says `dataset: corpus+registry`), which reads every graph.
     """
     settings = request.app.state.settings
-    info = _inspect(text)  # 403 (and 400 for deep nesting) before anything runs
+    size = len(text.encode("utf-8"))
+    if size > settings.max_query_bytes:
+        raise PayloadTooLarge(f"the query text is over {settings.max_query_bytes} bytes; shorten it",
+                              {"maxQueryBytes": settings.max_query_bytes, "bytes": size})
+    # 403 (and 400 for deep nesting) before anything runs; the lexer is Python (~5 µs a token): a text
+    # longer than the cached ones is read in a thread, so that it never holds the event loop (/health)
+    info = _inspect(text) if len(text) <= 2048 else await run_in_threadpool(inspect, text, PREFIXES)
     fmt = _negotiate(info.form, request.headers.get("accept"), format_param)  # 406 before anything runs
     dg = [_iri(g, "default-graph-uri") for g in default_graphs or []]
     ng = [_iri(g, "named-graph-uri") for g in named_graphs or []]
@@ -143,7 +150,10 @@ async def run_query(request: Request, text: str, *, default_graphs: list[str] | 
     if answer is None:
         try:
             async with _gate(request.app).hold(client, settings.query_timeout_s, retry_after):
-                answer = await run_in_threadpool(ex.run, job)
+                answer = await _watched(request, ex, job)
+        except Stopped:  # nobody is listening; the answer is for the log
+            return JSONResponse({"error": "the client went away; its query was stopped", "detail": None},
+                                status_code=503, headers={**CORS, "Retry-After": "1"})
         except Busy as e:
             return JSONResponse(e.to_json(), status_code=e.status,
                                 headers={**CORS, "Retry-After": str(e.retry_after)})
@@ -163,6 +173,22 @@ def answer_headers(answer: Answer, settings: Any) -> dict[str, str]:
         else:
             headers["X-Max-Result-Rows"] = str(settings.max_result_rows)
     return headers
+
+
+async def _watched(request: Request, ex: Executor, job: QueryJob) -> Answer:
+    """`ex.run(job)` in a thread; when the client leaves meanwhile (checked every 0.25 s) its query
+    worker is killed at once (Stopped), not left computing an answer nobody will read until the time limit."""
+    stop = threading.Event()
+    task = asyncio.ensure_future(run_in_threadpool(ex.run, job, stop))
+    try:
+        while not task.done():
+            await asyncio.wait({task}, timeout=0.25)
+            if not task.done() and await request.is_disconnected():
+                stop.set()
+        return task.result()
+    except asyncio.CancelledError:  # the request itself was cancelled (server shutting down, client gone)
+        stop.set()
+        raise
 
 
 def _one(params: dict[str, list[str]], name: str) -> str | None:

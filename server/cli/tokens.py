@@ -12,6 +12,7 @@ import argparse
 import getpass
 import json
 import sys
+from typing import Any
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,24 +31,29 @@ def register(sub: argparse._SubParsersAction) -> None:
     au = sub.add_parser("audit", help="the audit trail: verify its hash chain, or show its last entries")
     au.add_argument("--data-dir", dest="data_dir")
     aus = au.add_subparsers(dest="action", required=True)
-    aus.add_parser("verify", help="recompute the hash chain; exit 1 at the first broken line")
-    sh = aus.add_parser("show", help="print the last entries as JSON lines")
+    aus.add_parser("verify", help="recompute the hash chain through every file (rotated ones too); exit 1 at the first broken line, named by file and line")
+    sh = aus.add_parser("show", help="print the last entries as JSON lines (read from the end of the trail)")
     sh.add_argument("-n", type=int, default=20)
     au.set_defaults(fn=cmd_audit)
+
+
+def _settings(args: argparse.Namespace) -> Any:
+    from policykg.config import Settings
+
+    return Settings(**({"data_dir": args.data_dir} if args.data_dir else {}))
 
 
 def _access_paths(args: argparse.Namespace) -> tuple:
     """(tokens file, audit trail) of --data-dir, else of the POLICYKG_* settings."""
     from policykg.access import paths
-    from policykg.config import Settings
 
-    return paths(Settings(**({"data_dir": args.data_dir} if args.data_dir else {})))
+    return paths(_settings(args))
 
 
 def _audit_cli(args: argparse.Namespace, action: str, target: str, status: int = 200) -> None:
     from policykg.access import AuditLog
 
-    AuditLog(_access_paths(args)[1]).append({
+    AuditLog(_access_paths(args)[1], _settings(args).audit_max_bytes).append({
         "who": f"cli:{getpass.getuser()}", "tokenId": None, "role": "operator", "action": action, "query": "",
         "target": target, "requestId": None, "status": status, "outcome": "ok"})
 
@@ -94,8 +100,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
         return 0
     v = verify(path)
     if v.ok:
-        print(f"policykg audit: {path}: {v.entries} entries, chain intact; head {v.head}")
+        print(f"policykg audit: {path}: {v.entries} entries, chain intact through {v.files} file(s); head {v.head}")
         return 0
-    print(f"policykg audit: {path}: line {v.line}: {v.problem} ({v.entries} entries before it verify)",
+    print(f"policykg audit: {v.file}: line {v.line}: {v.problem} ({v.entries} entries before it verify)",
           file=sys.stderr)
     return 1

@@ -34,15 +34,17 @@ server/endpoint/pool.py; the names are re-exported here.
 """
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any, Protocol
 
 from policykg.endpoint.fastpath import FastPath
 from policykg.endpoint.pool import Busy, QueryCrashed, ResultTooLarge, WorkerPool, too_large
+from policykg.endpoint.workers import Stopped
 from policykg.sparql import Answer, QueryJob, TooManyRows, evaluate
 
 __all__ = [
-    "Busy", "EmbeddedExecutor", "Executor", "QueryCrashed", "RemoteExecutor", "ResultTooLarge",
+    "Busy", "EmbeddedExecutor", "Executor", "QueryCrashed", "RemoteExecutor", "ResultTooLarge", "Stopped",
     "WorkerPool", "make_executor", "too_large",
 ]
 
@@ -50,7 +52,7 @@ __all__ = [
 class Executor(Protocol):
     fast: FastPath
 
-    def run(self, job: QueryJob) -> Answer: ...
+    def run(self, job: QueryJob, stop: threading.Event | None = None) -> Answer: ...
     def public_graphs(self) -> tuple[str, ...]: ...
     def close(self) -> None: ...
 
@@ -78,10 +80,11 @@ def _close(store: Any, fast: FastPath, pool: WorkerPool) -> None:
     pool.close()
 
 
-def _in_pool(pool: WorkerPool, fast: FastPath, job: QueryJob) -> Answer:
-    """A public query in a worker; its answer cached for the corpus version it was asked under."""
+def _in_pool(pool: WorkerPool, fast: FastPath, job: QueryJob, stop: threading.Event | None = None) -> Answer:
+    """A public query in a worker (killed at once if `stop` is set: the client left); its answer cached
+    for the corpus version it was asked under."""
     version = fast.version
-    answer = pool.run("query", job)
+    answer = pool.run("query", job, stop)
     fast.remember(job, answer, version)
     return answer
 
@@ -113,15 +116,15 @@ class EmbeddedExecutor:
     """Public queries in killable worker processes holding the corpus; the curated registry queries in process."""
 
     def __init__(self, store: Any, size: int, timeout_s: float, extra: int = 0,
-                 cache_bytes: int = 32 * 1024 * 1024) -> None:
+                 cache_bytes: int = 32 * 1024 * 1024, nice: int = 10) -> None:
         self.store = store
         self.fast = _fast_path(store, cache_bytes)
-        self.pool = WorkerPool(store, size, timeout_s, extra)
+        self.pool = WorkerPool(store, size, timeout_s, extra, nice)
 
-    def run(self, job: QueryJob) -> Answer:
+    def run(self, job: QueryJob, stop: threading.Event | None = None) -> Answer:
         if job.public_graphs is None:  # a library query whose header says `dataset: corpus+registry`
             return _capped(lambda j: evaluate(_RegistryReader(self.store), j), job)
-        return _in_pool(self.pool, self.fast, job)
+        return _in_pool(self.pool, self.fast, job, stop)
 
     def public_graphs(self) -> tuple[str, ...]:
         """The corpus graphs: the dataset of /sparql (the registry is not in it), listed once per corpus version."""
@@ -142,21 +145,21 @@ class RemoteExecutor:
     """
 
     def __init__(self, store: Any, size: int, timeout_s: float, extra: int, corpus_root: Path,
-                 cache_bytes: int = 32 * 1024 * 1024) -> None:
+                 cache_bytes: int = 32 * 1024 * 1024, nice: int = 10) -> None:
         from policykg.store import OxiStore
 
         self.store = store
         self.corpus = OxiStore(None)
         self.corpus.ensure_corpus(corpus_root)
         self.fast = _fast_path(self.corpus, cache_bytes)
-        self.pool = WorkerPool(self.corpus, size, timeout_s, extra)
+        self.pool = WorkerPool(self.corpus, size, timeout_s, extra, nice)
 
     def public_graphs(self) -> tuple[str, ...]:
         return self.fast.public_graphs()
 
-    def run(self, job: QueryJob) -> Answer:
+    def run(self, job: QueryJob, stop: threading.Event | None = None) -> Answer:
         if job.public_graphs is not None:
-            return _in_pool(self.pool, self.fast, job)
+            return _in_pool(self.pool, self.fast, job, stop)
         self.pool.run("check", job)
         return _capped(self.store.run_job, job)
 
@@ -167,6 +170,7 @@ class RemoteExecutor:
 def make_executor(store: Any, settings: Any) -> Executor:
     size, extra = getattr(settings, "query_workers", 2), getattr(settings, "query_workers_extra", 0)
     cache = getattr(settings, "query_cache_bytes", 32 * 1024 * 1024)
+    nice = getattr(settings, "query_worker_nice", 10)
     if hasattr(store, "run_job"):
-        return RemoteExecutor(store, size, settings.query_timeout_s, extra, Path(settings.corpus_root), cache)
-    return EmbeddedExecutor(store, size, settings.query_timeout_s, extra, cache)
+        return RemoteExecutor(store, size, settings.query_timeout_s, extra, Path(settings.corpus_root), cache, nice)
+    return EmbeddedExecutor(store, size, settings.query_timeout_s, extra, cache, nice)

@@ -15,7 +15,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from policykg.endpoint.workers import _spawn, _Worker
+from policykg.endpoint.workers import Stopped, _spawn, _Worker
 from policykg.errors import BadInput, PolicyKGError, QueryTimeout
 from policykg.sparql import QueryJob, syntax_detail
 
@@ -51,8 +51,8 @@ class WorkerPool:
     `size` workers always; up to `extra` more while they are all busy.
     """
 
-    def __init__(self, store: Any | None, size: int, timeout_s: float, extra: int = 0) -> None:
-        self.store, self.timeout_s = store, timeout_s
+    def __init__(self, store: Any | None, size: int, timeout_s: float, extra: int = 0, nice: int = 10) -> None:
+        self.store, self.timeout_s, self.nice = store, timeout_s, nice
         self.size = max(1, size)
         self.max_size = self.size + max(0, extra)
         self._lock = threading.Lock()
@@ -62,6 +62,8 @@ class WorkerPool:
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._pending = 0  # workers being started
+        self._snapshot: tuple[int, list[tuple[str, bytes]]] | None = None  # (generation, corpus graphs): one dump
+        self._snapshot_lock = threading.Lock()  # for every worker loading that generation
         self._closed = False
         self._public: Any = lambda g: True
         if store is not None:  # imported here, not at import: the worker processes import this package
@@ -71,7 +73,7 @@ class WorkerPool:
         if store is not None and hasattr(store, "listeners"):
             store.listeners.append(self._changed)
         for _ in range(self.size):
-            self._add(_spawn())
+            self._add(_spawn(self.nice))
 
     def _add(self, w: _Worker, started: bool = False) -> None:
         with self._lock:
@@ -103,9 +105,8 @@ class WorkerPool:
         if target == w.gen:
             return
         t0 = time.perf_counter()
-        if full:  # the corpus graphs only, each serialised by the engine
-            status, detail = w.call("load", [(g, self._dump(g)) for g in self.store.named_graphs()
-                                             if self._public(g)], None)
+        if full:  # the corpus graphs only, each serialised by the engine (once per generation)
+            status, detail = w.call("load", self._whole(target), None)
         else:
             status, detail = w.call("patch", [(g, self._dump(g)) for g in dict.fromkeys(changed) if g is not None],
                                     None)
@@ -116,6 +117,15 @@ class WorkerPool:
 
     def _dump(self, graph: str) -> bytes:
         return self.store.ox.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+
+    def _whole(self, target: int) -> list[tuple[str, bytes]]:
+        """Every corpus graph as N-Triples, dumped once per generation: the replacements started together
+        when slow queries are killed share one dump (each dumped the store itself before, ~50 ms of the
+        server's CPU each)."""
+        with self._snapshot_lock:
+            if self._snapshot is None or self._snapshot[0] != target:
+                self._snapshot = (target, [(g, self._dump(g)) for g in self.store.named_graphs() if self._public(g)])
+            return self._snapshot[1]
 
     def _take(self) -> _Worker:
         """An idle worker; while none is idle, one more is started (within the bound) and awaited."""
@@ -156,8 +166,11 @@ class WorkerPool:
         else:
             self._idle.put(w)
 
-    def run(self, op: str, job: QueryJob) -> Any:
-        """Evaluate (op "query") or parse-check (op "check") `job` in a worker, within the time limit."""
+    def run(self, op: str, job: QueryJob, stop: threading.Event | None = None) -> Any:
+        """Evaluate (op "query") or parse-check (op "check") `job` in a worker, within the time limit.
+
+        When `stop` is set (the client left) the worker is killed at once and replaced, and Stopped
+        is raised: nobody waits for the answer, so nobody's CPU goes on computing it."""
         if self._closed:
             raise RuntimeError("the query worker pool is closed")
         t0 = time.monotonic()
@@ -170,7 +183,12 @@ class WorkerPool:
                        {"reason": str(e) or type(e).__name__}) from None
         try:
             left = max(0.1, self.timeout_s - (time.monotonic() - t0))
-            status, detail = w.call(op, job, left)
+            status, detail = w.call(op, job, left, stop=stop)
+        except Stopped:
+            pid = w.proc.pid
+            self._replace(w)
+            log.info("query worker %d killed: the client of its query went away", pid)
+            raise
         except TimeoutError:
             self._replace(w)
             raise QueryTimeout(f"the query ran longer than {self.timeout_s:g} s and was stopped",
@@ -205,7 +223,7 @@ class WorkerPool:
 
     def _replacement(self) -> None:
         """A new worker, loaded before it takes requests (so that no request waits for the load)."""
-        w = _spawn()
+        w = _spawn(self.nice)
         try:
             self._sync(w)
         except (OSError, EOFError, RuntimeError):

@@ -1,6 +1,6 @@
 """The query worker processes of server/endpoint/executor.py: the process loop and its handle.
 
-A worker is a fresh interpreter (`python -m policykg.endpoint FD`) holding an
+A worker is a fresh interpreter (`python -c BOOT FD`, niced before it imports anything) holding an
 in-memory copy of the public dataset (the corpus graphs only, never the registry: applicants'
 data stays in the server, and a worker's memory stays ~40 MB however large the registry grows),
 fed over a socket pair by server/endpoint/pool.py: "load" (every corpus graph, N-Triples per
@@ -15,6 +15,8 @@ import os
 import socket
 import subprocess
 import sys
+import threading
+import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -26,10 +28,8 @@ from policykg.sparql import TooManyRows, evaluate
 
 
 def _worker_main(conn: Connection) -> None:
-    try:  # untrusted queries yield the CPU to the server itself (/health, validations, writes)
-        os.nice(10)
-    except OSError:
-        pass
+    """Untrusted queries yield the CPU to the server itself (/health, validations, writes): the
+    process was started niced (BOOT, below) before it imported anything."""
     store = ox.Store()
     public = PublicView()  # public queries: each triple of the default graph answers once (endpoint/merged.py)
     while True:
@@ -65,17 +65,36 @@ def _worker_main(conn: Connection) -> None:
             conn.send(("error", f"{type(e).__name__}: {e}"))
 
 
+STOP_POLL_S = 0.1
+
+
+class Stopped(Exception):
+    """The request's client went away: the worker is killed, its query is not finished."""
+
+
 @dataclass(eq=False)
 class _Worker:
     proc: Any
     conn: Connection
     gen: int = -1  # the store generation the copy reflects; -1: nothing loaded
 
-    def call(self, op: str, arg: Any, timeout: float | None) -> tuple[str, Any]:
+    def call(self, op: str, arg: Any, timeout: float | None, data: bytes | None = None,
+             stop: threading.Event | None = None) -> tuple[str, Any]:
+        """Send one request, wait for its answer: TimeoutError past `timeout`, Stopped once `stop` is set
+        (checked every 0.1 s: the client of the request has gone)."""
         self.conn.send((op, arg))
-        if not self.conn.poll(timeout):
-            raise TimeoutError
-        return self.conn.recv()
+        if data is not None:
+            self.conn.send_bytes(data)
+        end = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = None if end is None else max(0.0, end - time.monotonic())
+            slice_ = left if stop is None else (STOP_POLL_S if left is None else min(left, STOP_POLL_S))
+            if self.conn.poll(slice_):
+                return self.conn.recv()
+            if stop is not None and stop.is_set():
+                raise Stopped
+            if end is not None and time.monotonic() >= end:
+                raise TimeoutError
 
     def kill(self) -> None:
         if self.proc.poll() is None:
@@ -84,13 +103,19 @@ class _Worker:
         self.conn.close()
 
 
-def _spawn() -> _Worker:
+# The worker lowers its priority before it imports anything: the imports (~0.2 s of CPU) of the
+# replacements started when slow queries are killed must not compete with the server (bench/health_load.py).
+BOOT = ("import os\ntry:\n    os.nice(int(os.environ.get('POLICYKG_WORKER_NICE', 10)))\nexcept OSError:\n    pass\n"
+        "import sys\nfrom multiprocessing.connection import Connection\n"
+        "from policykg.endpoint.workers import _worker_main\n_worker_main(Connection(int(sys.argv[1])))\n")
+
+def _spawn(nice: int = 10) -> _Worker:
     """A fresh interpreter (never a fork of the threaded server) talking over a socket pair.
 
     The worker exits by itself when the socket closes, so it never outlives the server.
     """
     parent, child = socket.socketpair()
-    proc = subprocess.Popen([sys.executable, "-m", "policykg.endpoint", str(child.fileno())],
-                            pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL)
+    proc = subprocess.Popen([sys.executable, "-c", BOOT, str(child.fileno())], pass_fds=(child.fileno(),),
+                            stdin=subprocess.DEVNULL, env={**os.environ, "POLICYKG_WORKER_NICE": str(nice)})
     child.close()
     return _Worker(proc, Connection(parent.detach()))
