@@ -13,8 +13,8 @@
     box.hidden = false;
     bar.max = total || 1;
     bar.value = done;
-    text.textContent = "评估中 evaluating: " + done + " / " + (total || "?") + " 份申报 submissions" +
-      (state === "done" ? " – 完成 done" : "");
+    text.textContent = total ? "评估中 evaluating: " + done + " / " + total + " 份申报 submissions" +
+      (state === "done" ? " – 完成 done" : "") : "准备中 evaluating: preparing the reformed corpus…";
   }
   function fail(msg) {
     box.hidden = false;
@@ -28,6 +28,7 @@
     ev.preventDefault();
     started = true;
     box.classList.remove("error-box");
+    document.querySelectorAll(".error-box[role=alert], #results").forEach(function (el) { el.remove(); });  // stale
     var auth = {"Authorization": "Bearer " + token};
     fetch("/api/reforms/jobs", {method: "POST", body: form.querySelector("textarea[name=reform]").value,
                                 headers: Object.assign({"Content-Type": "application/yaml"}, auth)})
