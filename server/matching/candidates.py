@@ -25,10 +25,10 @@ from rdflib import URIRef
 
 from policykg.eligibility import catalogue, eligibility
 from policykg.errors import NotFound, UnprocessableInput
-from policykg.matching.judged import cache_for
 from policykg.matching.sieve import sieve as fast_sieve
 from policykg.namespaces import BASE, PKG
 from policykg.registry import SUBMISSION_GRAPH, awards_for_project, load_submission
+from policykg.registry.judged import cache_for
 from policykg.sparql import NamedQuery, load_library
 from policykg.validation import get_bundle
 
@@ -121,7 +121,7 @@ def candidates(store: Any, root: Path, measure: str, as_of: date | None = None, 
                                                      "candidates": 0}}
     if baseline:
         ids = everything
-    else:  # the sieve in plain Python (matching/sieve.py), the judgements kept per corpus version (judged.py)
+    else:  # the sieve in plain Python (matching/sieve.py), the judgements kept per corpus version (registry/judged.py)
         ids = fast_sieve(store, m, iri)
         cache = cache_for(store)
         hits = cache.hits

@@ -20,6 +20,7 @@ from policykg.namespaces import PKG, PREFIXES
 from policykg.reforms.apply import reform_store
 from policykg.reforms.model import Reform
 from policykg.registry import SUBMISSION_GRAPH, load_submission
+from policykg.registry.judged import cache_for
 from policykg.validation import get_bundle
 
 PFX = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items())
@@ -57,6 +58,7 @@ def impact(store: Any, root: Path, reform: Reform,
     sids = sorted(g[len(SUBMISSION_GRAPH):] for g in store.named_graphs() if g.startswith(SUBMISSION_GRAPH))
     rows: list[dict[str, Any]] = []
     skipped = 0
+    kept = cache_for(store)  # today's answers, kept per corpus version across reforms (registry/judged.py)
     for i, sid in enumerate(sids):
         if progress:
             progress(i, len(sids))
@@ -71,7 +73,8 @@ def impact(store: Any, root: Path, reform: Reform,
         day = _day(data, s, reform)
         requested = {str(m) for r in data.objects(s, PKG.requests) for m in data.objects(r, PKG.measure)}
         wanted = requested or {m for m in touched if types_of.get(m, set()) & {str(t) for t in data.objects(s, RDF.type)}}
-        before = {e["measure"]: e for e in eligibility(store, data, day, only=wanted)["measures"]}
+        before = kept.get((sid, " ".join(sorted(wanted)), day.isoformat() if day else "", "reform-before"),
+                          lambda data=data, s=s, day=day, wanted=wanted: _before(store, data, s, day, wanted))
         after = {e["measure"]: e for e in eligibility(after_store, data, day, only=wanted)["measures"]}
         for m in sorted(wanted):
             x, y = _entry(before.get(m)), _entry(after.get(m))
@@ -90,6 +93,14 @@ def impact(store: Any, root: Path, reform: Reform,
                        "becameEligible": sum(1 for r in rows if r["before"]["status"] != "eligible"
                                              and r["after"]["status"] == "eligible"),
                        "amountChanged": sum(1 for r in rows if r["before"]["maxAmount"] != r["after"]["maxAmount"])}}
+
+
+def _before(store: Any, data: Any, s: URIRef, day: date | None, wanted: set[str]
+            ) -> tuple[dict[str, Any], str | None, str | None]:
+    """Today's answers for the wanted measures, and the project key and credit code they depend on."""
+    answer = eligibility(store, data, day, only=wanted)
+    cc = next((str(o) for a in data.objects(s, PKG.applicant) for o in data.objects(a, PKG.creditCode)), None)
+    return {e["measure"]: e for e in answer["measures"]}, answer["project"]["projectKey"], cc
 
 
 def totals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -1,4 +1,4 @@
-"""The fast path of candidates (matching/sieve.py, matching/judged.py) against the per-submission path, on a
+"""The fast path of candidates (matching/sieve.py, registry/judged.py) against the per-submission path, on a
 seeded registry of 200 generated submissions of every type (bench/generate.py, seed 15): the same sieve as the
 library query for every measure in force, the same candidates as eligibility of every stored submission, and
 judgements kept between requests dropped exactly when the project's or the enterprise's records change."""
@@ -12,8 +12,8 @@ import pytest
 from bench.generate import generate, load
 from policykg.eligibility import catalogue
 from policykg.matching.candidates import candidates, judge, sieve, stored_ids
-from policykg.matching.judged import cache_for
 from policykg.matching.sieve import sieve as fast_sieve
+from policykg.registry.judged import cache_for
 from policykg.registry.records import record_award
 from policykg.store import OxiStore
 from policykg.validation import get_bundle
@@ -67,3 +67,17 @@ def test_kept_judgements_are_reused_and_dropped_when_the_project_is_awarded(regi
     kept = cache_for(registry).entries.values()
     assert not any(key == gone["projectKey"] for _j, key, _cc in kept)  # its judgements dropped
     assert sum(1 for _j, key, _cc in kept if key != gone["projectKey"]) >= after["counts"]["sieved"]  # not the others
+
+
+def test_a_reform_evaluated_again_reuses_today_s_answers_and_gives_the_same_impact(registry, root):
+    from policykg.reforms import impact, parse_reform
+
+    reform = parse_reform({"name": "7号 leading enterprises from 5亿", "asOf": "2024-09-01", "changes": [
+        {"target": f"{D}/jfgg/2023/7/criterion/leading-revenue-min-10yi", "property": "pkg:thresholdValue",
+         "value": 50000}]})
+    kept = cache_for(registry)
+    first = impact(registry, root, reform)
+    hits = kept.hits
+    second = impact(registry, root, reform)
+    assert second == first and first["counts"]["evaluated"] > 0
+    assert kept.hits - hits == first["counts"]["evaluated"]  # every "before" from the first run

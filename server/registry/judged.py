@@ -1,4 +1,4 @@
-"""Judgements of stored submissions kept between requests: each submission evaluated once per corpus version.
+"""Judgements of stored submissions kept between requests (candidates, the "before" of reforms): each submission evaluated once per corpus version.
 
 A stored submission never changes (its id is its content's hash), so whether it meets a measure on a day
 is fixed by the corpus version and what the registry holds about the same project and enterprise: its
@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from policykg.namespaces import PREFIXES
-from policykg.registry import registry_state
+from policykg.registry.records import registry_state
 from policykg.validation import get_bundle
 
 PFX = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items())
