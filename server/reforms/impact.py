@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import RDF, Literal, URIRef
 
 from policykg.eligibility import catalogue, eligibility
@@ -28,10 +29,22 @@ OWNERS_Q = PFX + """SELECT ?m WHERE { VALUES ?t { %s }
   { ?m pkg:slug ?s FILTER(?m = ?t) } UNION { ?m pkg:hasCriterion/pkg:alternative* ?t }
   UNION { ?m pkg:definedIn ?t } UNION { ?x pkg:appliesToMeasure ?m FILTER(?x = ?t) } }"""
 
+TYPED_Q = PFX + """SELECT DISTINCT ?g WHERE { VALUES ?type { %s }
+  GRAPH ?g { ?s a ?type . ?rec a pkg:SubmissionRecord } }"""  # as the loop below: any subject of the type
+
 
 def affected_measures(store: Any, reform: Reform) -> set[str]:
     values = " ".join(f"<{c.target}>" for c in reform.changes)
     return {r["m"].value for r in store.select(OWNERS_Q % values)}
+
+
+def typed(store: Any, types: set[str]) -> set[str]:
+    """The ids of the stored submissions whose subject has one of `types` (one registry query, the types as VALUES)."""
+    if not types:
+        return set()
+    values = " ".join(str(ox.NamedNode(t)) for t in sorted(types))
+    rows = store.select(TYPED_Q % values, registry=True)
+    return {g[len(SUBMISSION_GRAPH):] for r in rows if (g := r["g"].value).startswith(SUBMISSION_GRAPH)}
 
 
 def _day(data: Any, s: URIRef, reform: Reform) -> date | None:
@@ -56,12 +69,16 @@ def impact(store: Any, root: Path, reform: Reform,
     types_of = {str(m.iri): {str(t) for t in m.subtypes} for m in catalogue(store, b).values()}
     touched_types = {t for m in touched for t in types_of.get(m, ())}
     sids = sorted(g[len(SUBMISSION_GRAPH):] for g in store.named_graphs() if g.startswith(SUBMISSION_GRAPH))
+    of_types = typed(store, touched_types)  # the others cannot change outcome: never loaded
     rows: list[dict[str, Any]] = []
     skipped = 0
     kept = cache_for(store)  # today's answers, kept per corpus version across reforms (registry/judged.py)
     for i, sid in enumerate(sids):
         if progress:
             progress(i, len(sids))
+        if sid not in of_types:
+            skipped += 1
+            continue
         rec = load_submission(store, sid)
         data = rec["data"]
         subjects = [s for s in data.subjects(RDF.type, None) if isinstance(s, URIRef)
