@@ -122,9 +122,12 @@ def candidates(store: Any, root: Path, measure: str, as_of: date | None = None, 
     if baseline:
         ids = everything
     else:  # the sieve in plain Python (matching/sieve.py), the judgements kept per corpus version (registry/judged.py)
-        ids = fast_sieve(store, m, iri)
         cache = cache_for(store)
         hits = cache.hits
+        seq = (cache.state or {}).get("sequence")
+        kept = cache.sieves.get(iri)
+        ids = kept[1] if kept is not None and kept[0] == seq else fast_sieve(store, m, iri)
+        cache.sieves[iri] = (seq, ids)  # until the registry's next write
     out = []
     for i, sid in enumerate(ids):
         if progress:

@@ -35,6 +35,7 @@ class Cache:
     def __init__(self) -> None:
         self.entries: dict[tuple[str, str, str, str], tuple[Any, str | None, str | None]] = {}
         self.state: dict[str, Any] | None = None
+        self.sieves: dict[str, tuple[Any, list[str]]] = {}  # measure -> (registry sequence, what its sieve left)
         self.hits = self.misses = 0
 
     def refresh(self, store: Any) -> None:
