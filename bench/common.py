@@ -139,15 +139,16 @@ def request(conn: http.client.HTTPConnection, method: str, path: str, body: byte
 
 
 @contextmanager
-def server() -> Iterator[Server]:
-    """`policykg serve` on a free port with a fresh data dir; stopped by its PID (SIGTERM, then SIGKILL)."""
+def server(processes: int = 1) -> Iterator[Server]:
+    """`policykg serve` on a free port with a fresh data dir; stopped by its PID (SIGTERM, then SIGKILL: its
+    replicas, with processes > 1, stop with it)."""
     with tempfile.TemporaryDirectory(prefix="policykg-bench-") as tmp:
         data, port = Path(tmp) / "data", free_port()
         log = (Path(tmp) / "server.log").open("wb")
         t0 = time.perf_counter()
         token = secrets.token_urlsafe(32)  # the writes of the registry benchmark need a token
         proc = subprocess.Popen([str(VENV_BIN / "policykg"), "serve", "--host", "127.0.0.1", "--port", str(port),
-                                 "--data-dir", str(data)], stdout=log, stderr=subprocess.STDOUT,
+                                 "--data-dir", str(data), "--processes", str(processes)], stdout=log, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, cwd=tmp,
                                 env={**os.environ, "POLICYKG_STORE": "oxigraph", "POLICYKG_ADMIN_TOKEN": token})
         try:

@@ -30,6 +30,7 @@ BENCHMARKS: dict[str, tuple[str, dict, dict]] = {
                                                              "rdflib_queries": 2}),
     "store": ("bench.store_load", {"repeat": 5}, {"repeat": 1}),
     "registry": ("bench.registry", {"submissions": 100}, {"submissions": 2, "again": 1}),
+    "processes": ("bench.processes", {"requests": 400}, {"requests": 8}),
     "matching": ("bench.matching", {"submissions": 1000}, {"submissions": 20, "profiles": 1, "sample": 7}),
 }
 

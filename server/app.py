@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -19,16 +21,18 @@ from policykg.store import RegistryHidden, open_store
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, store_opener: Callable[[Settings], Any] = open_store,
+               access_opener: Callable[[Settings], tuple[Any, str | None]] = open_access) -> FastAPI:
+    """The app; a replica process (server/serving/) passes its own store and access openers."""
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        store = open_store(settings)
+        store = store_opener(settings)
         store.ensure_corpus(Path(settings.corpus_root))
         app.state.store = store
         app.state.public_store = RegistryHidden(store)  # what anonymous validations see: no registry
-        access, first = open_access(settings)
+        access, first = access_opener(settings)
         if first is not None:  # shown once, here; only its hash is kept (server/access/tokens.py)
             print(f"policykg: no access token was configured, so an admin token was made. It is shown this "
                   f"once and stored only as a hash in {access.tokens.path}:\n\n    {first}\n\nSend it as "
@@ -86,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         documents,
         eligibility,
         health,
+        labels,
         match,
         provenance,
         queries,
@@ -99,7 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=Path(pages.__file__).parent / "static"), name="static")
     # candidates before provenance: its /api/measures/{ident:path} would take /api/measures/…/candidates
     for mod in (health, audit, candidates, reforms, documents, dataset, provenance, validate, eligibility, match,
-                registry, sparql, queries, context, pages, pages_more, match_page, registry_query, reforms_page):
+                registry, sparql, queries, labels, context, pages, pages_more, match_page, registry_query, reforms_page):
         app.include_router(mod.router)
     from policykg.api import replay as replay_api  # POST /api/replay: re-evaluate a stored decision
 

@@ -17,6 +17,10 @@ class Settings(BaseSettings):
     data_dir: Path = ROOT / "data"
     host: str = "127.0.0.1"
     port: int = 8000
+    # Server processes on the one port (server/serving/): the first is the primary (the store, the
+    # registry, tokens, audit: every write); the others are replicas holding the public corpus in
+    # memory, answering public reads and forwarding the rest to the primary over a private socket.
+    processes: int = Field(default=1, ge=1, le=32)
     # "oxigraph": pyoxigraph on disk under data_dir (the default);
     # "memory": pyoxigraph in memory (tests); "remote": any SPARQL 1.1 server.
     store: Literal["oxigraph", "memory", "remote"] = "oxigraph"
@@ -32,8 +36,8 @@ class Settings(BaseSettings):
     query_workers: int = 2  # processes that run user SPARQL (killable; server/endpoint/executor.py)
     query_workers_extra: int = 4  # more of them while all are busy (~40 MB each with the corpus)
     query_max_per_client: int = 4  # queries of one client address running at once; beyond: 503 + Retry-After
-    max_result_rows: int = 10_000
-    max_result_bytes: int = 8 * 1024 * 1024  # a /sparql answer past this is cut (X-Truncated), like the rows
+    max_result_rows: int = 10_000  # a longer SELECT/CONSTRUCT answers its first rows (X-Result-Truncated)
+    max_result_bytes: int = 8 * 1024 * 1024  # a /sparql answer past this is cut (X-Result-Truncated), to whole rows
     query_max_waiting: int = 16  # requests waiting for a query worker; beyond: 503 + Retry-After at once
     # Bounded work per request (server/api/work.py, server/submission/raw.py, server/registry/hashing.py).
     work_timeout_s: float = 15.0  # parse + hash + validate of one request (a batch too); then stopped, 503

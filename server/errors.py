@@ -109,3 +109,12 @@ class StoreInUse(PolicyKGError):
 
     status = 503
     code = "store-in-use"
+
+
+class NeedsPrimary(PolicyKGError):
+    """A replica process was asked for something only the primary holds (the registry, tokens, the audit
+    trail, any write): answered 421 inside the replica and forwarded to the primary (server/serving/)."""
+
+    status = 421
+    code = "needs-primary"
+    headers = {"x-policykg-needs-primary": "1"}  # the mark server/serving/forward.py looks for

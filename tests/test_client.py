@@ -37,6 +37,14 @@ def test_sparql_gives_rows_for_select_and_a_bool_for_ask(base):
     assert kg.sparql("ASK { ?s ?p ?o }") is True
 
 
+
+def test_an_answer_over_the_row_cap_comes_back_as_its_first_rows_marked_truncated(base):
+    kg = policykg.Client(base)
+    many = kg.sparql("SELECT ?a ?b WHERE { VALUES ?a { " + " ".join(map(str, range(101))) + " } VALUES ?b { "
+                     + " ".join(map(str, range(100))) + " } }")  # 10,100 solutions; the server's cap is 10,000
+    assert len(many) == 10_000 and many.truncated is True
+    assert kg.sparql("SELECT ?a WHERE { VALUES ?a { 1 2 } }").truncated is False
+
 def test_errors_are_typed_with_the_servers_detail(base):
     kg = policykg.Client(base)
     with pytest.raises(BadRequest, match="400") as bad:

@@ -28,7 +28,7 @@ _WHY = {
     405: "Method not allowed (the `Allow` header lists the methods)",
     406: "No acceptable representation for the Accept header",
     409: "An Idempotency-Key reused with another body",
-    413: "Too large: the body, triples, blank nodes, batch items, or result rows (the limit is named)",
+    413: "Too large: the body, triples, blank nodes, batch items, or IRIs to label (the limit is named)",
     415: "Unsupported Content-Type or charset",
     422: "Well-formed but unprocessable: an unknown field, type or measure, a value out of range, a key "
          "given twice (the field is named)",

@@ -21,8 +21,11 @@ Results are serialised by the engine in the format negotiated from `Accept`
 (q-values) or `format=`. Updates, SERVICE and extension functions are refused (403);
 syntax errors are 400 with line and column, and so are brackets nested more than
 64 deep (sparql_guard.MAX_NESTING); an impossible Accept is 406; a query past the
-time limit is stopped (503); an answer over the row cap is 413; an answer over
-`max_result_bytes` is cut at the last whole row that fits, with `X-Truncated: true`.
+time limit is stopped (503). An answer over the row cap (`max_result_rows`) is 200 with its
+first rows, and one over `max_result_bytes` is cut at the last whole row that fits: both say
+`X-Result-Truncated: true` (and the older `X-Truncated: true`), name the cap that cut
+(`X-Max-Result-Rows` or `X-Max-Result-Bytes`), and flag it in the body where the format
+allows (policykg.sparql.truncation).
 Query workers are shared fairly (policykg.endpoint.fair): a client (by address) with
 `query_max_per_client` queries running or waiting gets 503 with Retry-After for the next,
 and so does a request that finds `query_max_waiting` others waiting, or that waited the
@@ -50,7 +53,8 @@ from policykg.sparql import Answer, QueryJob, inspect, negotiate
 
 router = APIRouter(tags=["sparql"])
 _LOCK = threading.Lock()
-CORS = {"Access-Control-Allow-Origin": "*", "Vary": "Accept"}
+TRUNCATION_HEADERS = "X-Result-Truncated, X-Truncated, X-Result-Count, X-Max-Result-Rows, X-Max-Result-Bytes"
+CORS = {"Access-Control-Allow-Origin": "*", "Vary": "Accept", "Access-Control-Expose-Headers": TRUNCATION_HEADERS}
 ALLOW = "GET, HEAD, POST, OPTIONS"
 
 
@@ -113,10 +117,19 @@ async def run_query(request: Request, text: str, *, default_graphs: list[str] | 
             answer: Answer = await run_in_threadpool(ex.run, job)
     except Busy as e:
         return JSONResponse(e.to_json(), status_code=e.status, headers={**CORS, "Retry-After": str(e.retry_after)})
+    return Response(answer.body, media_type=answer.media_type, headers=answer_headers(answer, settings))
+
+
+def answer_headers(answer: Answer, settings: Any) -> dict[str, str]:
+    """CORS, the count, and for a cut answer the flag and the cap that cut it (the first rows, whole)."""
     headers = {**CORS, "X-Result-Count": str(answer.count)}
-    if answer.truncated:  # cut at max_result_bytes: the rows that fit, whole
-        headers.update({"X-Truncated": "true", "X-Max-Result-Bytes": str(settings.max_result_bytes)})
-    return Response(answer.body, media_type=answer.media_type, headers=headers)
+    if answer.truncated:
+        headers.update({"X-Result-Truncated": "true", "X-Truncated": "true"})
+        if answer.cut_by == "bytes":
+            headers["X-Max-Result-Bytes"] = str(settings.max_result_bytes)
+        else:
+            headers["X-Max-Result-Rows"] = str(settings.max_result_rows)
+    return headers
 
 
 def _one(params: dict[str, list[str]], name: str) -> str | None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from pathlib import Path
@@ -18,14 +19,14 @@ def _settings(args: argparse.Namespace) -> Settings:
         "port": getattr(args, "port", None),
         "data_dir": getattr(args, "data_dir", None),
         "store": getattr(args, "store", None),
+        "processes": getattr(args, "processes", None),
     }.items() if v is not None}
     return Settings(**overrides)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from policykg.app import create_app
+    from policykg.serving import serve
 
     settings = _settings(args)
     from policykg.access import weak_env_token
@@ -43,8 +44,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
             print(f"policykg serve: {e.message}", file=sys.stderr)
             return 2
     print(f"policykg: serving on http://{settings.host}:{settings.port}/ (store: {settings.store}, "
-          f"data: {settings.data_dir})", flush=True)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+          f"data: {settings.data_dir}, processes: {settings.processes})", flush=True)
+    try:
+        serve(create_app(settings), settings)
+    except OSError as e:
+        if e.errno != errno.EADDRINUSE:
+            raise
+        print(f"policykg serve: {settings.host}:{settings.port} is in use by another process (give --port another "
+              "port, or stop the other server)", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -102,6 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int)
     s.add_argument("--data-dir", dest="data_dir")
     s.add_argument("--store", choices=["oxigraph", "memory", "remote"])
+    s.add_argument("--processes", type=int, help="server processes on the port: one primary (every write) "
+                   "and N - 1 replicas answering public reads (default 1; POLICYKG_PROCESSES)")
     s.set_defaults(fn=cmd_serve)
 
     c = sub.add_parser("check", help="check the consistency of the whole corpus")

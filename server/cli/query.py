@@ -112,6 +112,8 @@ def run(q: NamedQuery, given: dict[str, str], fmt: str, settings: Settings, root
         store.ensure_corpus(root)
         answer = evaluate(store.ox, job)
     body = _table(answer.body).encode() + b"\n" if fmt == "table" and job.fmt == "json" else answer.body
+    if answer.truncated:  # the first rows of a longer answer: said on stderr, the answer stays parseable
+        print(f"policykg query: truncated to the first {answer.count} rows (max_result_rows)", file=sys.stderr)
     return body, answer.count
 
 

@@ -2,12 +2,13 @@
 
 Results are serialised by the engine (pyoxigraph), never by hand. The row cap works
 on the engine's own TSV (one line per solution; newlines in literals are escaped) or
-N-Triples (one line per triple): serialisation stops at cap + 1 lines, and the
-capped bytes are parsed back by the engine and written in the format asked for.
-The byte cap (`max_bytes`) cuts the answer instead: serialisation stops at the last whole
-row within the cap (fewer rows again if the format asked for is larger than TSV) and the
-Answer says `truncated` (the API's `X-Truncated: true`); a row that alone passes the cap
-leaves no row.
+N-Triples (one line per triple): serialisation stops at cap + 1 lines, the answer keeps
+the first `cap` (Answer.truncated, cut_by "rows"), and the capped bytes are parsed back
+by the engine and written in the format asked for. The byte cap (`max_bytes`) cuts the
+answer too: serialisation stops at the last whole row within the cap (fewer rows again if
+the format asked for is larger than TSV; cut_by "bytes"); a row that alone passes the cap
+leaves no row. A cut answer says so (the API's `X-Result-Truncated: true`), and inside
+the results where the format has a place for it (server/sparql/truncation.py).
 
 This module is imported by the query worker processes: it needs nothing but
 pyoxigraph and the error classes (no rdflib, no web framework).
@@ -22,6 +23,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from policykg.errors import NotAcceptable
+from policykg.sparql.truncation import mark_graph, mark_results
 
 QRF, RDF = ox.QueryResultsFormat, ox.RdfFormat
 
@@ -131,36 +133,43 @@ def _matches(media_range: str, media: str) -> bool:
 
 
 class TooManyRows(Exception):
-    """The answer has more rows (or triples) than the cap."""
+    """The answer has more rows (or triples) than the cap (no longer raised by serialize: it cuts)."""
 
 
 class _Cut(Exception):
-    """The answer reached the byte cap: serialisation stops (what was written is kept, whole lines)."""
+    """The answer reached the row or byte cap: serialisation stops (what was written is kept, whole lines)."""
 
 
 class _LineCap:
-    """A binary writer that refuses to go beyond `limit` lines, and stops at `max_bytes` (whole lines kept)."""
+    """A binary writer that keeps the first `limit` lines and stops there (cut_by "rows"), or at
+    `max_bytes` (cut_by "bytes"; whole lines kept)."""
 
     def __init__(self, limit: int, max_bytes: int | None = None, keep_first: bool = False) -> None:
         self.buf = bytearray()
         self.lines = 0
         self.limit = limit
-        self.max_bytes, self.keep_first, self.truncated = max_bytes, keep_first, False
+        self.max_bytes, self.keep_first = max_bytes, keep_first
+        self.cut_by: str | None = None
 
     def write(self, b: bytes) -> int:
-        if self.truncated:  # the engine may write again after the first _Cut: nothing more is kept
+        if self.cut_by:  # the engine may write again after the first _Cut: nothing more is kept
             raise _Cut()
         b = bytes(b)
-        self.lines += b.count(b"\n")
-        if self.lines > self.limit:
-            raise TooManyRows()
         self.buf += b
+        self.lines += b.count(b"\n")
+        if self.lines > self.limit:  # a line past the cap: keep the first `limit` lines, whole
+            pos = len(self.buf)
+            for _ in range(self.lines - self.limit + 1):
+                pos = self.buf.rfind(b"\n", 0, pos)
+            del self.buf[pos + 1:]
+            self.lines, self.cut_by = self.limit, "rows"
         if self.max_bytes is not None and len(self.buf) > self.max_bytes:
             cut = self.buf.rfind(b"\n", 0, self.max_bytes)
             if self.keep_first:  # the TSV header line stays, whatever its size
                 cut = max(cut, self.buf.find(b"\n"))
             del self.buf[cut + 1:]
-            self.lines, self.truncated = self.buf.count(b"\n"), True
+            self.lines, self.cut_by = self.buf.count(b"\n"), "bytes"
+        if self.cut_by:
             raise _Cut()
         return len(b)
 
@@ -173,27 +182,28 @@ class Answer:
     body: bytes
     media_type: str
     count: int  # solutions, triples, or 1 for ASK
-    truncated: bool = False  # cut at the byte cap
+    truncated: bool = False  # cut at the row cap or the byte cap: the first `count` rows of a longer answer
+    cut_by: str | None = None  # "rows" (max_rows) or "bytes" (max_bytes)
 
 
-def _fit(lines: bytes, head: int, convert: Any, max_bytes: int | None) -> tuple[bytes, int, bool]:
-    """`convert(lines)` with as many of the rows (after `head` header lines) as fit in `max_bytes`:
-    (body, rows, cut). The rows are cut in proportion, at most 8 times, then to none."""
+def _fit(lines: bytes, head: int, convert: Any, max_bytes: int | None, cut_by: str | None) -> tuple[bytes, int, str | None]:
+    """`convert(lines, truncated)` with as many of the rows (after `head` header lines) as fit in
+    `max_bytes`: (body, rows, cut_by). The rows are cut in proportion, at most 8 times, then to none."""
     rows = lines.splitlines(keepends=True)
     header, body_rows = rows[:head], rows[head:]
-    keep, cut = len(body_rows), False
+    keep = len(body_rows)
     for _ in range(8):
-        data = convert(b"".join(header + body_rows[:keep]))
+        data = convert(b"".join(header + body_rows[:keep]), cut_by is not None)
         if max_bytes is None or len(data) <= max_bytes or keep == 0:
-            return data, keep, cut
-        keep, cut = int(keep * max_bytes / len(data) * 0.95), True
-    return convert(b"".join(header)), 0, True
+            return data, keep, cut_by
+        keep, cut_by = int(keep * max_bytes / len(data) * 0.95), "bytes"
+    return convert(b"".join(header), True), 0, "bytes"
 
 
 def serialize(res: Any, fmt: Format, max_rows: int, prefixes: dict[str, str] | None = None,
               max_bytes: int | None = None) -> Answer:
-    """Engine serialisation of a query result in `fmt`, refusing more than `max_rows` rows or triples
-    and cut (Answer.truncated) at `max_bytes`."""
+    """Engine serialisation of a query result in `fmt`: the first `max_rows` rows or triples, cut
+    at `max_bytes` (Answer.truncated and cut_by say which cap cut it)."""
     if isinstance(res, ox.QueryBoolean):
         if fmt.key not in RESULT_FORMATS:
             raise NotAcceptable("an ASK query answers in a SPARQL results format", None)
@@ -205,35 +215,41 @@ def serialize(res: Any, fmt: Format, max_rows: int, prefixes: dict[str, str] | N
         except _Cut:
             pass
 
-        def results(tsv: bytes) -> bytes:
-            return tsv if fmt.key == "tsv" else ox.parse_query_results(tsv, format=QRF.TSV).serialize(format=fmt.engine)
+        def results(tsv: bytes, truncated: bool) -> bytes:
+            if fmt.key == "tsv":
+                return tsv
+            out = ox.parse_query_results(tsv, format=QRF.TSV).serialize(format=fmt.engine)
+            return mark_results(out, fmt.key) if truncated else out
 
-        data, n, cut = _fit(bytes(w.buf), 1, results, max_bytes)
-        return Answer(data, fmt.media_type, n, w.truncated or cut)
+        data, n, cut_by = _fit(bytes(w.buf), 1, results, max_bytes, w.cut_by)
+        return Answer(data, fmt.media_type, n, cut_by is not None, cut_by)
     w = _LineCap(max_rows, max_bytes)
     try:
         res.serialize(w, format=RDF.N_TRIPLES)
     except _Cut:
         pass
+    data, n, cut_by = _fit(bytes(w.buf), 0, _graph_writer(fmt, prefixes), max_bytes, w.cut_by)
+    return Answer(data, fmt.media_type, n, cut_by is not None, cut_by)
 
-    def graph(nt: bytes) -> bytes:
+
+def _graph_writer(fmt: Format, prefixes: dict[str, str] | None) -> Any:
+    def graph(nt: bytes, truncated: bool) -> bytes:
         if fmt.key == "ntriples":
-            return nt
-        return ox.serialize(ox.parse(nt, format=RDF.N_TRIPLES), format=fmt.engine,
-                            prefixes=prefixes if fmt.key in ("turtle", "rdfxml") else None)
-
-    data, n, cut = _fit(bytes(w.buf), 0, graph, max_bytes)
-    return Answer(data, fmt.media_type, n, w.truncated or cut)
+            out = nt
+        else:
+            out = ox.serialize(ox.parse(nt, format=RDF.N_TRIPLES), format=fmt.engine,
+                               prefixes=prefixes if fmt.key in ("turtle", "rdfxml") else None)
+        return mark_graph(out, fmt.key) if truncated else out
+    return graph
 
 
 def serialize_ntriples(data: bytes, fmt: Format, max_rows: int, prefixes: dict[str, str] | None = None) -> Answer:
-    """A graph received as N-Triples (one triple per line), capped and written by the engine in `fmt`."""
-    n = sum(1 for line in data.splitlines() if line.strip() and not line.lstrip().startswith(b"#"))
-    if n > max_rows:
-        raise TooManyRows()
-    triples = list(ox.parse(data, format=RDF.N_TRIPLES))
-    out = ox.serialize(triples, format=fmt.engine, prefixes=prefixes if fmt.key in ("turtle", "rdfxml") else None)
-    return Answer(out, fmt.media_type, len(triples))
+    """A graph received as N-Triples (one triple per line): its first `max_rows` triples, written by the engine in `fmt`."""
+    lines = [line for line in data.splitlines(keepends=True) if line.strip() and not line.lstrip().startswith(b"#")]
+    cut_by = "rows" if len(lines) > max_rows else None
+    kept = b"".join(ln if ln.endswith(b"\n") else ln + b"\n" for ln in lines[:max_rows])
+    out = _graph_writer(fmt, prefixes)(kept, cut_by is not None)
+    return Answer(out, fmt.media_type, min(len(lines), max_rows), cut_by is not None, cut_by)
 
 
 @dataclass

@@ -32,6 +32,8 @@ from policykg.web.tools import (
     guess_format,
     has_route,
     is_graph,
+    with_labels,
+    with_truncation,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -185,7 +187,7 @@ async def query_page(request: Request, name: str | None = None, run: int = 0, qu
         else:
             ans = await call_api(request, "GET", f"/api/queries/{chosen.name}", query=params,
                                  headers={"accept": ANY_RESULT})
-            result, error = _answer(ans)
+            result, error = _answer(ans, request.app.state.store)
             if ans.status in (401, 403):  # a registry query: the page answers like the API (applicants' data)
                 status = ans.status
     return library_page(request, library, chosen, params, result, error, status)
@@ -233,7 +235,7 @@ async def _run_text(request: Request, text: str) -> tuple[Any, str | None]:
         return None, None
     ans = await call_api(request, "POST", "/sparql", text.encode(), {"content-type": "application/sparql-query",
                                                                     "accept": ANY_RESULT})
-    return _answer(ans)
+    return _answer(ans, request.app.state.store)
 
 
 def _editor_page(request: Request, library: dict, text: str, result: Any, error: str | None, run: bool) -> HTMLResponse:
@@ -276,11 +278,12 @@ async def query_download(request: Request) -> Response:
                     headers={"content-disposition": f'attachment; filename="{filename}"'})
 
 
-def _answer(ans: ApiAnswer) -> tuple[dict[str, Any] | None, str | None]:
-    """(result, error) of an endpoint answer: a table of solutions, or of triples for CONSTRUCT/DESCRIBE."""
+def _answer(ans: ApiAnswer, store: Any) -> tuple[dict[str, Any] | None, str | None]:
+    """(result, error) of an endpoint answer: a table of solutions, or of triples for CONSTRUCT/DESCRIBE,
+    with labels beside IRIs and whether it was truncated."""
     if not ans.ok:
         return None, f"{ans.status}: {ans.error}"
-    return (graph_table(ans.body) if is_graph(ans) else table(ans.json())), None
+    return with_truncation(ans, with_labels(store, graph_table(ans.body) if is_graph(ans) else table(ans.json()))), None
 
 
 def table(data: Any) -> dict[str, Any]:

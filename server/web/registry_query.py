@@ -34,5 +34,5 @@ async def registry_query(request: Request) -> HTMLResponse:
     if isinstance(token, str) and token.strip():
         headers["authorization"] = f"Bearer {token.strip()}"
     ans = await call_api(request, "GET", f"/api/queries/{name}", query=params, headers=headers)
-    result, error = _answer(ans)
+    result, error = _answer(ans, request.app.state.store)
     return library_page(request, library, chosen, params, result, error, ans.status if ans.status in (401, 403) else 200)

@@ -8,7 +8,7 @@ autoescaping (no user text is ever put into the page by script).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
@@ -30,6 +30,7 @@ class ApiAnswer:
     status: int
     content_type: str
     body: bytes
+    headers: dict[str, str] = field(default_factory=dict)  # lower-case names
 
     @property
     def ok(self) -> bool:
@@ -80,7 +81,8 @@ async def call_api(request: Request, method: str, path: str, body: bytes = b"",
 
     await request.app(scope, receive, send)
     ctype = next((v.decode("latin-1") for k, v in out["headers"] if k.lower() == b"content-type"), "")
-    return ApiAnswer(out["status"], ctype, b"".join(out["body"]))
+    headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in out["headers"]}
+    return ApiAnswer(out["status"], ctype, b"".join(out["body"]), headers)
 
 
 def has_route(request: Request, path: str, method: str = "GET") -> bool:
@@ -161,6 +163,29 @@ def _number(v: str) -> Any:
 # Both a results type and a graph type: the endpoint picks by the query's form (SELECT/ASK → JSON,
 # CONSTRUCT/DESCRIBE → N-Triples), so the page never has to parse the query to know which it is.
 ANY_RESULT = "application/sparql-results+json, application/n-triples"
+
+
+def with_truncation(ans: ApiAnswer, result: dict[str, Any]) -> dict[str, Any]:
+    """The result table, marked `truncated` when the endpoint cut the answer (X-Result-Truncated: the
+    first rows of a longer answer), so that the page says so."""
+    result["truncated"] = ans.headers.get("x-result-truncated") == "true"
+    return result
+
+
+def with_labels(store: Any, result: dict[str, Any], limit: int = 500) -> dict[str, Any]:
+    """Each IRI cell of a result table gets `labels` ({zh, en}) where the corpus graphs have them
+    (the first `limit` distinct IRIs: a page, not the whole of a 10,000-row answer)."""
+    from policykg.provenance import iri_labels
+
+    cells = [c for row in result.get("rows", []) for c in row if isinstance(c, dict) and c.get("type") == "uri"]
+    try:
+        found = iri_labels(store, list(dict.fromkeys(c["value"] for c in cells))[:limit])
+    except ValueError:  # not an IRI the engine can write: no labels rather than no table
+        return result
+    for c in cells:
+        if c["value"] in found:
+            c["labels"] = found[c["value"]]
+    return result
 
 
 def is_graph(ans: ApiAnswer) -> bool:

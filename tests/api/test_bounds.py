@@ -122,7 +122,9 @@ def test_work_past_the_time_limit_is_stopped_and_answered_503_with_retry_after(a
         while any(t.name == "policykg-work" for t in threading.enumerate()) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert not any(t.name == "policykg-work" for t in threading.enumerate())
-        assert c.post("/api/validate", json=GOOD).status_code == 200  # and the server goes on
+        # and the server goes on, with its usual limit (20 ms is less than one request on a loaded machine)
+        c.app.state.settings = c.app.state.settings.model_copy(update={"work_timeout_s": 15.0})
+        assert c.post("/api/validate", json=GOOD).status_code == 200
         assert c.post("/api/submissions", json=GOOD).status_code == 201  # nothing half-written either
 
 

@@ -69,3 +69,18 @@ def test_a_deeply_nested_query_file_exits_2_with_the_limit_not_a_crash(tmp_path:
     assert done.returncode == 2  # was 139: the engine's stack overflowed (SIGSEGV)
     assert done.stderr.strip() == ("policykg query: the query nests brackets more than 64 levels deep "
                                    "(at line 1, column 70)")
+
+
+def test_an_answer_over_the_row_cap_prints_its_first_rows_and_says_so_on_stderr(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # issue 14 (item 4): was "the answer has more rows than max_result_rows" and exit status 2
+    monkeypatch.setenv("POLICYKG_MAX_RESULT_ROWS", "3")
+    f = tmp_path / "many.rq"
+    f.write_text("SELECT ?i WHERE { VALUES ?i { 1 2 3 4 } }\n", encoding="utf-8")
+    assert main(["query", str(f), "--format", "csv"]) == 0
+    out, err = capsys.readouterr()
+    assert len(list(csv.reader(io.StringIO(out)))) == 1 + 3
+    assert "truncated to the first 3 rows" in err
+    f.write_text("SELECT ?i WHERE { VALUES ?i { 1 2 3 } }\n", encoding="utf-8")
+    assert main(["query", str(f), "--format", "csv"]) == 0
+    assert "truncated" not in capsys.readouterr().err

@@ -71,3 +71,29 @@ def test_clients_read_the_service_description_and_void_of_the_running_server(liv
     w.setQuery("ASK { ?s ?p ?o }")
     w.setReturnFormat(JSON)
     assert w.queryAndConvert()["boolean"] is True
+
+
+# 101 × 100 = 10,100 solutions: just over the default row cap (10,000), from a query of a few hundred bytes
+OVER_THE_CAP = ("SELECT ?a ?b WHERE { VALUES ?a { " + " ".join(map(str, range(101))) + " } VALUES ?b { "
+                + " ".join(map(str, range(100))) + " } }")
+
+
+def test_sparqlwrapper_reads_an_answer_cut_at_the_default_row_cap_and_sees_the_flag(live_server: str) -> None:
+    w = _wrapper(live_server, JSON, POST)
+    w.setQuery(OVER_THE_CAP)
+    res = w.query()
+    assert res.info()["x-result-truncated"] == "true" and res.info()["x-max-result-rows"] == "10000"
+    doc = res.convert()
+    assert len(doc["results"]["bindings"]) == 10_000 and doc["truncated"] is True
+    assert doc["head"]["vars"] == ["a", "b"] and doc["head"]["link"] == ["https://w3id.org/policykg/sparql#truncated"]
+
+
+def test_sparqlwrapper_reads_a_cut_answer_in_xml_with_its_link_in_the_head(live_server: str) -> None:
+    w = _wrapper(live_server, XML, POST)
+    w.setQuery(OVER_THE_CAP)
+    doc = w.queryAndConvert()  # an xml.dom.minidom Document
+    assert len(doc.getElementsByTagName("result")) == 10_000
+    head = doc.getElementsByTagName("head")[0]
+    assert [v.getAttribute("name") for v in head.getElementsByTagName("variable")] == ["a", "b"]
+    assert [ln.getAttribute("href") for ln in head.getElementsByTagName("link")] == [
+        "https://w3id.org/policykg/sparql#truncated"]

@@ -27,6 +27,21 @@
   });
   var tab = yasgui.getTab();
   var yasqe = tab.getYasqe();
+  // an answer cut at the server's row or byte cap (X-Result-Truncated) is said above the table
+  var notice = document.getElementById("editor-truncated");
+  yasqe.on("queryResponse", function (_y, res) {
+    var h = (res && res.header) || {};
+    var cut = h["x-result-truncated"] === "true" || !!(res && res.body && res.body.truncated === true);
+    if (notice && cut) {
+      var n = h["x-result-count"] || "?";
+      var cap = h["x-max-result-rows"] ? h["x-max-result-rows"] + " 行 rows" : (h["x-max-result-bytes"] || "?") + " 字节 bytes";
+      notice.textContent = "结果已截断：只显示前 " + n + " 行（服务器上限 " + cap + "）— truncated: only the first " + n +
+        " rows of a longer answer (the server's cap). 请加 LIMIT / OFFSET 或缩小查询 — page with LIMIT / OFFSET or narrow the query.";
+      var yasrEl = holder.querySelector(".yasr");
+      if (yasrEl && notice.parentNode !== yasrEl.parentNode) yasrEl.parentNode.insertBefore(notice, yasrEl);
+    }
+    if (notice) notice.hidden = !cut;
+  });
   yasqe.addPrefixes(cfg.prefixes);
   yasqe.setValue(area.value);
   form.hidden = true;
