@@ -11,8 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from policykg.access import AUTH_RESPONSES, Principal, requires
 from policykg.errors import BadInput, Conflict, NotFound, PayloadTooLarge, PolicyKGError, UnsupportedMediaType
-from policykg.reforms import Reform, impact, load_reform
-from policykg.reforms.jobs import Busy, Jobs
+from policykg.reforms import Busy, Jobs, Reform, impact, load_reform
 
 router = APIRouter(prefix="/api", tags=["reforms"])
 # Reading the registry: reviewers (and auditors, admins), as GET /api/awards (server/access/tokens.py)

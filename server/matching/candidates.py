@@ -27,8 +27,7 @@ from policykg.eligibility import catalogue, eligibility
 from policykg.errors import NotFound, UnprocessableInput
 from policykg.matching.sieve import sieve as fast_sieve
 from policykg.namespaces import BASE, PKG
-from policykg.registry import SUBMISSION_GRAPH, awards_for_project, load_submission
-from policykg.registry.judged import cache_for
+from policykg.registry import SUBMISSION_GRAPH, awards_for_project, cache_for, load_submission
 from policykg.sparql import NamedQuery, load_library
 from policykg.validation import get_bundle
 

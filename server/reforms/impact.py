@@ -20,8 +20,7 @@ from policykg.eligibility import catalogue, eligibility
 from policykg.namespaces import PKG, PREFIXES
 from policykg.reforms.apply import reform_store
 from policykg.reforms.model import Reform
-from policykg.registry import SUBMISSION_GRAPH, load_submission
-from policykg.registry.judged import cache_for
+from policykg.registry import SUBMISSION_GRAPH, cache_for, load_submission
 from policykg.validation import get_bundle
 
 PFX = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items())
