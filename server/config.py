@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     query_max_per_client: int = 4  # queries of one client address running at once; beyond: 503 + Retry-After
     max_result_rows: int = 10_000  # a longer SELECT/CONSTRUCT answers its first rows (X-Result-Truncated)
     max_result_bytes: int = 8 * 1024 * 1024  # a /sparql answer past this is cut (X-Result-Truncated), to whole rows
+    query_cache_bytes: int = 32 * 1024 * 1024  # /sparql answers kept per corpus version (server/endpoint/fastpath.py)
     query_max_waiting: int = 16  # requests waiting for a query worker; beyond: 503 + Retry-After at once
     # Bounded work per request (server/api/work.py, server/submission/raw.py, server/registry/hashing.py).
     work_timeout_s: float = 15.0  # parse + hash + validate of one request (a batch too); then stopped, 503
@@ -54,6 +55,9 @@ class Settings(BaseSettings):
     tokens_file: Path | None = None
     audit_file: Path | None = None
     admin_token: str | None = Field(default=None, repr=False)
+    # the secret of the report permalinks /submissions/{id}?key= (server/access/permalink.py); default: 32 random
+    # bytes made once in <data_dir>/permalink.key. Changing it revokes every link given out.
+    permalink_secret: str | None = Field(default=None, repr=False)
 
 
 @lru_cache

@@ -84,6 +84,7 @@ class PKG(DefinedNamespace):
     alternative: URIRef
     ambiguity: URIRef
     ambiguityOf: URIRef
+    amendsMeasure: URIRef
     amount: URIRef
     annualDistrictTaxPerM2: URIRef
     annualEnergyTce: URIRef
@@ -217,6 +218,7 @@ class PKG(DefinedNamespace):
     rateIsMaximum: URIRef
     ratePart: URIRef
     rateProperty: URIRef
+    recognitionKind: URIRef
     registrySequence: URIRef
     relativeTo: URIRef
     requests: URIRef
@@ -248,6 +250,7 @@ class PKG(DefinedNamespace):
     undergroundArea: URIRef
     unit: URIRef
     usesClause: URIRef
+    usesPremisesOf: URIRef
     validFrom: URIRef
     validUntil: URIRef
     validationStatus: URIRef

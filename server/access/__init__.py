@@ -21,10 +21,11 @@ from policykg.access.deps import (
     requires,
 )
 from policykg.access.middleware import AuditMiddleware
+from policykg.access.permalink import key_matches, permalink, server_secret
 from policykg.access.tokens import PERMISSIONS, ROLES, Principal, TokenRecord, TokenStore, weak_env_token
 
 __all__ = [
     "AUTH_RESPONSES", "OPTIONAL_TOKEN", "PERMISSIONS", "TOKEN_RESPONSES", "ROLES", "Access", "AuditLog", "Caller", "AuditMiddleware", "Principal", "TokenRecord", "TokenStore",
     "Verdict", "authorize", "authorize_async", "bearer", "caller", "open_access", "paths", "reader_of_submission",
-    "requires", "verify", "weak_env_token",
+    "requires", "verify", "weak_env_token", "key_matches", "permalink", "server_secret",
 ]

@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse, Response
 from rdflib import RDF, Graph, Literal, URIRef
 from starlette.concurrency import run_in_threadpool
 
-from policykg.access import AUTH_RESPONSES, reader_of_submission, requires
+from policykg.access import AUTH_RESPONSES, permalink, reader_of_submission, requires, server_secret
 from policykg.api import openapi
 from policykg.api.validate import (
     as_of_param,
@@ -127,6 +127,8 @@ def submission_json(request: Request, stored: dict[str, Any]) -> dict[str, Any]:
     out["results"] = stored_results(store, report, stored["data"], lang)
     out["lang"] = lang
     out["receipt"] = stored["receipt"]
+    settings = request.app.state.settings  # the printable report, opened by this link without a token
+    out["permalink"] = permalink(server_secret(settings.data_dir, settings.permalink_secret), stored["id"])
     return out
 
 

@@ -29,12 +29,16 @@ allows (policykg.sparql.truncation).
 Query workers are shared fairly (policykg.endpoint.fair): a client (by address) with
 `query_max_per_client` queries running or waiting gets 503 with Retry-After for the next,
 and so does a request that finds `query_max_waiting` others waiting, or that waited the
-query time limit; a freed worker goes to the waiting client with the fewest running. Answers carry
+query time limit; a freed worker goes to the waiting client with the fewest running. An answer already
+given under the same corpus version, or a query whose cost is bounded in advance (sparql/cost.py), is
+answered in this process without a worker (policykg.endpoint.fastpath; a repeated GET even before
+routing, api/sparql_lane.py). Answers carry
 `Access-Control-Allow-Origin: *` so that browser tools such as YASGUI can use the
 endpoint from another origin.
 """
 from __future__ import annotations
 
+import functools
 import math
 import threading
 import urllib.parse
@@ -46,10 +50,11 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from policykg.api.dataset import service_description
-from policykg.endpoint import Busy, Executor, FairGate, make_executor
+from policykg.api.sparql_lane import lane_key, lane_request
+from policykg.endpoint import Busy, Executor, FairGate, RawAnswer, make_executor
 from policykg.errors import BadInput, Forbidden, PayloadTooLarge, UnsupportedMediaType
 from policykg.namespaces import BASE, PREFIXES
-from policykg.sparql import Answer, QueryJob, inspect, negotiate
+from policykg.sparql import Answer, QueryInfo, QueryJob, inspect, negotiate
 
 router = APIRouter(tags=["sparql"])
 _LOCK = threading.Lock()
@@ -80,6 +85,20 @@ def _gate(app: FastAPI) -> FairGate:
     return gate
 
 
+@functools.lru_cache(maxsize=256)
+def _inspect_cached(text: str) -> QueryInfo:
+    return inspect(text, PREFIXES)
+
+
+def _inspect(text: str) -> QueryInfo:
+    """The guard's reading of a query text, cached for texts up to 2 KB (256 of them, with their tokens:
+    ~15 MB at most); a refusal is raised again each time (it is not cached)."""
+    return _inspect_cached(text) if len(text) <= 2048 else inspect(text, PREFIXES)
+
+
+_negotiate = functools.lru_cache(maxsize=256)(negotiate)  # a 406 is raised again each time: not cached
+
+
 def _iri(value: str, param: str) -> str:
     try:
         return ox.NamedNode(value).value
@@ -96,28 +115,42 @@ async def run_query(request: Request, text: str, *, default_graphs: list[str] | 
     whose header says `dataset: corpus+registry`), which reads every graph.
     """
     settings = request.app.state.settings
-    info = inspect(text, PREFIXES)  # 403 (and 400 for deep nesting) before anything runs
-    fmt = negotiate(info.form, request.headers.get("accept"), format_param)  # 406 before anything runs
+    info = _inspect(text)  # 403 (and 400 for deep nesting) before anything runs
+    fmt = _negotiate(info.form, request.headers.get("accept"), format_param)  # 406 before anything runs
     dg = [_iri(g, "default-graph-uri") for g in default_graphs or []]
     ng = [_iri(g, "named-graph-uri") for g in named_graphs or []]
-    ex = await run_in_threadpool(executor, request.app)  # the first call starts the workers
+    ex = getattr(request.app.state, "sparql_executor", None) or await run_in_threadpool(executor, request.app)
     retry_after = max(1, math.ceil(settings.query_timeout_s / 2))
     client = request.client.host if request.client else "?"
-    try:
-        async with _gate(request.app).hold(client, settings.query_timeout_s, retry_after):
-            public = None if registry else await run_in_threadpool(ex.public_graphs)
-            job = QueryJob(
-                text=text, fmt=fmt.key, form=info.form, max_rows=settings.max_result_rows,
-                max_bytes=settings.max_result_bytes,
-                union_default=not info.has_dataset, protocol_dataset=bool(dg or ng),
-                default_graphs=tuple(dg), named_graphs=tuple(ng), bindings=bindings or {},
-                base_iri=BASE, prefixes=dict(PREFIXES), public_graphs=public,
-                query_from=info.from_graphs, query_from_named=info.from_named,
-            )
-            answer: Answer = await run_in_threadpool(ex.run, job)
-    except Busy as e:
-        return JSONResponse(e.to_json(), status_code=e.status, headers={**CORS, "Retry-After": str(e.retry_after)})
-    return Response(answer.body, media_type=answer.media_type, headers=answer_headers(answer, settings))
+    version = ex.fast.version  # the corpus version the answer is for
+    public = None if registry else ex.fast.cached_graphs() or await run_in_threadpool(ex.public_graphs)
+    job = QueryJob(
+        text=text, fmt=fmt.key, form=info.form, max_rows=settings.max_result_rows,
+        max_bytes=settings.max_result_bytes,
+        union_default=not info.has_dataset, protocol_dataset=bool(dg or ng),
+        default_graphs=tuple(dg), named_graphs=tuple(ng), bindings=bindings or {},
+        base_iri=BASE, prefixes=dict(PREFIXES), public_graphs=public,
+        query_from=info.from_graphs, query_from_named=info.from_named,
+    )
+    # the light path (policykg.endpoint.fastpath): a cached answer, or a cheap query in this process
+    answer: Answer | None = ex.fast.lookup(job)
+    if answer is None and public is not None and not job.protocol_dataset and not info.has_dataset:
+        # known to be tiny: here on the event loop (a thread hop costs more under load); else from a thread
+        got = ex.fast.cheap(job, info, inline=True)
+        if got is True:
+            got = await run_in_threadpool(ex.fast.cheap, job, info)
+        answer = got if isinstance(got, Answer) else None
+    if answer is None:
+        try:
+            async with _gate(request.app).hold(client, settings.query_timeout_s, retry_after):
+                answer = await run_in_threadpool(ex.run, job)
+        except Busy as e:
+            return JSONResponse(e.to_json(), status_code=e.status,
+                                headers={**CORS, "Retry-After": str(e.retry_after)})
+    response = Response(answer.body, media_type=answer.media_type, headers=answer_headers(answer, settings))
+    if not registry and lane_request(request.scope):  # the same request again: answered before routing
+        ex.fast.raw_remember(lane_key(request.scope), RawAnswer(response.raw_headers, answer.body), version)
+    return response
 
 
 def answer_headers(answer: Answer, settings: Any) -> dict[str, str]:
@@ -171,7 +204,8 @@ async def _dispatch(request: Request, params: dict[str, list[str]], text: str | 
 
 
 def _url_params(request: Request) -> dict[str, list[str]]:
-    return urllib.parse.parse_qs(request.url.query, keep_blank_values=True)
+    # the raw query string (building request.url would cost more than the parse)
+    return urllib.parse.parse_qs(request.scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
 
 
 @router.head("/sparql", include_in_schema=False)

@@ -23,7 +23,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from policykg.access import OPTIONAL_TOKEN, TOKEN_RESPONSES, Caller, Principal
-from policykg.api import openapi
+from policykg.api import i18n, openapi
 from policykg.api.work import run_bounded, unstoppable
 from policykg.corpus import build_index
 from policykg.errors import BadInput, PayloadTooLarge, PolicyKGError, UnprocessableInput
@@ -174,6 +174,7 @@ async def validate_batch(request: Request, who: Caller) -> Response:
     as_of = as_of_param(request)
     store = validation_store(request, who)
     lang = pick_lang(request)
+    error_lang = i18n.error_lang(request.headers.get("accept-language"))  # an item's error, as a request's
     bounds, max_items = limits(request), request.app.state.settings.max_batch_items
 
     def work() -> dict[str, Any]:
@@ -189,7 +190,7 @@ async def validate_batch(request: Request, who: Caller) -> Response:
                 ok += outcome.conforms
             except PolicyKGError as e:
                 bad += 1
-                entry.update({"status": e.status, **e.to_json()})
+                entry.update({"status": e.status, **i18n.localise(e.to_json(), error_lang)})
             reports.append(entry)
         return {"count": len(reports), "conforming": ok, "errors": bad, "registryConsulted": who is not None,
                 "reports": reports}

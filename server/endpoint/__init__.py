@@ -6,5 +6,6 @@ store/remote.py itself uses sparql/'s formats and guard.
 """
 from policykg.endpoint.executor import Busy, Executor, make_executor
 from policykg.endpoint.fair import FairGate
+from policykg.endpoint.fastpath import RawAnswer
 
-__all__ = ["Busy", "Executor", "FairGate", "make_executor"]
+__all__ = ["Busy", "Executor", "FairGate", "RawAnswer", "make_executor"]

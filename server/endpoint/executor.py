@@ -1,8 +1,8 @@
 """Safe, time-limited execution of user SPARQL (docs/architecture.md (security)).
 
 pyoxigraph cannot cancel a running query, so user queries run in worker processes
-that can be killed: each worker holds an in-memory copy of the store, kept in step
-with it graph by graph (the store calls our listener on every write). A request
+that can be killed: each worker holds an in-memory copy of the public dataset (the corpus
+graphs; never the registry), kept in step with the store graph by graph (the store calls our listener on every write). A request
 takes an idle worker, sends the query, and waits at most `query_timeout_s`; a worker
 that overruns is killed (SIGKILL) and replaced, and the request gets a 503
 QueryTimeout. A worker that dies under a query (the engine crashed) is replaced and
@@ -23,6 +23,12 @@ way from a copy of the corpus loaded from the corpus files; only the curated que
 that read the registry run on the remote server (its own time limit), parsed by a
 worker first, so that only standard SPARQL 1.1 ever reaches it.
 
+Before a public query goes to a worker, `FastPath` (server/endpoint/fastpath.py) answers it
+from its cache (per corpus version, query text and format), or in this process when
+sparql/cost.py and the data bound its cost in advance. The curated library queries that read
+the registry (`dataset: corpus+registry`, trusted texts with typed parameters) run in this
+process on the store itself, since the workers hold no registry.
+
 The worker processes are server/endpoint/workers.py, their pool and its errors
 server/endpoint/pool.py; the names are re-exported here.
 """
@@ -31,8 +37,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Protocol
 
+from policykg.endpoint.fastpath import FastPath
 from policykg.endpoint.pool import Busy, QueryCrashed, ResultTooLarge, WorkerPool, too_large
-from policykg.sparql import Answer, QueryJob, TooManyRows
+from policykg.sparql import Answer, QueryJob, TooManyRows, evaluate
 
 __all__ = [
     "Busy", "EmbeddedExecutor", "Executor", "QueryCrashed", "RemoteExecutor", "ResultTooLarge",
@@ -41,6 +48,8 @@ __all__ = [
 
 
 class Executor(Protocol):
+    fast: FastPath
+
     def run(self, job: QueryJob) -> Answer: ...
     def public_graphs(self) -> tuple[str, ...]: ...
     def close(self) -> None: ...
@@ -52,21 +61,74 @@ def _corpus_graphs(store: Any) -> tuple[str, ...]:
     return tuple(g for g in store.named_graphs() if is_corpus_graph(g))
 
 
-class EmbeddedExecutor:
-    """User queries on the embedded store, in killable worker processes."""
+def _fast_path(store: Any, cache_bytes: int) -> FastPath:
+    """The light path over `store`'s corpus, told of every corpus write (registry writes leave it be)."""
+    from policykg.store import is_corpus_graph
 
-    def __init__(self, store: Any, size: int, timeout_s: float, extra: int = 0) -> None:
+    fast = FastPath(lambda: store.ox, lambda: _corpus_graphs(store), cache_bytes)
+    if hasattr(store, "listeners"):
+        fast.listener = lambda g: fast.changed(g is None or is_corpus_graph(g))
+        store.listeners.append(fast.listener)
+    return fast
+
+
+def _close(store: Any, fast: FastPath, pool: WorkerPool) -> None:
+    if fast.listener is not None and fast.listener in getattr(store, "listeners", ()):
+        store.listeners.remove(fast.listener)
+    pool.close()
+
+
+def _in_pool(pool: WorkerPool, fast: FastPath, job: QueryJob) -> Answer:
+    """A public query in a worker; its answer cached for the corpus version it was asked under."""
+    version = fast.version
+    answer = pool.run("query", job)
+    fast.remember(job, answer, version)
+    return answer
+
+
+def _capped(run: Any, job: QueryJob) -> Answer:
+    """run(job) in this thread; TooManyRows as the API's 413."""
+    capped = False
+    try:
+        return run(job)
+    except TooManyRows:
+        capped = True  # raised below, once the traceback (and the engine's result objects in it) is freed
+    if capped:  # in this thread: pyoxigraph results may not be dropped on another one
+        raise too_large(job.max_rows)
+    raise AssertionError("unreachable")
+
+
+class _RegistryReader:
+    """The store as `evaluate` reads it for a registry query: through the store's own registry read, so
+    that a store without the registry (a replica's, server/serving/) refuses instead of answering empty."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    def query(self, text: str, **kw: Any) -> Any:
+        return self.store.raw_query(text, registry=True, **kw)
+
+
+class EmbeddedExecutor:
+    """Public queries in killable worker processes holding the corpus; the curated registry queries in process."""
+
+    def __init__(self, store: Any, size: int, timeout_s: float, extra: int = 0,
+                 cache_bytes: int = 32 * 1024 * 1024) -> None:
+        self.store = store
+        self.fast = _fast_path(store, cache_bytes)
         self.pool = WorkerPool(store, size, timeout_s, extra)
 
     def run(self, job: QueryJob) -> Answer:
-        return self.pool.run("query", job)
+        if job.public_graphs is None:  # a library query whose header says `dataset: corpus+registry`
+            return _capped(lambda j: evaluate(_RegistryReader(self.store), j), job)
+        return _in_pool(self.pool, self.fast, job)
 
     def public_graphs(self) -> tuple[str, ...]:
-        """The corpus graphs: the dataset of /sparql (the registry is not in it)."""
-        return _corpus_graphs(self.pool.store)
+        """The corpus graphs: the dataset of /sparql (the registry is not in it), listed once per corpus version."""
+        return self.fast.public_graphs()
 
     def close(self) -> None:
-        self.pool.close()
+        _close(self.store, self.fast, self.pool)
 
 
 class RemoteExecutor:
@@ -79,36 +141,32 @@ class RemoteExecutor:
     first, so that only standard SPARQL 1.1 reaches the remote server.
     """
 
-    def __init__(self, store: Any, size: int, timeout_s: float, extra: int, corpus_root: Path) -> None:
+    def __init__(self, store: Any, size: int, timeout_s: float, extra: int, corpus_root: Path,
+                 cache_bytes: int = 32 * 1024 * 1024) -> None:
         from policykg.store import OxiStore
 
         self.store = store
         self.corpus = OxiStore(None)
         self.corpus.ensure_corpus(corpus_root)
+        self.fast = _fast_path(self.corpus, cache_bytes)
         self.pool = WorkerPool(self.corpus, size, timeout_s, extra)
 
     def public_graphs(self) -> tuple[str, ...]:
-        return _corpus_graphs(self.corpus)
+        return self.fast.public_graphs()
 
     def run(self, job: QueryJob) -> Answer:
         if job.public_graphs is not None:
-            return self.pool.run("query", job)
+            return _in_pool(self.pool, self.fast, job)
         self.pool.run("check", job)
-        capped = False
-        try:
-            return self.store.run_job(job)
-        except TooManyRows:
-            capped = True  # raised below, once the traceback (and the engine's result objects in it) is freed
-        if capped:  # in this thread: pyoxigraph results may not be dropped on another one
-            raise too_large(job.max_rows)
-        raise AssertionError("unreachable")
+        return _capped(self.store.run_job, job)
 
     def close(self) -> None:
-        self.pool.close()
+        _close(self.corpus, self.fast, self.pool)
 
 
 def make_executor(store: Any, settings: Any) -> Executor:
     size, extra = getattr(settings, "query_workers", 2), getattr(settings, "query_workers_extra", 0)
+    cache = getattr(settings, "query_cache_bytes", 32 * 1024 * 1024)
     if hasattr(store, "run_job"):
-        return RemoteExecutor(store, size, settings.query_timeout_s, extra, Path(settings.corpus_root))
-    return EmbeddedExecutor(store, size, settings.query_timeout_s, extra)
+        return RemoteExecutor(store, size, settings.query_timeout_s, extra, Path(settings.corpus_root), cache)
+    return EmbeddedExecutor(store, size, settings.query_timeout_s, extra, cache)

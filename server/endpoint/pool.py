@@ -1,7 +1,8 @@
 """The pool of killable query worker processes behind server/endpoint/executor.py, and its errors.
 
-Each worker's copy of the store is kept in step graph by graph (the store calls
-`WorkerPool._changed` on every write); the pool grows while all are busy, replaces a
+Each worker holds a copy of the store's corpus graphs only (the public dataset; the registry
+never leaves the server), kept in step graph by graph (the store calls `WorkerPool._changed` on
+every write; a registry write is ignored); the pool grows while all are busy, replaces a
 worker that overruns (killed) or dies, and maps each outcome to an API error.
 """
 from __future__ import annotations
@@ -62,6 +63,11 @@ class WorkerPool:
         self._all: set[_Worker] = set()
         self._pending = 0  # workers being started
         self._closed = False
+        self._public: Any = lambda g: True
+        if store is not None:  # imported here, not at import: the worker processes import this package
+            from policykg.store import is_corpus_graph
+
+            self._public = is_corpus_graph  # the graphs a worker holds: the corpus, never the registry
         if store is not None and hasattr(store, "listeners"):
             store.listeners.append(self._changed)
         for _ in range(self.size):
@@ -77,6 +83,8 @@ class WorkerPool:
         self._idle.put(w)
 
     def _changed(self, graph: str | None) -> None:
+        if graph is not None and not self._public(graph):
+            return  # a registry write: the workers hold no copy of it
         with self._lock:
             self._gen += 1
             self._log.append((self._gen, graph))
@@ -95,16 +103,19 @@ class WorkerPool:
         if target == w.gen:
             return
         t0 = time.perf_counter()
-        if full:
-            status, detail = w.call("load", self.store.ox.dump(format=ox.RdfFormat.N_QUADS), None)
+        if full:  # the corpus graphs only, each serialised by the engine
+            status, detail = w.call("load", [(g, self._dump(g)) for g in self.store.named_graphs()
+                                             if self._public(g)], None)
         else:
-            patches = [(g, self.store.ox.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(g)))
-                       for g in dict.fromkeys(changed) if g is not None]
-            status, detail = w.call("patch", patches, None)
+            status, detail = w.call("patch", [(g, self._dump(g)) for g in dict.fromkeys(changed) if g is not None],
+                                    None)
         if status != "ok":
             raise RuntimeError(f"query worker could not load the store: {detail}")
         w.gen = target
         log.debug("query worker synced to generation %d in %.1f ms", target, (time.perf_counter() - t0) * 1000)
+
+    def _dump(self, graph: str) -> bytes:
+        return self.store.ox.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
 
     def _take(self) -> _Worker:
         """An idle worker; while none is idle, one more is started (within the bound) and awaited."""

@@ -1,8 +1,10 @@
 """The query worker processes of server/endpoint/executor.py: the process loop and its handle.
 
 A worker is a fresh interpreter (`python -m policykg.endpoint FD`) holding an
-in-memory copy of the store, fed over a socket pair by server/endpoint/pool.py: "load"
-(the whole store, N-Quads), "patch" (graphs replaced, N-Triples), "check" (parse
+in-memory copy of the public dataset (the corpus graphs only, never the registry: applicants'
+data stays in the server, and a worker's memory stays ~40 MB however large the registry grows),
+fed over a socket pair by server/endpoint/pool.py: "load" (every corpus graph, N-Triples per
+graph), "patch" (graphs replaced, N-Triples), "check" (parse
 only), "query" (evaluate, serialised and capped by the engine; a public query's default graph
 is the merge of its graphs, server/endpoint/merged.py). Every answer is a
 (status, detail) pair; the engine's own errors go back to the request, never up.
@@ -39,7 +41,8 @@ def _worker_main(conn: Connection) -> None:
             if op == "load":
                 store = ox.Store()
                 public.reset()
-                store.load(arg, format=ox.RdfFormat.N_QUADS)
+                for graph, data in arg:
+                    store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
                 conn.send(("ok", None))
             elif op == "patch":
                 for graph, data in arg:

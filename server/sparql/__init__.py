@@ -3,6 +3,7 @@ result formats and content negotiation, and the named query library (queries/*.r
 
 Pure functions over strings and pyoxigraph terms: no store, no processes (those are endpoint/).
 """
+from policykg.sparql.cost import Pattern, basic_patterns, connected
 from policykg.sparql.formats import (
     Answer,
     QueryJob,
@@ -14,7 +15,7 @@ from policykg.sparql.formats import (
     serialize_ntriples,
     syntax_detail,
 )
-from policykg.sparql.guard import bind_with_values, inspect, values_block
+from policykg.sparql.guard import QueryInfo, bind_with_values, inspect, values_block
 from policykg.sparql.library import NamedQuery, load_library, metadata_quads, parse_query_file
 
-__all__ = ["Answer", "NamedQuery", "QueryJob", "TooManyRows", "bind_with_values", "evaluate", "inspect", "restricted_dataset", "values_block", "load_library", "metadata_quads", "negotiate", "parse_query_file", "serialize", "serialize_ntriples", "syntax_detail"]
+__all__ = ["Answer", "NamedQuery", "Pattern", "QueryInfo", "basic_patterns", "connected", "QueryJob", "TooManyRows", "bind_with_values", "evaluate", "inspect", "restricted_dataset", "values_block", "load_library", "metadata_quads", "negotiate", "parse_query_file", "serialize", "serialize_ntriples", "syntax_detail"]

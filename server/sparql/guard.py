@@ -61,6 +61,7 @@ class QueryInfo:
     prefixes: dict[str, str] = field(default_factory=dict)
     from_graphs: tuple[str, ...] = ()  # FROM <g>, expanded (relative IRIs left to the engine)
     from_named: tuple[str, ...] = ()  # FROM NAMED <g>
+    toks: tuple[Token, ...] = ()  # the tokens read (sparql/cost.py reads them again, without lexing twice)
 
 
 def tokens(text: str) -> list[Token]:
@@ -145,7 +146,7 @@ def inspect(text: str, default_prefixes: dict[str, str] | None = None) -> QueryI
         elif t.text == "}":
             depth -= 1
     return QueryInfo(form, has_dataset, where_open, prefixes,
-                     tuple(from_graphs["default"]), tuple(from_graphs["named"]))
+                     tuple(from_graphs["default"]), tuple(from_graphs["named"]), tuple(toks))
 
 
 def _dataset_clause(toks: list[Token], i: int, prefixes: dict[str, str], out: dict[str, list[str]]) -> None:

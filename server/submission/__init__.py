@@ -16,5 +16,6 @@ from policykg.submission.parse import (
     to_ox,
     to_rdflib,
 )
+from policykg.submission.schema import component_schemas, examples
 
-__all__ = ["FieldInfo", "catalog", "labels", "unit", "COMMON", "CONTEXT", "Limits", "MEDIA_TYPES", "Parsed", "RENOVATION", "TYPES", "subject_iri", "batch_items", "check_bytes", "load_json", "media_format", "parse_submission", "to_ox", "to_rdflib"]
+__all__ = ["component_schemas", "examples", "FieldInfo", "catalog", "labels", "unit", "COMMON", "CONTEXT", "Limits", "MEDIA_TYPES", "Parsed", "RENOVATION", "TYPES", "subject_iri", "batch_items", "check_bytes", "load_json", "media_format", "parse_submission", "to_ox", "to_rdflib"]

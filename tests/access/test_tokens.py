@@ -180,6 +180,7 @@ def test_guessing_secrets_under_a_known_id_is_throttled_without_hashing(tmp_path
 # The routes that take a body but write nothing and read no registry for an anonymous caller.
 # (The pages' POSTs call the API in-process with the caller's token, so the API's checks apply to them.)
 PUBLIC_POSTS = {"/api/validate", "/api/validate/batch", "/api/eligibility", "/api/match", "/sparql",
+                "/api/labels",  # the corpus's labels of a list of IRIs (tests/api/test_labels.py: never the registry's)
                 "/validate", "/validate/report", "/query", "/query/download", "/query/registry", "/match"}
 
 

@@ -143,3 +143,18 @@ def test_eligibility_as_turtle_is_one_shacl_report_per_measure_with_its_amount(t
         assert (float(amount) if amount is not None else None) == m["maxAmount"]
         assert len(list(g.objects(r, SH.result))) == len(m["reasons"]) + len(m["warnings"]) + len(m["reviews"])
         assert str(g.value(r, PKG.validationStatus)) == m["status"]
+
+
+def test_the_text_report_of_one_violation_is_exactly_one_header_and_one_finding_with_its_clause(tmp_path: Path,
+                                                                                                capsys) -> None:
+    """Issue 14: the CLI said "1 violations" and printed the project IRI twice; the exact text, once each."""
+    _, bad, _ = _files(tmp_path)
+    assert main(["validate", str(bad), "--lang", "en", "--no-registry"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"{bad}: does not conform (1 violation, 0 warnings, 0 infos)"
+    assert [x.split(":", 1)[0] for x in lines[1:6]] == ["  as of", "  documents in force", "  documents not in force",
+                                                        "  measures evaluated", "  shapes applied"]
+    assert lines[6] == ("  [Violation] Renovated area of an old factory must exceed 3,000 m²" + lines[6].split("m²", 1)[1])
+    assert lines[7] == "      京发改规〔2023〕12号 二、（一）2. <https://w3id.org/policykg/doc/jfgg/2023/12/2/1/2>"
+    assert lines[8].startswith("      “2.老旧厂房改造项目。") and len(lines) == 9
+    assert sum(x.count("https://w3id.org/policykg/data/cli-2") for x in lines) <= 1

@@ -48,13 +48,20 @@ def col(rows: list[dict[str, Any]], *keys: str) -> set:
 
 # -- measures ------------------------------------------------------------------------
 
-def test_the_measures_that_fund_old_factory_renovation_are_the_four_the_texts_give(store) -> None:
+def test_the_measures_that_fund_old_factory_renovation_are_the_nine_the_texts_give(store) -> None:
     rows = run(store, "measures-for-project-type")  # default projectType=old-factory
-    assert col(rows, "clause", "rate", "cap") == {
-        (f"{D000}/2/3", None, None),    # (三) 按照现行政策予以支持: no amount of its own (5000 万元 is a ceiling)
-        (f"{D12}/2/4/1", Decimal("0.3"), Decimal(5000)),  # 二（四）1. 老旧厂房改造…30%的比例…最高不超过 5000万元
-        (f"{D12}/2/4/2", None, Decimal(5000)),   # 二（四）2. 贷款贴息…不超过 2年…总金额不超过 5000万元
-        (f"{D7}/4/11", Decimal("0.3"), Decimal(5000)),    # 第十一条 老旧厂房改造…30%的比例…最高不超过 5000万元
+    assert col(rows, "link", "clause", "rate", "cap") == {
+        ("project-type", f"{D000}/2/3", None, None),  # (三) 按照现行政策予以支持: no amount of its own (5000 万元 is a ceiling)
+        ("project-type", f"{D12}/2/4/1", Decimal("0.3"), Decimal(5000)),  # 二（四）1. 老旧厂房改造…30%…最高不超过 5000万元
+        ("project-type", f"{D12}/2/4/2", None, Decimal(5000)),   # 二（四）2. 贷款贴息…不超过 2年…总金额不超过 5000万元
+        ("project-type", f"{D7}/4/11", Decimal("0.3"), Decimal(5000)),  # 第十一条 老旧厂房改造…30%…最高不超过 5000万元
+        # (五) 利用工业腾退空间、老旧厂房开展先进制造业项目建设…按照总投资额的 20% 予以奖励，单个项目奖励最高不超过 3000 万元
+        ("premises", f"{D000}/3/5", Decimal("0.2"), Decimal(3000)),
+        ("premises", f"{D000}/3/5", Decimal("0.05"), None),  # (五) 融资租赁…不超过 5%费率…单个企业年度补贴金额不超过 1000 万元
+        # (七) 利用老旧厂房开展…中试线建设…不超过项目固定资产投资额的 30%…单个项目奖励金额最高不超过 3000 万元
+        ("premises", f"{D000}/3/7", Decimal("0.3"), Decimal(3000)),
+        # (八) 充分利用老旧厂房空间资源…给予最高 500 万元资金补助，并根据服务绩效给予最高 100 万元奖励
+        ("premises", f"{D000}/3/8", None, Decimal(500)), ("premises", f"{D000}/3/8", None, Decimal(100)),
     }
     loan = [r for r in rows if r["clause"] == f"{D12}/2/4/2"]
     assert loan[0]["maxYears"] == 2 and loan[0]["kind"] == "loan-interest-subsidy"
