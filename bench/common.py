@@ -56,18 +56,28 @@ def stats(ms: list[float]) -> tuple[float, float]:
     return statistics.median(s), s[min(len(s) - 1, max(0, round(0.95 * len(s)) - 1))]
 
 
+def cpu_note(cpu: list[float]) -> str:
+    """The CPU-time median and p95 of a path, for its row's note."""
+    med, p95 = stats(cpu)
+    return f"CPU time: median {med:.2f} ms, p95 {p95:.2f} ms; load average {os.getloadavg()[0]:.2f}"
+
+
 def timed_row(bench: str, path: str, ms: list[float], **kw: Any) -> Row:
     med, p95 = stats(ms)
     return Row(bench, path, len(ms), med, p95, **kw)
 
 
-def time_each(fn: Callable[..., Any], items: list[tuple[Any, ...]]) -> list[float]:
-    """ms per call of fn(*args) for each args in items."""
+def time_each(fn: Callable[..., Any], items: list[tuple[Any, ...]], cpu: list[float] | None = None) -> list[float]:
+    """ms per call of fn(*args) for each args in items; with `cpu`, the process's CPU ms of each call appended to
+    it (on this shared machine the wall clock counts the other engineers' work too; CPU time does not)."""
     out = []
     for args in items:
+        c = time.process_time()
         t = time.perf_counter()
         fn(*args)
         out.append((time.perf_counter() - t) * 1000)
+        if cpu is not None:
+            cpu.append((time.process_time() - c) * 1000)
     return out
 
 

@@ -17,15 +17,21 @@ are the JSON form's and its combinations plausible), then varied, reproducibly f
 - awards: 15 % of the submissions that request a measure are awarded their first request, at the
   amount requested, 60 days after the application.
 The registry is written in-process through policykg.registry's records (the code POST /api/submissions
-and POST /api/awards run, without the validation report, which the benchmarks do not read).
+and POST /api/awards run, without the validation report, which the benchmarks do not read), or, with
+--data-dir, the same quads in bulk into a server data directory (policykg.registry.bulk; ~N/300 s):
+
+    .venv/bin/python bench/generate.py --submissions 100000 --seed 15 --data-dir /work/bench-data/registry-100k
 """
 from __future__ import annotations
 
 import argparse
 import copy
+import functools
 import json
 import random
 import sys
+import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -34,6 +40,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import cases  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
 
 WEIGHTS = {"RenovationProject": 55, "PilotEnterpriseApplication": 12, "DemoParkApplication": 8, "ComputingCenter": 8,
            "UrbanRenewalProjectEntry": 7, "CoordinatorEntity": 5, "ExpertNomination": 5}
@@ -91,32 +99,141 @@ def generate(n: int, seed: int = 15) -> tuple[list[dict[str, Any]], list[dict[st
     return subs, awards
 
 
-def load(store: Any, subs: list[dict[str, Any]], awards: list[dict[str, Any]]) -> dict[str, Any]:
-    """Write them into `store` (which holds the corpus); {ids, awards, skipped}."""
+def load(store: Any, subs: list[dict[str, Any]], awards: list[dict[str, Any]], *, bulk: bool = False,
+         at: str | None = None, progress: Callable[[int], None] | None = None,
+         sink: Callable[[list[Any]], None] | None = None) -> dict[str, Any]:
+    """Write them into `store` (which holds the corpus); {ids, awards, quads}.
+
+    Normal path: store_submission / record_award, one transaction and flush each (what the API runs).
+    bulk: the same quads (policykg.registry.bulk) through pyoxigraph's bulk loader, for an OxiStore no server
+    has open. `at`: the timestamp of every record (now by default)."""
     from rdflib import Graph
 
     from policykg.eligibility import catalogue
+    from policykg.registry.bulk import BulkWriter, oxigraph_sink
     from policykg.registry.records import record_award, store_submission
     from policykg.submission import parse_submission
     from policykg.validation import get_bundle, project_key, submissions
 
     b = get_bundle(store)
     slugs = {m.slug: str(m.iri) for m in catalogue(store, b).values()}
-    now = datetime.now(UTC).isoformat()
+    now = at or datetime.now(UTC).isoformat()
+    writer = BulkWriter(sink or oxigraph_sink(store), now) if bulk else None
+    put_sub = writer.submission if writer else functools.partial(store_submission, store)
     ids: dict[int, str] = {}
     keys: dict[int, str] = {}
     for i, f in enumerate(subs):
         parsed = parse_submission(json.dumps(f, ensure_ascii=False).encode(), "application/json", 1 << 22, store)
         subject = submissions(b, parsed.graph)[0]
         keys[i] = project_key(parsed.graph, subject)
-        ids[i], _ = store_submission(store, sha256=parsed.sha256, fmt=parsed.format, data=parsed.graph,
-                                     subject=str(subject), project_key=keys[i], report=Graph(),
-                                     receipt={"timestamp": now, "corpusVersion": "bench"})
+        ids[i], _ = put_sub(sha256=parsed.sha256, fmt=parsed.format, data=parsed.graph, subject=str(subject),
+                            project_key=keys[i], report=Graph(), receipt={"timestamp": now, "corpusVersion": "bench"})
+        if progress and i % 10_000 == 0:
+            progress(i)
     for a in awards:
-        record_award(store, project_key=keys[a["index"]], measure=slugs.get(a["measure"], a["measure"]),
+        kw = dict(project_key=keys[a["index"]], measure=slugs.get(a["measure"], a["measure"]),
+                  amount=Decimal(str(a["amount"])), when=date.fromisoformat(a["date"]),
+                  credit_code=subs[a["index"]]["applicant"]["creditCode"])
+        if writer:
+            writer.award(**kw)
+        else:
+            record_award(store, body_sha=f"bench-{a['index']}", **kw)
+    quads = writer.finish() if writer else None
+    if writer and store.path:
+        store.ox.flush()
+    return {"ids": ids, "keys": keys, "awards": len(awards), "quads": quads}
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _chunk(job: tuple[list[dict[str, Any]], str]) -> tuple[bytes, list[str], list[str]]:
+    """In a worker process: (N-Quads of the chunk's submission records, their ids, their project keys)."""
+    import pyoxigraph as ox
+
+    from policykg.store.factory import corpus_store
+
+    subs, at = job
+    if "store" not in _WORKER:
+        _WORKER["store"] = corpus_store(ROOT)
+    quads: list[Any] = []
+
+    def sink(batch: list[Any]) -> None:
+        quads.extend(batch)
+
+    store = _WORKER["store"]
+    out = load(store, subs, [], bulk=True, at=at, sink=sink)
+    ids = [out["ids"][i] for i in range(len(subs))]
+    keys = [out["keys"][i] for i in range(len(subs))]
+    return ox.serialize([q for q in quads if not q.graph_name.value.endswith("/sequence")],
+                        format=ox.RdfFormat.N_QUADS), ids, keys
+
+
+def load_parallel(store: Any, subs: list[dict[str, Any]], awards: list[dict[str, Any]], jobs: int, at: str,
+                  chunk: int = 2000) -> dict[str, Any]:
+    """load(bulk=True) with the submissions parsed in `jobs` processes (N-Quads chunks, bulk-loaded here)."""
+    import multiprocessing as mp
+
+    import pyoxigraph as ox
+
+    from policykg.registry.bulk import BulkWriter, oxigraph_sink
+    from policykg.registry.quads import RECORD
+
+    keys: list[str] = []
+    ids: list[str] = []
+    quads = 0
+    with mp.get_context("fork").Pool(jobs) as pool:
+        parts = [(subs[i:i + chunk], at) for i in range(0, len(subs), chunk)]
+        for nq, cids, ckeys in pool.imap(_chunk, parts):
+            store.ox.bulk_load(nq, format=ox.RdfFormat.N_QUADS)
+            quads += nq.count(b"\n")
+            ids += cids
+            keys += ckeys
+            print(f"  {len(ids)} submissions", file=sys.stderr, flush=True)
+    writer = BulkWriter(oxigraph_sink(store), at, sequence=len(set(ids)), last=RECORD + ids[-1] if ids else None)
+    for a in awards:
+        writer.award(project_key=keys[a["index"]], measure=_slugs(store).get(a["measure"], a["measure"]),
                      amount=Decimal(str(a["amount"])), when=date.fromisoformat(a["date"]),
-                     credit_code=subs[a["index"]]["applicant"]["creditCode"], body_sha=f"bench-{a['index']}")
-    return {"ids": ids, "awards": len(awards)}
+                     credit_code=subs[a["index"]]["applicant"]["creditCode"])
+    quads += writer.finish()
+    store.ox.flush()
+    return {"ids": dict(enumerate(ids)), "awards": len(awards), "quads": quads}
+
+
+def _slugs(store: Any) -> dict[str, str]:
+    if "slugs" not in _WORKER:
+        from policykg.eligibility import catalogue
+        from policykg.validation import get_bundle
+
+        _WORKER["slugs"] = {m.slug: str(m.iri) for m in catalogue(store, get_bundle(store)).values()}
+    return _WORKER["slugs"]
+
+
+def build(data_dir: Path, n: int, seed: int, *, bulk: bool = True, jobs: int = 1) -> dict[str, Any]:
+    """A data directory (data_dir/store, as `policykg serve --data-dir`) holding the corpus and the seeded registry."""
+    from policykg.store import OxiStore
+
+    if (data_dir / "store").exists():
+        raise SystemExit(f"{data_dir / 'store'} exists: remove it first")
+    t0 = time.perf_counter()
+    subs, awards = generate(n, seed)
+    t1 = time.perf_counter()
+    store = OxiStore(data_dir / "store")
+    store.ensure_corpus(ROOT)
+    if bulk and jobs > 1:
+        out = load_parallel(store, subs, awards, jobs, datetime.now(UTC).isoformat())
+    else:
+        out = load(store, subs, awards, bulk=bulk, progress=lambda i: print(f"  {i} submissions", file=sys.stderr,
+                                                                             flush=True))
+    t2 = time.perf_counter()
+    if bulk:
+        store.ox.optimize()  # compact the bulk-loaded SST files: a served store starts and reads faster
+    store.close()
+    t3 = time.perf_counter()
+    size = sum(p.stat().st_size for p in (data_dir / "store").rglob("*") if p.is_file())
+    return {"dataDir": str(data_dir), "submissions": n, "seed": seed, "awards": out["awards"], "quads": out["quads"],
+            "bulk": bulk, "generate_s": round(t1 - t0, 1), "load_s": round(t2 - t1, 1),
+            "optimize_s": round(t3 - t2, 1), "bytes": size}
 
 
 def main() -> int:
@@ -124,7 +241,13 @@ def main() -> int:
     ap.add_argument("--submissions", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=15)
     ap.add_argument("--out", help="write the submissions (JSON lines) and awards here")
+    ap.add_argument("--data-dir", type=Path, help="build a server data directory holding them (DATA_DIR/store)")
+    ap.add_argument("--jobs", type=int, default=1, help="with --data-dir: parse in this many processes")
+    ap.add_argument("--per-record", action="store_true", help="with --data-dir: the normal path, one write each")
     a = ap.parse_args()
+    if a.data_dir:
+        print(json.dumps(build(a.data_dir, a.submissions, a.seed, bulk=not a.per_record, jobs=a.jobs)))
+        return 0
     subs, awards = generate(a.submissions, a.seed)
     counts: dict[str, int] = {}
     for s in subs:

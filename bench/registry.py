@@ -1,6 +1,7 @@
 """The registry: submissions stored per second through POST /api/submissions, and the read-back time.
 
     .venv/bin/python bench/registry.py [--submissions N]
+    .venv/bin/python bench/registry.py --scale /work/bench-data/registry-10k /work/bench-data/registry-100k
 
 Starts the real server (`policykg serve` on 127.0.0.1, a fresh on-disk store, stopped by PID)
 and sends, from one keep-alive connection, N distinct JSON-form submissions (the cases of
@@ -90,7 +91,18 @@ def main() -> int:
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--submissions", type=int, default=100, help="submissions to store (default 100)")
-    print_rows(measure(ap.parse_args().submissions))
+    ap.add_argument("--scale", nargs="+", type=Path, metavar="DATA_DIR",
+                    help="instead: the registry at scale on these seeded data dirs (bench/registry_scale.py), "
+                         "the first the baseline, e.g. /work/bench-data/registry-10k /work/bench-data/registry-100k")
+    ap.add_argument("--repeat", type=int, default=20)
+    ap.add_argument("--writes", type=int, default=200)
+    a = ap.parse_args()
+    if a.scale:
+        from bench.registry_scale import main as scale
+
+        scale(a.scale, a.repeat, a.writes)
+        return 0
+    print_rows(measure(a.submissions))
     return 0
 
 

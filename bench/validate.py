@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import pyshacl  # noqa: E402
 import rdflib  # noqa: E402
 
-from bench.common import ROOT, Row, case_graph, cases, spread, stats, time_each  # noqa: E402
+from bench.common import ROOT, Row, case_graph, cases, cpu_note, spread, stats, time_each  # noqa: E402
 
 BENCH = "validation"
 NAIVE = "pySHACL, shapes parsed every call"
@@ -131,8 +131,11 @@ def measure(sample: int = 5, reference: int = 40, fast: int | None = None) -> li
     idx = list(range(len(items)))
     fast_set = spread(idx, fast if fast is not None else len(idx))
     times: dict[str, dict[int, float]] = {}
+    cpu: dict[str, list[float]] = {}
     for e in ("fast", "compiled"):
-        times[ENGINES[e]] = dict(zip(fast_set, time_each(engine(e), [items[i] for i in fast_set]), strict=True))
+        cpu[ENGINES[e]] = []
+        times[ENGINES[e]] = dict(zip(fast_set, time_each(engine(e), [items[i] for i in fast_set], cpu[ENGINES[e]]),
+                                     strict=True))
     # the common sample spans the cases' cost: spread over them sorted by the fast engine's time
     common = sorted(spread(sorted(fast_set, key=times[ENGINES["fast"]].__getitem__), sample))
     ref_set = sorted(set(spread(idx, reference)) | set(common))
@@ -145,7 +148,8 @@ def measure(sample: int = 5, reference: int = 40, fast: int | None = None) -> li
     if turbo() is not None:
         runs[TURBO] = (turbo(), fast_set)
     for name, (fn, which) in runs.items():
-        times[name] = dict(zip(which, time_each(fn, [items[i] for i in which]), strict=True))
+        cpu[name] = []
+        times[name] = dict(zip(which, time_each(fn, [items[i] for i in which], cpu[name]), strict=True))
 
     def paired(base: str, name: str, on: list[int] | None = None) -> tuple[str, float]:
         """The median over the common cases of (baseline's time / this path's time) on the same case."""
@@ -169,7 +173,7 @@ def measure(sample: int = 5, reference: int = 40, fast: int | None = None) -> li
                 vs.append(paired(TURBO, name, fast_set))
         on_common = statistics.median(t[i] for i in common)
         rows.append(Row(BENCH, name, len(t), med, p95, vs=vs, key=KEYS.get(name, ""),
-                        note=f"median on the {len(common)} common cases {on_common:.1f} ms"))
+                        note=f"median on the {len(common)} common cases {on_common:.1f} ms; {cpu_note(cpu[name])}"))
     return rows
 
 

@@ -58,6 +58,8 @@ def _cached(request: Request, key: str, build: Any) -> Any:
 
 
 def _public_graphs(store: Any) -> list[str]:
+    if hasattr(store, "corpus_graphs"):  # listed, not a scan of every registry graph
+        return sorted(g.value for g in store.corpus_graphs())
     return sorted(g for g in store.named_graphs() if is_corpus_graph(g))
 
 

@@ -15,6 +15,7 @@ conditions a machine cannot judge, and measures whose document is not in force t
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -92,7 +93,11 @@ def catalogue(store: Any, b: Bundle) -> dict[URIRef, Measure]:
 
 
 def params(b: Bundle, m: URIRef) -> dict[str, Any]:
-    return measure_params(b.context.get(m, ()), m)
+    """The measure's amount parameters (per corpus version, cached in the bundle)."""
+    cache = b.cache.setdefault("eligibility-params", {})
+    if m not in cache:
+        cache[m] = measure_params(b.context.get(m, ()), m)
+    return cache[m]
 
 
 def values(data: Graph, s: URIRef) -> dict[str, Any]:
@@ -100,19 +105,24 @@ def values(data: Graph, s: URIRef) -> dict[str, Any]:
             if isinstance(o, Literal) and o.datatype in (XSD.decimal, XSD.integer, XSD.double)}
 
 
-def amount_for(store: Any, b: Bundle, data: Graph, s: URIRef, m: URIRef, as_of: date,
-               lang: str) -> tuple[Decimal | None, str | None, dict[str, Any] | None]:
-    """(maximum, computation, what the registry holds) for measure m: the amounts module, then the yearly cap."""
+def amount_for(store: Any, b: Bundle, data: Graph, s: URIRef, m: URIRef, as_of: date, lang: str,
+               figures: dict[str, Any] | None = None, recorded: bool = True
+               ) -> tuple[Decimal | None, str | None, dict[str, Any] | None]:
+    """(maximum, computation, what the registry holds) for measure m: the amounts module, then the yearly cap.
+    `figures`: values(data, s), when the caller has them; `recorded` False: the registry holds nothing under the
+    project's key or its enterprise's credit code (hypothetical.recorded), so nothing was used this year."""
     p = params(b, m)
     if not p:
         return None, no_amount(b.context.get(m, ()), m, lang), None
-    value, text = max_amount(p, values(data, s), lang, lambda x, lg: b.label(x, lg) or str(x).rsplit("#", 1)[-1])
+    figures = values(data, s) if figures is None else figures
+    value, text = max_amount(p, figures, lang, lambda x, lg: b.label(x, lg) or str(x).rsplit("#", 1)[-1])
     y = yearly(b, m)
     if y is None or y.cap_per_year is None:
         return value, text, None
     cc = next((str(o) for a in data.objects(s, PKG.applicant) for o in data.objects(a, PKG.creditCode)), None)
     used, years, parts = used_in_year(store, key=project_key(data, s), credit_code=cc, measure=str(m),
-                                      year=as_of.year, per_enterprise=y.per_enterprise, until=as_of)
+                                      year=as_of.year, per_enterprise=y.per_enterprise, until=as_of) \
+        if recorded else (Decimal(0), [], [])
     held = {"year": as_of.year, "used": float(used), "yearsPaid": years, "items": parts}
     if not used:
         return value, text, held
@@ -193,11 +203,14 @@ def eligibility(store: Any, data: Graph, as_of: date | None = None, lang: str = 
     those measures are answered (each copy is judged on its own, so their answers are the same as in the
     full answer): what candidates and reforms ask."""
     from policykg.eligibility.fixes import fixes, groups
-    from policykg.eligibility.hypothetical import evaluate
+    from policykg.eligibility.hypothetical import evaluate, recorded
 
     b, s, day, cands = candidates(store, data, as_of, only)
     types = set(data.objects(s, RDF.type))
-    amounts = [amount_for(store, b, data, s, m.iri, day, lang) for m in cands]
+    figures = values(data, s)
+    codes = {str(o) for a in data.objects(s, PKG.applicant) for o in data.objects(a, PKG.creditCode)}
+    held = recorded(store, {project_key(data, s)}, codes) if cands else False
+    amounts = [amount_for(store, b, data, s, m.iri, day, lang, figures, held) for m in cands]
     # the copies on the compiled validator, copy 0's shapes run once (hypothetical.py; plan() is the same copies)
     requests = [(m.iri, a[0]) for m, a in zip(cands, amounts, strict=True)]
     done = evaluate(store, data, s, day, requests)
@@ -215,6 +228,13 @@ def eligibility(store: Any, data: Graph, as_of: date | None = None, lang: str = 
             i = owner.get(BNode(r["focusNode"]), 0)
         by_copy[i].append(_restore(r, subjects, s, lang))
     base_keys = {_key(r, owner) for r in by_copy[0]}
+    found_fixes: dict[str, list[dict[str, Any]]] = {}  # a fix depends on the shape only (the figures are the same)
+
+    def fix(r: dict[str, Any]) -> list[dict[str, Any]]:
+        if r["sourceShape"] not in found_fixes:
+            found_fixes[r["sourceShape"]] = fixes(store, b, r, data, s, day, lang)
+        return [dict(x) for x in found_fixes[r["sourceShape"]]]
+
     measures, pt, asked, owned = [], data.value(s, PKG.projectType), requested_measures(data, s), set()
     for i, (m, (amount, computation, held)) in enumerate(zip(cands, amounts, strict=True), 1):
         own = own_findings(store, b, types, m.iri, by_copy[0])
@@ -234,9 +254,9 @@ def eligibility(store: Any, data: Graph, as_of: date | None = None, lang: str = 
             "atMost": state == "needs-review" and amount is not None, "reviews": review,
             "computation": computation, "basis": basis(b, m.iri, amount), "registry": held,
             "reasons": [{"message": r["message"], "clause": r["clause"], "sourceShape": r["sourceShape"],
-                         "fix": fixes(store, b, r, data, s, day, lang)} for r in reasons],
+                         "fix": fix(r)} for r in reasons],
             "warnings": [{"message": r["message"], "clause": r["clause"], "sourceShape": r["sourceShape"],
-                          "fix": fixes(store, b, r, data, s, day, lang)} for r in warnings],
+                          "fix": fix(r)} for r in warnings],
         })
     measures += [out_of_force(store, b, m, day, lang, m.iri in asked)
                  for m in out_of_force_measures(store, b, data, s, day, only)]
@@ -258,11 +278,14 @@ def eligibility(store: Any, data: Graph, as_of: date | None = None, lang: str = 
 
 
 def _restore(r: dict[str, Any], subjects: list[URIRef], s: URIRef, lang: str) -> dict[str, Any]:
-    """A result of a copy as a result of the submission itself (its IRI and message in `lang`)."""
+    """A result of a copy as a result of the submission itself (its IRI and message in `lang`): every copy's IRI
+    (`{s}--eligibility-{i}`, copies.write_copies) in the message is the submission's, the longest number whole."""
     out = dict(r)
     msg = r["message"][lang] if isinstance(r["message"], dict) else r["message"]
-    for si in subjects:
-        msg = msg.replace(str(si), str(s))
+    if "--eligibility-" in msg:
+        n = len(subjects)
+        msg = re.sub(re.escape(str(s)) + r"--eligibility-(\d+)",
+                     lambda m: str(s) if int(m.group(1)) < n else m.group(0), msg)
     out["message"] = msg
     return out
 

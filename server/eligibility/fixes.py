@@ -150,10 +150,13 @@ def fixes(store: Any, b: Bundle, result: dict[str, Any], data: Graph, s: URIRef,
     """For one failed result: what would satisfy each criterion its shape encodes."""
     shape = URIRef(result["sourceShape"])
     crits = criteria(store, b)
-    encoded = [str(p) for p in b.shapes.objects(shape, PKG.encodesProvision) if str(p) in crits]
-    members = {a for c in encoded for a in crits[c]["alts"]}
+    cache = b.cache.setdefault("eligibility-encoded", {})  # shape -> its criteria (per corpus version)
+    if shape not in cache:
+        encoded = [str(p) for p in b.shapes.objects(shape, PKG.encodesProvision) if str(p) in crits]
+        members = {a for c in encoded for a in crits[c]["alts"]}
+        cache[shape] = sorted(c for c in encoded if c not in members)
     out = []
-    for c in sorted(c for c in encoded if c not in members):
+    for c in cache[shape]:
         f = fix_one(b, crits[c], data, s, day, lang, crits)
         if f:
             out.append({"criterion": c, **f})
@@ -168,9 +171,8 @@ SHAPE_COMPARATORS = {SH.minExclusive: "gt", SH.minInclusive: "ge", SH.maxExclusi
 
 def shape_fix(b: Bundle, shape: URIRef, data: Graph, s: URIRef, lang: str) -> dict[str, Any] | None:
     """Without a criterion: what the shape's own constraint (sh:in, sh:min…/max…) asks of its path."""
-    g = b.shapes
-    path = g.value(shape, SH.path)
-    if not isinstance(path, URIRef):
+    path, in_list, bounds = _shape_constraint(b, shape)
+    if path is None:
         return None
     local = path.rsplit("#", 1)[-1]
     name = f"{b.label(path, 'zh') or local}（{local}）" if lang == "zh" else local
@@ -178,16 +180,14 @@ def shape_fix(b: Bundle, shape: URIRef, data: Graph, s: URIRef, lang: str) -> di
     shown = NOT_GIVEN[lang] if actual is None else (
         b.label(actual, lang) or str(actual) if isinstance(actual, URIRef) else str(actual))
     semi = "；当前为" if lang == "zh" else "; it is "
-    allowed_list = g.value(shape, SH["in"])
-    if allowed_list is not None:
-        allowed = [str(x) for x in Collection(g, allowed_list)]
+    if in_list is not None:
+        allowed = list(in_list)
         shown_allowed = [b.label(URIRef(a), lang) or a for a in allowed]
         text = (f"{name}须为{'、'.join(shown_allowed)}之一" if lang == "zh"
                 else f"{local} must be one of {', '.join(shown_allowed)}")
         return {"kind": "one-of", "property": local, "allowed": allowed, "actual": _json(
             actual.toPython() if isinstance(actual, Literal) else actual and str(actual)), "text": text + semi + shown}
-    for p, comp in SHAPE_COMPARATORS.items():
-        v = g.value(shape, p)
+    for comp, v in bounds[:1]:
         if v is not None:
             verb = VERB[comp][0 if lang == "zh" else 1]
             text = f"{name}{verb}{v}" if lang == "zh" else f"{local} {verb} {v}"
@@ -197,18 +197,34 @@ def shape_fix(b: Bundle, shape: URIRef, data: Graph, s: URIRef, lang: str) -> di
     return None
 
 
+def _shape_constraint(b: Bundle, shape: URIRef) -> tuple[URIRef | None, tuple[str, ...] | None, list[tuple[str, Any]]]:
+    """(sh:path if an IRI, sh:in as strings, the first (comparator, bound) of SHAPE_COMPARATORS) of a shape, read
+    from the shapes graph once per corpus version."""
+    cache = b.cache.setdefault("eligibility-shape-constraints", {})
+    if shape not in cache:
+        g = b.shapes
+        path = g.value(shape, SH.path)
+        lst = g.value(shape, SH["in"])
+        bounds = [(comp, v) for p, comp in SHAPE_COMPARATORS.items() if (v := g.value(shape, p)) is not None]
+        cache[shape] = (path if isinstance(path, URIRef) else None,
+                        tuple(str(x) for x in Collection(g, lst)) if lst is not None else None, bounds[:1])
+    return cache[shape]
+
+
 def groups(store: Any, b: Bundle, cands: list[URIRef], lang: str) -> list[dict[str, Any]]:
     """The groups of candidate measures that exclude each other (ExclusiveGroup, then exclusiveWith pairs)."""
     wanted = {str(m) for m in cands}
     found: dict[str, dict[str, Any]] = {}
-    for r in store.select(GROUPS_Q):
-        g = found.setdefault(r["g"].value, {"group": r["g"].value, "members": set(),
-                                            "clause": r["clause"].value if "clause" in r else None})
-        if r["m"].value in wanted:
-            g["members"].add(r["m"].value)
+    if "eligibility-groups" not in b.cache:  # corpus data: read once per corpus version
+        b.cache["eligibility-groups"] = ([{k: r[k].value for k in r} for r in store.select(GROUPS_Q)],
+                                         [(r["a"].value, r["b"].value) for r in store.select(PAIRS_Q)])
+    group_rows, pair_rows = b.cache["eligibility-groups"]
+    for r in group_rows:
+        g = found.setdefault(r["g"], {"group": r["g"], "members": set(), "clause": r.get("clause")})
+        if r["m"] in wanted:
+            g["members"].add(r["m"])
     covered = {frozenset((a, c)) for g in found.values() for a in g["members"] for c in g["members"]}
-    for r in store.select(PAIRS_Q):
-        a, c = r["a"].value, r["b"].value
+    for a, c in pair_rows:
         if a in wanted and c in wanted and a != c and frozenset((a, c)) not in covered:
             covered.add(frozenset((a, c)))
             found[f"{a}|{c}"] = {"group": None, "members": {a, c}, "clause": None}

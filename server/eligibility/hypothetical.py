@@ -7,7 +7,9 @@ the compiled validator's triples (the same copies as evaluate.plan writes into a
   type – run on copy 0 alone, since on the other copies they read the same figures;
 - each other copy runs only what its request brings: the measure's own criteria, amount,
   double funding and exclusions (the amount shapes of all the copies in one query);
-- the registry's checks are registry.check's: prior awards as context, cumulative per-year caps.
+- the registry's checks are registry.check's: prior awards as context, cumulative per-year caps; the copies'
+  project keys (one per copy when the submission has no project code) are first looked up in one query, and
+  when the registry holds no record under any of them the per-key look-ups are skipped (they would find nothing).
 Without a compiled validator (a shape that does not compile) eligibility validates evaluate.plan's graph.
 """
 from __future__ import annotations
@@ -17,16 +19,39 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from policykg.eligibility.copies import write_copies
 from policykg.errors import UnprocessableInput
-from policykg.namespaces import PKG
+from policykg.namespaces import PKG, PREFIXES
 from policykg.registry import history_findings, registry_context, yearly_findings
-from policykg.validation import RESERVED, Facts, compiled, complete, get_bundle, run_facts, submissions
+from policykg.validation import (
+    RESERVED,
+    Facts,
+    compiled,
+    complete,
+    get_bundle,
+    project_key,
+    run_facts,
+    submissions,
+)
 
 ASOF = PKG.asOf
+KEYS_Q = f"PREFIX pkg: <{PREFIXES['pkg']}>\n" + """ASK {
+  { VALUES ?key { @KEYS@ } { ?r pkg:projectKey ?key } UNION { GRAPH ?g { ?r pkg:projectKey ?key } } }
+  UNION { VALUES ?cc { @CODES@ } { ?r pkg:creditCode ?cc } UNION { GRAPH ?g { ?r pkg:creditCode ?cc } } }
+}"""
+
+
+def recorded(store: Any, keys: set[str], codes: set[str] | frozenset[str] = frozenset()) -> bool:
+    """Whether the registry holds any record (award, submission) under one of the project `keys` or, with `codes`,
+    naming one of those enterprise credit codes: one query, the values written in it by pyoxigraph's serialiser
+    (values in the query text choose the index)."""
+    def lits(xs: set[str] | frozenset[str]) -> str:
+        return " ".join(str(ox.Literal(x)) for x in sorted(xs))
+    return store.ask(KEYS_Q.replace("@KEYS@", lits(keys)).replace("@CODES@", lits(codes)), registry=True)
 
 
 @dataclass
@@ -56,13 +81,15 @@ def evaluate(store: Any, data: Graph, s: URIRef, day: date, requests: list[tuple
     if compiled(b) is None:
         return None
     f, subjects, owner = copies(b, data, s, requests)
-    registry = registry_context(store, b, f, day)  # type: ignore[arg-type]
+    held = recorded(store, {project_key(f, x) for x in subjects})  # type: ignore[arg-type]
+    registry = registry_context(store, b, f, day) if held else None  # type: ignore[arg-type]
     dates = complete(f, b, submissions(b, f), day, registry)  # type: ignore[arg-type]
     out = run_facts(store, b, f, dates, owner)
     if out is None:
         return None
     # registry.check's findings (no stored submission is one of these copies: no own id)
-    found = yearly_findings(store, b, f, dates) + history_findings(store, b, f, dates, set())  # type: ignore[arg-type]
+    found = yearly_findings(store, b, f, dates)  # type: ignore[arg-type]
+    found += history_findings(store, b, f, dates, set()) if held else []  # type: ignore[arg-type]
     results = sorted(out.results + found, key=lambda x: (x["sourceShape"], x["focusNode"] or "", str(x["value"]),
                                                          x["message"]["en"]))
     return Evaluated(results, out.version, "compiled"), subjects, owner

@@ -27,29 +27,26 @@ from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import RDF
 
 from policykg.errors import Conflict, NotFound
 from policykg.namespaces import BASE, PKG, PREFIXES, SH
 from policykg.registry.bound import bound, iri
 from policykg.registry.hashing import NUMBERS as NUMBERS  # re-exported
 from policykg.registry.hashing import graph_hash, submission_id
+from policykg.registry.quads import AWARD as AWARD
+from policykg.registry.quads import AWARD_GRAPH as AWARD_GRAPH
+from policykg.registry.quads import RECORD as RECORD
+from policykg.registry.quads import SEQUENCE_GRAPH as SEQUENCE_GRAPH
+from policykg.registry.quads import SEQUENCE_NODE as SEQUENCE_NODE
+from policykg.registry.quads import SUBMISSION_GRAPH as SUBMISSION_GRAPH
+from policykg.registry.quads import award_quads, ground_quads, sequence_quads, submission_quads
 from policykg.store import RegistryHidden
-from policykg.submission import to_ox, to_rdflib
+from policykg.submission import to_rdflib
 
 PFX = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items())
-SUBMISSION_GRAPH = BASE + "graph/submission/"
-AWARD_GRAPH = BASE + "graph/registry/award/"
 KEY_GRAPH = BASE + "graph/registry/idempotency/"
-# the registry's state: a sequence number bumped by every write (receipts say which state a decision saw)
-SEQUENCE_GRAPH = BASE + "graph/registry/sequence"
-SEQUENCE_NODE = BASE + "registry"
-RECORD = BASE + "registry/submission/"
-AWARD = BASE + "registry/award/"
 KEY = BASE + "registry/idempotency/"
-FOAF_TOPIC = URIRef("http://xmlns.com/foaf/0.1/primaryTopic")
-DCT_FORMAT = URIRef("http://purl.org/dc/terms/format")
-RDF_JSON = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON")
 PROV_ENTITY = URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")
 
 # One writer at a time in this process: check-then-write must not interleave. Re-entrant: a decision that lost
@@ -78,22 +75,23 @@ def _key_exists(store: Any, graph: str, node: str) -> bool:
 
 
 def _write_new(store: Any, graph: str, g: Graph, node: str, cls: URIRef | None) -> None:
-    """One replace_graph of ground triples (blank nodes skolemised under the record), the record's type last.
+    """One replace_graph of ground triples (server/registry/quads.py): one transaction on pyoxigraph."""
+    _put(store, graph, ground_quads(graph, g, node, cls))
 
-    On pyoxigraph this is one transaction; on a remote store written in chunks, the type
-    triple is in the last chunk, so a record that exists is whole.
-    """
-    gen = node + "/genid/"
 
-    def sk(t: Any) -> Any:
-        return to_ox(URIRef(gen + str(t)) if isinstance(t, BNode) else t)
+def _put(store: Any, graph: str, quads: list[ox.Quad]) -> None:
+    """A write made durable by _durable() after the write lock is released (group commit: the writes of
+    requests that arrive together share one flush), where the store can defer it; durable now otherwise."""
+    if hasattr(store, "sync"):
+        store.replace_graph(graph, quads, durable=False)
+    else:
+        store.replace_graph(graph, quads)
 
-    gname = ox.NamedNode(graph)
-    marker = (URIRef(node), RDF.type, cls) if cls is not None else None
-    quads = [ox.Quad(sk(s), sk(p), sk(o), gname) for s, p, o in g if (s, p, o) != marker]
-    if marker is not None:
-        quads.append(ox.Quad(sk(marker[0]), sk(marker[1]), sk(marker[2]), gname))
-    store.replace_graph(graph, quads)
+
+def _durable(store: Any) -> None:
+    """Every write so far on disk (one flush for the writes of concurrent requests): before an acknowledgement."""
+    if hasattr(store, "sync"):
+        store.sync()
 
 
 def registry_state(store: Any) -> dict[str, Any]:
@@ -114,14 +112,9 @@ def consulted(store: Any) -> dict[str, Any]:
     return {"consulted": True, "sequence": st["sequence"], "lastRecord": st["last"]}
 
 
-def _bump(store: Any, record: str) -> None:
+def _bump(store: Any, record: str, at: str | None = None) -> None:
     """After a record is written (under the write lock): the sequence + 1, naming the record."""
-    n = registry_state(store)["sequence"] + 1
-    node, g = ox.NamedNode(SEQUENCE_NODE), ox.NamedNode(SEQUENCE_GRAPH)
-    store.replace_graph(SEQUENCE_GRAPH, [
-        ox.Quad(node, ox.NamedNode(str(PKG.registrySequence)), ox.Literal(str(n), datatype=ox.NamedNode(str(XSD.integer))), g),
-        ox.Quad(node, ox.NamedNode(str(PKG.lastRecord)), ox.NamedNode(record), g),
-        ox.Quad(node, ox.NamedNode(str(PKG.submittedAt)), ox.Literal(_now(), datatype=ox.NamedNode(str(XSD.dateTime))), g)])
+    _put(store, SEQUENCE_GRAPH, sequence_quads(registry_state(store)["sequence"] + 1, record, at or _now()))
 
 
 def _unskolem(term: Any, gen: str) -> Any:
@@ -166,6 +159,7 @@ def claim_key(store: Any, scope: str, key: str | None, body_sha: str, target: st
         _check_key(store, scope, key, body_sha)
         if target is not None:
             _save_key(store, scope, key, body_sha, target)
+    _durable(store)
 
 
 # -- submissions -----------------------------------------------------------
@@ -209,25 +203,11 @@ def store_submission(store: Any, *, sha256: str, fmt: str, data: Graph, subject:
         if created and isinstance(seen, int) and registry_state(store)["sequence"] != seen:
             raise RegistryMoved(seen)  # the receipt would quote a registry state the decision did not see
         if created:
-            g = Graph()
-            for t in data:
-                g.add(t)
-            for t in report:
-                g.add(t)
-            g.add((rec, RDF.type, PKG.SubmissionRecord))
-            g.add((rec, PKG.contentHash, Literal(sha256)))
-            g.add((rec, PKG.projectKey, Literal(project_key)))
-            g.add((rec, PKG.submittedAt, Literal(receipt["timestamp"], datatype=XSD.dateTime)))
-            g.add((rec, PKG.shapesVersion, Literal(receipt.get("corpusVersion") or "")))
-            if receipt.get("asOf"):
-                g.add((rec, PKG.asOf, Literal(receipt["asOf"], datatype=XSD.date)))
-            g.add((rec, DCT_FORMAT, Literal(fmt)))
-            g.add((rec, RDF.value, Literal(json.dumps(receipt, sort_keys=True), datatype=RDF_JSON)))
-            if subject:
-                g.add((rec, FOAF_TOPIC, URIRef(subject)))
-            _write_new(store, graph, g, str(rec), PKG.SubmissionRecord)
+            _put(store, graph, submission_quads(sid, sha256=sha256, fmt=fmt, data=data, subject=subject,
+                                                        project_key=project_key, report=report, receipt=receipt))
             _bump(store, str(rec))
         _save_key(store, "submission", idempotency_key, ghash, RECORD + sid)
+    _durable(store)  # outside the lock: the next writer goes on while this flush (shared with others) runs
     return sid, created
 
 
@@ -294,18 +274,11 @@ def record_award(store: Any, *, project_key: str, measure: str, amount: Decimal,
         a = URIRef(AWARD + aid)
         created = not _exists(store, graph, str(a), PKG.AwardRecord)
         if created:
-            g = Graph()
-            g.add((a, RDF.type, PKG.AwardRecord))
-            g.add((a, PKG.projectKey, Literal(project_key)))
-            g.add((a, PKG.measure, URIRef(measure)))
-            g.add((a, PKG.amount, Literal(format(amount, "f"), datatype=XSD.decimal)))
-            g.add((a, PKG.awardDate, Literal(when.isoformat(), datatype=XSD.date)))
-            if credit_code:
-                g.add((a, PKG.creditCode, Literal(credit_code)))
-            g.add((a, PKG.submittedAt, Literal(_now(), datatype=XSD.dateTime)))
-            _write_new(store, graph, g, str(a), PKG.AwardRecord)
+            _put(store, graph, award_quads(aid, project_key=project_key, measure=measure, amount=amount,
+                                                   when=when.isoformat(), credit_code=credit_code, at=_now()))
             _bump(store, str(a))
         _save_key(store, "award", idempotency_key, body_sha, AWARD + aid)
+    _durable(store)
     award = {"id": aid, "iri": AWARD + aid, "project": project_key, "measure": measure,
              "amount": float(amount), "date": when.isoformat(), "creditCode": credit_code}
     return award, created

@@ -23,6 +23,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from policykg.errors import NotAcceptable
+from policykg.sparql.guard import bind_with_values
 from policykg.sparql.truncation import mark_graph, mark_results
 
 QRF, RDF = ox.QueryResultsFormat, ox.RdfFormat
@@ -317,9 +318,12 @@ def evaluate(store: ox.Store, job: QueryJob) -> Answer:
         kw["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
     elif job.union_default:
         kw["use_default_graph_as_union"] = True
-    if job.bindings:
+    text = job.text
+    if job.bindings and job.public_graphs is None:  # a curated registry query: values that choose an index
+        text = bind_with_values(text, job.bindings)  # (pyoxigraph does not plan with substitutions)
+    elif job.bindings:
         kw["substitutions"] = {ox.Variable(k): v for k, v in job.bindings.items()}
-    res = store.query(job.text, **kw)
+    res = store.query(text, **kw)
     return serialize(res, job.format, job.max_rows, job.prefixes, job.max_bytes)
 
 

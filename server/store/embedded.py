@@ -9,13 +9,14 @@ so a crash mid-load leaves a store that is reloaded at the next start.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from policykg.corpus import META_GRAPH, corpus_version, iter_corpus_quads
+from policykg.corpus import CORPUS_NODE, META_GRAPH, corpus_version, iter_corpus_quads
 from policykg.errors import StoreInUse
 from policykg.store.base import VERSION_Q, is_corpus_graph, is_replaced_on_reload
 
@@ -30,6 +31,10 @@ class OxiStore:
         # SPARQL query workers (server/endpoint/executor.py) that keep copies of the store in step.
         self.listeners: list[Callable[[str | None], None]] = []
         self._corpus: list[ox.NamedNode] | None = None  # the corpus graphs, the dataset of every read but the registry's
+        # group commit (sync): writes made so far / covered by a finished flush; one flush at a time
+        self._sync = threading.Condition()
+        self._written = self._flushed = 0
+        self._flushing = False
         if path is not None:
             path.mkdir(parents=True, exist_ok=True)
             try:
@@ -54,6 +59,7 @@ class OxiStore:
         if self.stored_version() == version:
             return False
         quads = list(iter_corpus_quads(root))  # parse everything before touching the store
+        quads += _graph_list({q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)})
         self.ox.remove_graph(ox.NamedNode(str(META_GRAPH))) if self._has(str(META_GRAPH)) else None
         for g in self.named_graphs():
             if is_replaced_on_reload(g):
@@ -75,9 +81,18 @@ class OxiStore:
 
     # -- queries ----------------------------------------------------------
     def corpus_graphs(self) -> list[ox.NamedNode]:
+        """The corpus graphs, from the list the corpus load wrote in the meta graph: no scan of every named graph
+        (131,000 of them with a registry of 100,000 submissions). A store loaded before the list existed is
+        scanned once, and the list written."""
         if self._corpus is None:
-            self._corpus = [ox.NamedNode(g) for g in self.named_graphs() if is_corpus_graph(g)]
-        return self._corpus
+            rows = self.ox.query(f"SELECT ?g WHERE {{ GRAPH <{META_GRAPH}> {{ <{CORPUS_NODE}> <{CORPUS_GRAPH}> ?g }} }}")
+            names = sorted(r["g"].value for r in rows)
+            if not names:
+                names = [g for g in self.named_graphs() if is_corpus_graph(g)]
+                if self.stored_version() is not None:
+                    self.ox.extend(_graph_list(set(names)))
+            self._corpus = [ox.NamedNode(g) for g in names if is_corpus_graph(g)]
+        return list(self._corpus)
 
     def raw_query(self, query: str, *, registry: bool = False, **kw: Any) -> Any:
         """Reads the corpus graphs only (the default graph is their union; no other graph can be named),
@@ -100,15 +115,43 @@ class OxiStore:
         return bool(self.raw_query(query, substitutions=_subs(bindings), registry=registry))
 
     # -- graphs -----------------------------------------------------------
-    def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> None:
+    def replace_graph(self, graph: str, quads: Iterable[ox.Quad], *, durable: bool = True) -> None:
+        """One transaction; flushed to disk before returning unless not `durable` (then sync() makes it so)."""
         g = ox.NamedNode(graph)
         quads = [ox.Quad(q.subject, q.predicate, q.object, g) for q in quads]
         if self._has(graph):
             self.ox.remove_graph(g)
         self.ox.extend(quads)
-        if self.path:
-            self.ox.flush()
+        with self._sync:
+            self._written += 1
+        if durable:
+            self.sync()
         self._changed(graph)
+
+    def sync(self) -> None:
+        """Every write made before this call is on disk when it returns. Group commit: callers that arrive while
+        a flush runs wait for it to end, then one of them flushes for all of them (one flush per group)."""
+        if not self.path:
+            return
+        with self._sync:
+            mine = self._written
+            while self._flushed < mine:
+                if not self._flushing:
+                    break
+                self._sync.wait()
+            else:
+                return  # a flush that started after our writes covered them
+            self._flushing, upto = True, self._written
+        done = False
+        try:
+            self.ox.flush()
+            done = True
+        finally:
+            with self._sync:
+                self._flushing = False
+                if done:
+                    self._flushed = max(self._flushed, upto)
+                self._sync.notify_all()
 
     def graph_quads(self, graph: str) -> list[ox.Quad]:
         return list(self.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
@@ -120,6 +163,15 @@ class OxiStore:
         if self.path:
             self.ox.flush()
         del self.ox
+
+
+CORPUS_GRAPH = "https://w3id.org/policykg/ontology#corpusGraph"
+
+
+def _graph_list(names: set[str]) -> list[ox.Quad]:
+    """The corpus's named graphs, listed in the meta graph (read by corpus_graphs)."""
+    node, p, g = ox.NamedNode(str(CORPUS_NODE)), ox.NamedNode(CORPUS_GRAPH), ox.NamedNode(str(META_GRAPH))
+    return [ox.Quad(node, p, ox.NamedNode(n), g) for n in sorted(names)]
 
 
 def _subs(bindings: dict[str, Any] | None) -> dict[ox.Variable, Any] | None:

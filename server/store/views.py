@@ -30,6 +30,8 @@ class RegistryHidden:
         return self.base.graph_quads(graph) if is_corpus_graph(graph) else []
 
     def named_graphs(self) -> list[str]:
+        if hasattr(self.base, "corpus_graphs"):  # listed, not a scan of every registry graph
+            return sorted(g.value for g in self.base.corpus_graphs())
         return [g for g in self.base.named_graphs() if is_corpus_graph(g)]
 
     def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> None:

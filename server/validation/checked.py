@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from policykg.namespaces import BASE, ELI, PKG, PREFIXES, PROV, SH
+from policykg.namespaces import BASE, PKG, PREFIXES
 from policykg.validation.bundle import Bundle
 from policykg.validation.targets import split
 
@@ -209,83 +209,18 @@ def not_evaluated_shape(c: Checked) -> URIRef:
     return URIRef(f"{BASE}shape/submission-type/{t}/not-evaluated")
 
 
-def add_finding(report: Graph, f: dict[str, Any]) -> None:
-    top = next(iter(report.subjects(RDF.type, SH.ValidationReport)), None)
-    if top is None:
-        return
-    r = BNode()
-    report.add((top, SH.result, r))
-    report.add((r, RDF.type, SH.ValidationResult))
-    report.add((r, SH.focusNode, URIRef(f["focusNode"])))
-    report.add((r, SH.value, Literal(f["value"], datatype=XSD.date)))
-    report.add((r, SH.sourceShape, URIRef(f["sourceShape"])))
-    report.add((r, SH.sourceConstraintComponent, NOT_EVALUATED))
-    report.add((r, SH.resultSeverity, SH.Violation))
-    for lang, text in f["message"].items():
-        report.add((r, SH.resultMessage, Literal(text, lang=lang)))
-    if f["clause"]:
-        report.add((r, PROV.wasDerivedFrom, URIRef(f["clause"]["iri"])))
-
-
-def to_graph(report: Graph, b: Bundle, checked: list[Checked]) -> None:
-    """The checked scopes as pkg: triples on the report (the Turtle report says what was checked)."""
-    top = next(iter(report.subjects(RDF.type, SH.ValidationReport)), None)
-    if top is None:
-        return
-    for c in checked:
-        n = BNode()
-        report.add((top, PKG.checked, n))
-        report.add((n, RDF.type, PKG.CheckedScope))
-        report.add((n, SH.focusNode, c.focus))
-        report.add((n, PKG.asOf, Literal(c.as_of.isoformat(), datatype=XSD.date)))
-        report.add((n, PKG.asOfSource, Literal(c.source)))
-        for t in c.types:
-            report.add((n, PKG.submissionType, t))
-        for p, docs in ((PKG.documentInForce, c.in_force), (PKG.documentNotInForce, c.not_in_force)):
-            for d in docs:
-                report.add((n, p, d.iri))
-                _doc_triples(report, b, n, d)
-        for m, by_type in c.measures:
-            report.add((n, PKG.measureByApplication if by_type else PKG.measureEvaluated, m))
-            if by_type:
-                report.add((n, PKG.measureEvaluated, m))
-            x = BNode()  # details on a node of the report's own: never statements about the corpus IRI
-            report.add((n, PKG.measureDetail, x))
-            report.add((x, PKG.measure, m))
-            for _s, p, o in b.context.get(m, ()):
-                if _s == m and p in (PKG.slug, RDFS.label, PKG.definedIn):
-                    report.add((x, p, o))
-        report.add((n, PKG.shapesApplied, Literal(c.shapes)))
-        report.add((n, PKG.rulesInForceApplied, Literal(c.rules_in_force)))
-        report.add((n, PKG.validationStatus, Literal(c.status)))
-
-
-def _doc_triples(report: Graph, b: Bundle, n: Node, d: Doc) -> None:
-    x = BNode()
-    report.add((n, PKG.documentDetail, x))
-    report.add((x, PKG.document, d.iri))
-    if d.number:
-        report.add((x, ELI.id_local, Literal(d.number)))
-    for lang in ("zh", "en"):
-        t = b.label(d.iri, lang)
-        if t and (lang == "zh" or t != b.label(d.iri, "zh")):
-            report.add((x, ELI.title, Literal(t, lang=lang)))
-    if d.start:
-        report.add((x, ELI.first_date_entry_in_force, Literal(d.start.isoformat(), datatype=XSD.date)))
-    if d.end:
-        report.add((x, ELI.date_no_longer_in_force, Literal(d.end.isoformat(), datatype=XSD.date)))
-    if d.clause:
-        report.add((x, PKG.validityDerivedFrom, d.clause))
-
-
 def clause_json(b: Bundle, store: Any, c: URIRef | None) -> dict[str, Any] | None:
     from policykg.provenance import catalog
 
     if c is None:
         return None
-    ref = catalog(store).clause_ref(str(c)) or {}
-    return {"iri": str(c), "documentNumber": ref.get("documentNumber"), "label": ref.get("fullLabel") or ref.get("label"),
-            "text": b.clause_text.get(str(c)), "document": ref.get("document")}
+    cache = b.cache.setdefault("clause-json", {})  # per corpus version (eligibility asks for the same clauses often)
+    if str(c) not in cache:
+        ref = catalog(store).clause_ref(str(c)) or {}
+        cache[str(c)] = {"iri": str(c), "documentNumber": ref.get("documentNumber"),
+                         "label": ref.get("fullLabel") or ref.get("label"), "text": b.clause_text.get(str(c)),
+                         "document": ref.get("document")}
+    return dict(cache[str(c)])
 
 
 def sources(data: Graph, subjects: list[URIRef], as_of: date | None) -> dict[str, str]:
@@ -298,20 +233,18 @@ def sources(data: Graph, subjects: list[URIRef], as_of: date | None) -> dict[str
     return out
 
 
-def account(store: Any, b: Bundle, data: Graph, dg: Graph, dates: dict[str, str], as_of: date | None,
-            report: Graph, res: list[dict[str, Any]], subjects: list[URIRef]) -> list[dict[str, Any]]:
-    """Record what was checked on the report, and add the not-evaluated findings; the results, sorted."""
-    from policykg.validation.targets import focus_nodes
-
-    gov = governance(store, b)
-    scopes = describe(b, gov, dg, dates, sources(data, subjects, as_of), focus_nodes(split(b), dg), subjects)
-    out = list(res)
+def account_data(store: Any, b: Bundle, data: Any, facts: Any, dates: dict[str, str], as_of: date | None,
+                 res: list[dict[str, Any]], subjects: list[URIRef], focus: dict[Any, list[Node]]
+                 ) -> tuple[list[dict[str, Any]], list[Checked], list[dict[str, Any]]]:
+    """What was checked, as plain data: (the results with the not-evaluated findings, sorted; the scopes; the
+    findings added). `facts`: the prepared submission (a graph or compiled Facts), `focus`: shape -> focus nodes."""
+    scopes = describe(b, governance(store, b), facts, dates, sources(data, subjects, as_of), focus, subjects)
+    added: list[dict[str, Any]] = []
     for c in scopes:
         said = any(r["focusNode"] == str(c.focus) and r["severity"] == "Violation"
                    and r["sourceShape"].endswith("/in-force") for r in res)
         if c.status == "not-evaluated" and not said:
-            for f in findings(b, store, c):
-                add_finding(report, f)
-                out.append(f)
-    to_graph(report, b, scopes)
-    return sorted(out, key=lambda x: (x["sourceShape"], x["focusNode"] or "", str(x["value"]), x["message"]["en"]))
+            added += findings(b, store, c)
+    out = sorted([*res, *added], key=lambda x: (x["sourceShape"], x["focusNode"] or "", str(x["value"]),
+                                                 x["message"]["en"]))
+    return out, scopes, added

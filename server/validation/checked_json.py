@@ -1,7 +1,8 @@
-"""The `checked` object of the JSON report, read from the report graph's pkg:checked scopes (validation_checked).
+"""The `checked` object of the JSON report, read from the report graph's pkg:checked scopes (validation_checked),
+or made from the scopes themselves (checked_data, engine="compiled": no graph is written for a JSON answer).
 
-The report graph is the one source: the Turtle report and the JSON say the same, and a caller that
-adds findings to an outcome (the registry) keeps what was checked. One submission: its scope's fields;
+The Turtle report and the JSON say the same (tests/validation/test_checked_data.py), and a caller that
+adds findings to an outcome's graph (the registry) keeps what was checked. One submission: its scope's fields;
 several: the union of their documents and measures, the date when they share it, and `submissions`.
 """
 from __future__ import annotations
@@ -73,8 +74,12 @@ def scope_json(g: Graph, n: Node, lang: str) -> dict[str, Any]:
 
 def checked_json(report: Graph, lang: str = "zh") -> dict[str, Any] | None:
     top = next(iter(report.subjects(RDF.type, SH.ValidationReport)), None)
-    scopes = sorted((scope_json(report, n, lang) for n in report.objects(top, PKG.checked)),
-                    key=lambda x: x["focusNode"]) if top is not None else []
+    return combine([scope_json(report, n, lang) for n in report.objects(top, PKG.checked)] if top is not None else [])
+
+
+def combine(scopes: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The `checked` object of one or several submissions' scopes."""
+    scopes = sorted(scopes, key=lambda x: x["focusNode"])
     if not scopes:
         return None
     if len(scopes) == 1:
@@ -97,3 +102,48 @@ def checked_json(report: Graph, lang: str = "zh") -> dict[str, Any] | None:
             "rulesInForceApplied": sum(s["rulesInForceApplied"] for s in scopes),
             "status": "not-evaluated" if any(s["status"] == "not-evaluated" for s in scopes) else "evaluated",
             "submissions": scopes}
+
+
+def _pick(written: list[tuple[str, str]], lang: str) -> str | None:
+    """As _text reads language-tagged literals: `lang`, else zh, else any."""
+    vals = [t for lg, t in written if lg == lang] or [t for lg, t in written if lg == "zh"] or [t for _lg, t in written]
+    return vals[0] if vals else None
+
+
+def _doc_data(b: Any, d: Any, day: str, lang: str) -> dict[str, Any]:
+    zh, en = b.label(d.iri, "zh"), b.label(d.iri, "en")
+    titles = ([("zh", zh)] if zh else []) + ([("en", en)] if en and en != zh else [])
+    start, end = (d.start.isoformat() if d.start else None), (d.end.isoformat() if d.end else None)
+    state = "not-yet-in-force" if start and day < start else "expired" if end and day > end else "in-force"
+    return {"iri": str(d.iri), "number": d.number or None, "title": _pick(titles, lang), "validFrom": start,
+            "validUntil": end, "validityClause": str(d.clause) if d.clause is not None else None, "state": state}
+
+
+def scope_data(b: Any, c: Any, lang: str) -> dict[str, Any]:
+    """scope_json of the scope `c` (validation/checked.Checked) without its graph."""
+    day = c.as_of.isoformat()
+    out_iris = {d.iri for d in c.not_in_force}
+    measures = []
+    for m, by_type in sorted(c.measures, key=lambda x: str(x[0])):
+        own = [(p, o) for s, p, o in b.context.get(m, ()) if s == m and p in (PKG.slug, RDFS.label, PKG.definedIn)]
+        slug = next((str(o) for p, o in own if p == PKG.slug and isinstance(o, Literal)), None)
+        labels = [(o.language or "", str(o)) for p, o in own if p == RDFS.label and isinstance(o, Literal)]
+        doc = next((o for p, o in own if p == PKG.definedIn), None)
+        measures.append({"iri": str(m), "slug": slug, "label": _pick(labels, lang) if labels else None,
+                         "document": str(doc) if doc is not None else None,
+                         "documentInForce": doc is None or doc not in out_iris,
+                         "how": "application" if by_type else "requested"})
+    return {
+        "focusNode": str(c.focus),
+        "submissionTypes": sorted(str(t).rsplit("#", 1)[-1] for t in c.types),
+        "asOf": day, "asOfSource": c.source,
+        "documentsInForce": [_doc_data(b, d, day, lang) for d in sorted(c.in_force, key=lambda d: str(d.iri))],
+        "documentsNotInForce": [_doc_data(b, d, day, lang) for d in sorted(c.not_in_force, key=lambda d: str(d.iri))],
+        "measuresEvaluated": measures,
+        "shapesApplied": c.shapes, "rulesInForceApplied": c.rules_in_force, "status": c.status,
+    }
+
+
+def checked_data(b: Any, scopes: list[Any], lang: str = "zh") -> dict[str, Any] | None:
+    """checked_json of a report on which `scopes` were written (checked_graph.to_graph), without the graph."""
+    return combine([scope_data(b, c, lang) for c in scopes])

@@ -30,8 +30,9 @@ from rdflib import RDF, XSD, Graph, Literal, URIRef
 from policykg.errors import UnprocessableInput
 from policykg.namespaces import BASE, PKG, SH
 from policykg.validation.bundle import Bundle, context_graph, get_bundle
-from policykg.validation.checked import account
-from policykg.validation.checked_json import checked_json
+from policykg.validation.checked import account_data
+from policykg.validation.checked_graph import account
+from policykg.validation.checked_json import checked_data, checked_json
 from policykg.validation.messages import enrich, results
 
 RESERVED = tuple(BASE + p for p in ("doc/", "shape/", "concept/", "query/", "graph/", "org/", "pub/", "ontology"))
@@ -67,12 +68,26 @@ class Outcome:
 
 
 class LazyReportOutcome(Outcome):
-    """An Outcome whose report graph is written on first use (engine="compiled": JSON answers never need it)."""
+    """An Outcome whose report graph is written on first use (engine="compiled": JSON answers never need it); what
+    was checked is its `scopes` (validation/checked.py), read without the graph."""
 
     def __init__(self, conforms: bool, results: list[dict[str, Any]], build: Any, as_of: dict[str, str],
-                 version: str) -> None:
-        self._build, self._graph = build, None
+                 version: str, scopes: list[Any] | None = None, bundle: Any = None) -> None:
+        self._build, self._graph, self._scopes, self._bundle = build, None, scopes, bundle
         super().__init__(conforms, results, None, as_of, version, "compiled")  # type: ignore[arg-type]
+
+    @property
+    def status(self) -> str:
+        if self._scopes is None:
+            return super().status
+        if any(c.status == "not-evaluated" for c in self._scopes):
+            return "not-evaluated"
+        return "conforms" if self.conforms else "does-not-conform"
+
+    def checked(self, lang: str = "zh") -> dict[str, Any] | None:
+        if self._scopes is None or self._bundle is None:
+            return super().checked(lang)
+        return checked_data(self._bundle, self._scopes, lang)
 
     @property  # type: ignore[override]
     def report_graph(self) -> Graph:
@@ -84,6 +99,22 @@ class LazyReportOutcome(Outcome):
     def report_graph(self, g: Graph | None) -> None:
         if g is not None:
             self._graph, self._build = g, None
+
+
+def _report(b: Bundle, write: Any, added: list[dict[str, Any]], scopes: list[Any], conforms: bool) -> Any:
+    """The compiled engine's report graph, written when read: its results, the not-evaluated findings, the scopes."""
+    def build() -> Graph:
+        from policykg.validation.checked_graph import add_finding, to_graph
+
+        report = write()
+        for f in added:
+            add_finding(report, f)
+        to_graph(report, b, scopes)
+        top = next(iter(report.subjects(RDF.type, SH.ValidationReport)), None)
+        if top is not None:
+            report.set((top, SH.conforms, Literal(conforms)))
+        return report
+    return build
 
 
 def submissions(b: Bundle, data: Graph) -> list[URIRef]:
@@ -157,18 +188,16 @@ def validate(store: Any, data: Graph, *, as_of: date | None = None, registry_con
     if engine == "compiled":  # server/validation/compiled/: falls back to "fast" for what does not compile
         from policykg.validation.compiled import run_compiled
 
-        found = run_compiled(store, b, data, submissions(b, data), as_of, registry_context, RESERVED)
+        subjects = submissions(b, data)
+        found = run_compiled(store, b, data, subjects, as_of, registry_context, RESERVED)
         if found is not None:
-            # what was checked, and "not evaluated" when no rule in force applied (validation/checked.py):
-            # the same account as the other engines give, on the compiled engine's report
-            dg, dates = prepare(b, data, as_of, registry_context)
-            report = found.report()
-            res = account(store, b, data, dg, dates, as_of, report, found.results, submissions(b, data))
+            # what was checked, and "not evaluated" when no rule in force applied (validation/checked.py): the
+            # same account as the other engines give, as plain data; the report graph only when it is read
+            res, scopes, added = account_data(store, b, data, found.facts, found.as_of, as_of, found.results,
+                                              subjects, found.focus or {})
             conforms = not any(r["severity"] == "Violation" for r in res)
-            top = next(iter(report.subjects(RDF.type, SH.ValidationReport)), None)
-            if top is not None:
-                report.set((top, SH.conforms, Literal(conforms)))
-            return Outcome(conforms, res, report, dates, found.version, "compiled")
+            return LazyReportOutcome(conforms, res, _report(b, found.report, added, scopes, conforms), found.as_of,
+                                     found.version, scopes, b)
         engine = "fast"
     dg, dates = prepare(b, data, as_of, registry_context)
     if engine == "fast":

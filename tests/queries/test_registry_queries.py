@@ -74,3 +74,36 @@ def test_awards_under_a_measure_against_its_per_project_cap(registry) -> None:
     assert rows[("C5/P5", "pilot-line-award")] == (Decimal(3500), True)
     assert rows[("C3/P3", "investment-subsidy-old-factory-and-infrastructure")] == (Decimal(4000), False)  # ≤ 5000
     assert ("C9/L1", "finance-lease-subsidy") not in rows  # no per-project cap, only per enterprise per year
+
+
+def _served(store: OxiStore, name: str, **params: str) -> list[dict]:
+    """As GET /api/queries/{name} runs it: a registry job, its parameters bound by VALUES (sparql.formats.evaluate)."""
+    import json
+
+    from policykg.namespaces import PREFIXES
+    from policykg.sparql import QueryJob, evaluate
+    from tests.queries.test_library import LIB
+
+    q = LIB[name]
+    job = QueryJob(text=q.text, fmt="json", form="SELECT", max_rows=10_000, union_default=True,
+                   bindings=q.bindings(params), prefixes=dict(PREFIXES))
+    return [{k: v["value"] for k, v in b.items()} for b in json.loads(evaluate(store.ox, job).body)["results"]["bindings"]]
+
+
+def test_the_per_enterprise_year_query_answers_for_one_enterprise_and_one_year(registry) -> None:
+    rows = _served(registry, "registry-awards-per-enterprise-year", creditCode="C9", year="2024")
+    assert [(r["creditCode"], r["year"], r["measure"].rsplit("/", 1)[-1], r["total"], r["overCap"]) for r in rows] == [
+        ("C9", "2024", "finance-lease-subsidy", "1100", "true")]  # 600 + 500 > 1000 (不超过 1000 万元)
+    assert {(r["year"], r["total"], r["overCap"]) for r in _served(registry, "registry-awards-per-enterprise-year",
+                                                                    creditCode="C9")} == {
+        ("2024", "1100", "true"), ("2025", "900", "false"), ("2026", "1000", "false")}  # exactly the cap: not over
+    assert {r["creditCode"] for r in _served(registry, "registry-awards-per-enterprise-year", year="2025")} == {"C2", "C9"}
+    assert _served(registry, "registry-awards-per-enterprise-year", creditCode="nobody") == []
+
+
+def test_the_over_cap_query_answers_for_one_project(registry) -> None:
+    rows = _served(registry, "registry-awards-over-project-cap", project="C5/P5")
+    # (七) 单个项目奖励金额最高不超过 3000 万元: 2000 + 1500 is over it
+    assert [(r["measure"].rsplit("/", 1)[-1], r["total"], r["cap"], r["overCap"]) for r in rows] == [
+        ("pilot-line-award", "3500", "3000", "true")]
+    assert {r["project"] for r in _served(registry, "registry-awards-over-project-cap")} >= {"C3/P3", "C4/P4", "C5/P5"}

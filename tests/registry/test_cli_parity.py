@@ -117,7 +117,9 @@ def test_the_cli_through_a_running_server_gives_the_apis_answer_and_replays_its_
                               env=ENV, cwd=ROOT)
         bad = answers["files"] / "bad.json"
         bad.write_text('{"type": "RenovationProject", "floorArea": 1}', encoding="utf-8")
-        refused = subprocess.run([sys.executable, "-m", "policykg.cli", "validate", str(bad), "--server", url],
+        # --lang en: the CLI asks the server for its own language (zh by default), so errors come in English
+        refused = subprocess.run([sys.executable, "-m", "policykg.cli", "validate", str(bad), "--server", url,
+                                  "--lang", "en"],
                                  capture_output=True, text=True, timeout=300, env=ENV, cwd=ROOT)
     assert refused.returncode == 2 and f"{bad}: the server answered 422: id: " in refused.stdout
     for name, _s, _a in SCENARIOS:

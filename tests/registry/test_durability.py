@@ -170,10 +170,10 @@ class RecordingStore(OxiStore):
         super().__init__(None)
         self.writes: list[list] = []
 
-    def replace_graph(self, graph, quads) -> None:  # type: ignore[override]
+    def replace_graph(self, graph, quads, **kw) -> None:  # type: ignore[override]
         quads = list(quads)
         self.writes.append(quads)
-        super().replace_graph(graph, quads)
+        super().replace_graph(graph, quads, **kw)
 
 
 def test_a_record_is_written_ground_and_its_type_last_so_a_chunked_write_is_never_seen_half_done() -> None:

@@ -30,6 +30,8 @@ class Checked:
     report: Callable[[], Graph]  # writes the report graph
     as_of: dict[str, str]
     version: str
+    facts: Facts | None = None  # the prepared submission
+    focus: dict[Any, list[Any]] | None = None  # shape -> focus nodes (what was checked: validation/checked.py)
 
 
 def run_compiled(store: Any, b: Bundle, data: Graph, subjects: list[URIRef], as_of: date | None,
@@ -48,12 +50,16 @@ def run_facts(store: Any, b: Bundle, f: Facts, dates: dict[str, str],
     from policykg.validation.compiled.report import report_graph, results
 
     v = compiled(b)
-    raw = v.run(f, copies) if v is not None else None
+    if v is None:
+        return None
+    focus = v.focus_nodes(f, copies)
+    raw = v.run(f, copies, focus)
     if raw is None:
         return None
-    pairs = results(b, store, v, f, raw)  # type: ignore[arg-type]
+    pairs = results(b, store, v, f, raw)
     conforms = not any(x["severity"] == "Violation" for x, _r in pairs)
-    return Checked(conforms, [x for x, _r in pairs], lambda: report_graph(b, pairs, conforms), dates, b.version)
+    return Checked(conforms, [x for x, _r in pairs], lambda: report_graph(b, pairs, conforms), dates, b.version, f,
+                   focus)
 
 
 __all__ = ["Checked", "Facts", "Raw", "Validator", "complete", "compiled", "prepare", "run_compiled", "run_facts"]

@@ -44,7 +44,7 @@ EMPTY: tuple[Node, ...] = ()
 class Facts:
     """A set of triples with a subject index (duplicates dropped, as a graph drops them)."""
 
-    __slots__ = ("_store", "context", "context_quads", "own", "spo", "triples")
+    __slots__ = ("_store", "context", "context_quads", "left_out", "own", "spo", "triples")
 
     def __init__(self, context_quads: dict[Node, list[Any]] | None = None) -> None:
         self.triples: set[Triple] = set()
@@ -53,6 +53,7 @@ class Facts:
         self.own: list[Triple] = []  # the triples not from the policy context
         self.context: dict[Node, Any] = {}  # measure -> its policy context triples added here
         self.context_quads = context_quads if context_quads is not None else {}  # measure -> as pyoxigraph quads
+        self.left_out: set[Node] = set()  # subjects whose triples no SPARQL constraint reads (Validator.run)
 
     def add(self, t: Triple, own: bool = True) -> None:
         if t in self.triples:
@@ -85,19 +86,22 @@ class Facts:
         if self._store is None:
             self._store = ox.Store()
             dg = ox.DefaultGraph()
-            terms: dict[Node, Any] = {}
+            terms: dict[int, Any] = {}  # by object identity: the triples hold them (rdflib terms hash slowly), and
+            # eligibility's copies share their predicate and object objects
 
             def term(t: Node) -> Any:
-                x = terms.get(t)
+                x = terms.get(id(t))
                 if x is None:
-                    x = terms[t] = to_ox(t)
+                    x = terms[id(t)] = to_ox(t)
                 return x
             parts = []
             for m, ts in self.context.items():  # the policy context: converted once per corpus version
                 if m not in self.context_quads:
                     self.context_quads[m] = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), dg) for s, p, o in ts]
                 parts.append(self.context_quads[m])
-            parts.append([ox.Quad(term(s), term(p), term(o), dg) for s, p, o in self.own])
+            q = ox.Quad  # in the default graph (given no graph: half the cost of passing DefaultGraph())
+            out = self.left_out
+            parts.append([q(term(s), term(p), term(o)) for s, p, o in self.own if not out or s not in out])
             self._store.extend(itertools.chain.from_iterable(parts))  # one transaction
         return self._store
 
@@ -143,12 +147,15 @@ def complete(f: Facts, b: Bundle, subjects: list[URIRef], as_of: date | None, re
     """Add what engine.prepare adds to the submission's triples: as-of dates, the registry's awards as prior
     funding, the policy context of the measures named. Returns the as-of date used for each submission."""
     dates = {}
+    days: dict[date, Literal] = {}  # one literal per day (eligibility's copies share it)
     for s in subjects:
         app = application_date(s) if application_date else f.value(s, P.applicationDate)
         d = as_of or _as_of_date(app) or date.today()
-        f.add((s, P.asOf, Literal(d.isoformat(), datatype=XSD.date)))
+        if d not in days:
+            days[d] = Literal(d.isoformat(), datatype=XSD.date)
+        f.add((s, P.asOf, days[d]))
         dates[str(s)] = d.isoformat()
-    if registry is not None:
+    if registry is not None and len(registry):
         keyed: dict[str, list[Node]] = {}
         for a in registry.subjects(R.type, P.AwardRecord):
             keyed.setdefault(str(registry.value(a, P.projectKey)), []).append(a)
@@ -157,16 +164,40 @@ def complete(f: Facts, b: Bundle, subjects: list[URIRef], as_of: date | None, re
         for s in [s for s, po in f.spo.items() if P.requests in po and isinstance(s, URIRef)]:
             for a in keyed.get(project_key(f, s), []):
                 f.add((s, P.priorMunicipalFunding, a))
+    measures = frozenset(f.objects(None, P.measure))
+    for m in measures:
+        f.context[m] = b.context.get(m, ())  # type: ignore[call-overload]
+    merged = _context_index(b, measures)
+    for s, po in merged.items():  # context triples have corpus subjects, which a submission's never have
+        mine = f.spo.get(s)
+        if mine is None:
+            f.spo[s] = {p: list(os) for p, os in po.items()}
+        else:
+            for p, os in po.items():
+                mine.setdefault(p, []).extend(os)
+    return dates
+
+
+def _context_index(b: Bundle, measures: frozenset[Node]) -> dict[Node, dict[Node, list[Node]]]:
+    """The policy context of `measures` as a subject index, each distinct triple once (cached per corpus version
+    and set of measures: eligibility asks for the same candidates of a submission type again and again)."""
+    cache: dict[frozenset[Node], dict[Node, dict[Node, list[Node]]]] = b.cache.setdefault("compiled-context-spo", {})
+    found = cache.get(measures)
+    if found is not None:
+        return found
     ids: dict[Node, list[int]] = b.cache.setdefault("compiled-context-ids", {})
     canon: dict[Triple, int] = b.cache.setdefault("compiled-context-canon", {})
     added: set[int] = set()
-    for m in set(f.objects(None, P.measure)):
+    out: dict[Node, dict[Node, list[Node]]] = {}
+    for m in sorted(measures, key=str):
         ctx = b.context.get(m, ())  # type: ignore[call-overload]
-        f.context[m] = ctx
         if m not in ids:  # each distinct context triple numbered once per corpus version (rdflib hashes are slow)
             ids[m] = [canon.setdefault(t, len(canon)) for t in ctx]
         for t, k in zip(ctx, ids[m], strict=True):
-            if k not in added:  # context triples have corpus subjects, which a submission's never have
+            if k not in added:
                 added.add(k)
-                f.spo.setdefault(t[0], {}).setdefault(t[1], []).append(t[2])
-    return dates
+                out.setdefault(t[0], {}).setdefault(t[1], []).append(t[2])
+    if len(cache) > 512:  # bounded: submissions name few distinct sets of measures
+        cache.clear()
+    cache[measures] = out
+    return out

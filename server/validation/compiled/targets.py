@@ -9,6 +9,10 @@ below, on the text with its PREFIX lines removed):
   dates on pkg:asOf, and applicability guards (a value IN a list, a required value, a
   numeric threshold), then optionally `FILTER NOT EXISTS { <requesters> }` and a gate
   `FILTER EXISTS { ?this <p>|<q>/<r> ?given }`.
+- applicants (the documents whose submission class is the application for a measure, pkg:applicationFor):
+  `VALUES ?m {…} { ?this pkg:requests/pkg:measure ?m . }` then, per application class, `UNION { VALUES (?m ?st)
+  {(<m> <Class>)} ?this a ?st . FILTER NOT EXISTS { <requests one of the class's measures> }` and optionally
+  the class's selector `OPTIONAL { ?this <p> ?selector } FILTER (!BOUND(?selector) || ?selector IN (…)) }`.
 A select of any other form is not compiled: `parse` returns None and the caller routes the
 submission to the engine that runs the select itself.
 """
@@ -42,6 +46,13 @@ DATE_BOUND = re.compile(rf"^\?asOf (>=|<=) ({TERM})$")
 GUARD_IN = re.compile(rf"^\?this ({IRI}) \?(g\d+) \. FILTER \(\?\2 IN \(((?:\s*{TERM}\s*,?)*)\)\)\s*")
 GUARD_CMP = re.compile(rf"^\?this ({IRI}) \?(g\d+) \. FILTER \(\?\2 (>=|<=|>|<|=) ({TERM})\)\s*")
 GUARD_HAS = re.compile(rf"^\?this ({IRI}) ({TERM}) \.\s*")
+APPLICANTS = re.compile(rf"^SELECT DISTINCT \?this WHERE \{{\s*VALUES \?m \{{{IRIS}\}}\s*"
+                        r"\{ \?this pkg:requests/pkg:measure \?m \. \}\s*((?:UNION .*?)+)"
+                        rf"(?:VALUES \?t \{{{IRIS}\}}\s*\?this pkg:projectType \?t \.\s*)?\}}$", re.DOTALL)
+APP_BRANCH = re.compile(rf"^UNION \{{ VALUES \(\?m \?st\) \{{ \(({IRI}) ({IRI})\) \}}\s*\?this a \?st \.\s*"
+                        rf"FILTER NOT EXISTS \{{ \?this pkg:requests/pkg:measure \?own \. VALUES \?own \{{{IRIS}\}} \}}\s*"
+                        rf"(?:OPTIONAL \{{ \?this ({IRI}) \?selector \}}\s*FILTER \(!BOUND\(\?selector\) \|\| "
+                        rf"\?selector IN \(((?:\s*{TERM}\s*,?)*)\)\)\s*)?\}}\s*")
 NOT_REQ = re.compile(rf"^FILTER NOT EXISTS \{{\s*{REQ}\}}\s*")
 GATE = re.compile(rf"^FILTER EXISTS \{{ \?this ((?:{IRI}(?:/{IRI})?\|?)+) \?given \}}\s*")
 
@@ -114,6 +125,44 @@ class General:
         return not self.gate or any(_path_values(f, s, p) for p in self.gate)
 
 
+@dataclass
+class Application:
+    """One UNION branch of an applicants select: a submission of class `cls` (applying for measure m) that
+    requests none of `own`, whose `selector` (if any) is unset or one of `allowed`."""
+
+    cls: URIRef
+    own: frozenset[URIRef]
+    selector: URIRef | None
+    allowed: list[Node]
+
+    def match(self, f: Facts, s: Node, requested: set[Node]) -> bool:
+        if self.cls not in f.objects(s, R.type) or self.own & requested:
+            return False
+        if self.selector is None:
+            return True
+        vals = f.objects(s, self.selector)
+        return not vals or any(in_list(v, self.allowed) for v in vals)
+
+
+@dataclass
+class Applicants:
+    """The requesters of `requesters.measures` or the applications for one of them (its `branches`)."""
+
+    requesters: Requesters
+    branches: list[Application]
+
+    @property
+    def types(self) -> frozenset[URIRef]:
+        return frozenset(b.cls for b in self.branches)
+
+    def match(self, f: Facts, s: Node, requested: set[Node]) -> bool:
+        """The application branches (the requesters part is looked up by measure, as a Requesters)."""
+        ptypes = self.requesters.ptypes
+        if ptypes is not None and not ptypes.intersection(f.objects(s, P.projectType)):
+            return False
+        return any(b.match(f, s, requested) for b in self.branches)
+
+
 def _path_values(f: Facts, s: Node, path: tuple[URIRef, ...]) -> list[Node]:
     nodes = [s]
     for p in path:
@@ -151,11 +200,28 @@ def _branch(text: str) -> Branch | None:
     return Branch(iris(m.group(1)) or frozenset(), iris(m.group(2)), dates, guards)
 
 
-def parse(select: str) -> Requesters | General | None:
+def _applicants(m: re.Match[str]) -> Applicants | None:
+    measures = iris(m.group(1)) or frozenset()
+    branches, rest = [], m.group(2)
+    while rest.strip():
+        b = APP_BRANCH.match(rest)
+        if b is None:
+            return None
+        if URIRef(b.group(1)[1:-1]) in measures:  # joined with VALUES ?m: a branch for another measure never matches
+            branches.append(Application(URIRef(b.group(2)[1:-1]), iris(b.group(3)) or frozenset(),
+                                        URIRef(b.group(4)[1:-1]) if b.group(4) else None,
+                                        [term(t) for t in re.findall(TERM, b.group(5) or "")]))
+        rest = rest[b.end():]
+    return Applicants(Requesters(measures, False, iris(m.group(3)), None), branches)
+
+
+def parse(select: str) -> Requesters | General | Applicants | None:
     """The compiled form of a generated target select, or None for any other select."""
     body = PREFIX_LINE.sub("", select).strip()
     if m := REQUESTERS.match(body):
         return _requesters(m)
+    if m := APPLICANTS.match(body):
+        return _applicants(m)
     m = GENERAL.match(body)
     if not m:
         return None
@@ -182,14 +248,14 @@ def parse(select: str) -> Requesters | General | None:
 class TargetIndex:
     """Shape -> compiled target, looked up by the measures requested and the types of each node."""
 
-    def __init__(self, targets: dict[URIRef, Requesters | General]) -> None:
+    def __init__(self, targets: dict[URIRef, Requesters | General | Applicants]) -> None:
         self.by_measure: dict[Node, list[tuple[URIRef, Requesters]]] = {}
-        self.by_type: dict[Node, list[tuple[URIRef, General]]] = {}
+        self.by_type: dict[Node, list[tuple[URIRef, General | Applicants]]] = {}
         for shape, t in targets.items():
-            if isinstance(t, Requesters):
-                for m in t.measures:
-                    self.by_measure.setdefault(m, []).append((shape, t))
-            else:
+            req = t.requesters if isinstance(t, Applicants) else t if isinstance(t, Requesters) else None
+            for m in req.measures if req is not None else ():
+                self.by_measure.setdefault(m, []).append((shape, req))  # type: ignore[arg-type]
+            if not isinstance(t, Requesters):  # a General's branches, an Applicants' application classes
                 for ty in t.types:
                     self.by_type.setdefault(ty, []).append((shape, t))
 

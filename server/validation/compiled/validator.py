@@ -55,17 +55,19 @@ class Validator:
                 out.setdefault(shape, []).append(to_rdflib(row["this"]))
         return out
 
-    def run(self, f: Facts, copies: dict[Node, int] | None = None) -> list[Raw] | None:
-        """The results for the triples of `f`. With `copies` (node -> copy number, eligibility's hypothetical
-        copies of one submission, copy 0 without requests), a shape that applies to copy 0 is run on copy 0
-        only: on the other copies it reads the same figures and gives the same findings."""
-        focus = self.focus_nodes(f, copies)
+    def run(self, f: Facts, copies: dict[Node, int] | None = None,
+            focus: dict[Node, list[Node]] | None = None) -> list[Raw] | None:
+        """The results for the triples of `f` (`focus`: their focus_nodes, if known). With `copies` (node -> copy
+        number, eligibility's hypothetical copies of one submission, copy 0 without requests), a shape that applies
+        to copy 0 is run on copy 0 only: on the other copies it reads the same figures and gives the same findings."""
+        focus = self.focus_nodes(f, copies) if focus is None else focus
         if any(s in self.unsupported for s in focus):
             return None
         if copies:
             base = {s for s, nodes in focus.items() if any(copies.get(n) == 0 for n in nodes)}
             focus = {s: [n for n in nodes if copies.get(n, 0) == 0] if s in base else nodes
                      for s, nodes in focus.items()}
+            f.left_out = self._unread(focus, copies)
         out: list[Raw] = []
         batches: dict[str, dict[str, list[tuple[Shape, Constraint, set[Node]]]]] = {}
         for iri, nodes in focus.items():
@@ -89,6 +91,19 @@ class Validator:
             for r in run_batch(f, generic, members):
                 out.append(self._raw(self.shapes[_shape_of(members, r.constraint)], r))
         return out
+
+    def _unread(self, focus: dict[Node, list[Node]], copies: dict[Node, int]) -> set[Node]:
+        """The nodes of the copies that no constraint run on pyoxigraph has as focus node: left out of the store.
+        Those constraints read their focus node's own triples (anchored on $this), the policy context and the
+        registry's awards, never another copy's (the copies share no node but the submission's named ones)."""
+        read = set()
+        for iri, nodes in focus.items():
+            shape = self.shapes[iri]
+            if shape.deactivated:
+                continue
+            if any(not (con := self.constraints[c]).deactivated and con.compiled is None for c in shape.sparql):
+                read.update(copies.get(n) for n in nodes)
+        return {n for n, i in copies.items() if i not in read}
 
     def _raw(self, shape: Shape, r: SparqlResult) -> Raw:
         return Raw(shape.iri, r.focus, r.path, r.value, SH.SPARQLConstraintComponent, shape.severity, r.constraint,
