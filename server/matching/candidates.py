@@ -25,8 +25,9 @@ from rdflib import URIRef
 
 from policykg.eligibility import catalogue, eligibility
 from policykg.errors import NotFound, UnprocessableInput
+from policykg.matching.sieve import sieve as fast_sieve
 from policykg.namespaces import BASE, PKG
-from policykg.registry import SUBMISSION_GRAPH, awards_for_project, load_submission
+from policykg.registry import SUBMISSION_GRAPH, awards_for_project, cache_for, load_submission
 from policykg.sparql import NamedQuery, load_library
 from policykg.validation import get_bundle
 
@@ -77,24 +78,30 @@ def stored_ids(store: Any) -> list[str]:
 def judge(store: Any, sid: str, measure: str, day: date, lang: str, full: bool = False) -> dict[str, Any] | None:
     """Step 2 for one stored submission: its candidate entry, or None (not eligible, or already awarded).
     Eligibility of this measure only; `full`: of every measure (the baseline, as POST /api/eligibility)."""
+    return _judge(store, sid, measure, day, lang, full)[0]
+
+
+def _judge(store: Any, sid: str, measure: str, day: date, lang: str,
+           full: bool = False) -> tuple[dict[str, Any] | None, str | None, str | None]:
+    """(judge's answer, the project key and credit code it depends on: what the judgement cache keys it by)."""
     rec = load_submission(store, sid)
+    data = rec["data"]
     try:
-        answer = eligibility(store, rec["data"], day, lang, None if full else {measure})
+        answer = eligibility(store, data, day, lang, None if full else {measure})
     except UnprocessableInput:  # not one project (eligibility is per project): never a candidate
-        return None
-    e = next((x for x in answer["measures"] if x["measure"] == measure), None)
-    if e is None or not e["eligible"] or not e.get("appliesToProjectType", True):
-        return None
-    key = answer["project"]["projectKey"]
-    if any(a["measure"] == measure for a in awards_for_project(store, key)):
-        return None
-    data, s = rec["data"], URIRef(answer["project"]["iri"])
+        return None, None, None
+    key, s = answer["project"]["projectKey"], URIRef(answer["project"]["iri"])
     who = {k: str(v) for a in data.objects(s, PKG.applicant) for k, v in
            (("name", data.value(a, PKG.name)), ("creditCode", data.value(a, PKG.creditCode))) if v is not None}
+    e = next((x for x in answer["measures"] if x["measure"] == measure), None)
+    if e is None or not e["eligible"] or not e.get("appliesToProjectType", True):
+        return None, key, who.get("creditCode")
+    if any(a["measure"] == measure for a in awards_for_project(store, key)):
+        return None, key, who.get("creditCode")
     return {"id": sid, "project": str(s), "projectKey": key, "applicant": who,
             "projectType": answer["project"]["projectType"], "submittedAt": rec["submittedAt"],
             "maxAmount": e["maxAmount"], "computation": e["computation"], "basis": e["basis"],
-            "review": [{"message": w["message"], "clause": w["clause"]} for w in e["warnings"]]}
+            "review": [{"message": w["message"], "clause": w["clause"]} for w in e["warnings"]]}, key, who.get("creditCode")
 
 
 def candidates(store: Any, root: Path, measure: str, as_of: date | None = None, lang: str = "zh",
@@ -111,12 +118,24 @@ def candidates(store: Any, root: Path, measure: str, as_of: date | None = None, 
     if not m.in_force(day):
         return {**head, "candidates": [], "counts": {"stored": len(everything), "sieved": 0, "evaluated": 0,
                                                      "candidates": 0}}
-    ids = everything if baseline else sieve(store, root, iri, day)
+    if baseline:
+        ids = everything
+    else:  # the sieve in plain Python (matching/sieve.py), the judgements kept per corpus version (registry/judged.py)
+        cache = cache_for(store)
+        hits = cache.hits
+        seq = (cache.state or {}).get("sequence")
+        kept = cache.sieves.get(iri)
+        ids = kept[1] if kept is not None and kept[0] == seq else fast_sieve(store, m, iri)
+        cache.sieves[iri] = (seq, ids)  # until the registry's next write
     out = []
     for i, sid in enumerate(ids):
         if progress:
             progress(i, len(ids))
-        entry = judge(store, sid, iri, day, lang, full=baseline)
+        if baseline:
+            entry = judge(store, sid, iri, day, lang, full=True)
+        else:
+            entry = cache.get((sid, iri, day.isoformat(), lang),
+                              lambda sid=sid: _judge(store, sid, iri, day, lang))  # type: ignore[misc]
         if entry is not None:
             out.append(entry)
     if progress:
@@ -124,6 +143,8 @@ def candidates(store: Any, root: Path, measure: str, as_of: date | None = None, 
     out.sort(key=lambda c: (-(c["maxAmount"] or 0), c["id"]))
     total = sum(c["maxAmount"] or 0 for c in out)
     return {**head, "candidates": out, "total": total,
-            "counts": {"stored": len(everything), "sieved": len(ids), "evaluated": len(ids), "candidates": len(out)},
+            "counts": {"stored": len(everything), "sieved": len(ids), "evaluated": len(ids), "candidates": len(out),
+                       "judgedBefore": 0 if baseline else cache.hits - hits},  # evaluated: kept from an earlier request
             "method": "every stored submission evaluated" if baseline else
-                      f"library query {QUERY} as a sieve, then eligibility per submission left"}
+                      f"the conditions of library query {QUERY} as a sieve, then eligibility per submission left "
+                      "(each judgement kept until the corpus or that project's or enterprise's records change)"}

@@ -10,6 +10,7 @@ from typing import Any
 
 from policykg.eligibility import catalogue, eligibility
 from policykg.matching.combination import best
+from policykg.matching.memo import Memo
 from policykg.matching.profile import items, parse_profile
 from policykg.provenance import list_documents
 from policykg.registry import conflicts
@@ -40,6 +41,7 @@ def _missing(entry: dict[str, Any]) -> list[dict[str, Any]]:
 def match(store: Any, data: Any, lang: str = "zh", limit: int = 2 * 1024 * 1024) -> dict[str, Any]:
     applicant, projects, as_of = parse_profile(data)
     day = as_of or date.today()
+    store = Memo(store)  # the registry read once per query for the whole profile (matching/memo.py)
     b = get_bundle(store)
     cat = catalogue(store, b)
     in_force = [m for m in cat.values() if m.in_force(day)]

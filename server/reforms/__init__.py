@@ -3,6 +3,7 @@ stored submission, before it is signed. The corpus is changed in memory only (re
 shapes are generated again from the changed parameters; each affected submission is evaluated before
 and after (reforms/impact.py)."""
 from policykg.reforms.impact import impact
+from policykg.reforms.jobs import Busy, Jobs
 from policykg.reforms.model import Change, Reform, load_reform, parse_reform
 
-__all__ = ["Change", "Reform", "impact", "load_reform", "parse_reform"]
+__all__ = ["Busy", "Change", "Jobs", "Reform", "impact", "load_reform", "parse_reform"]

@@ -1,6 +1,6 @@
 """A reform applied in memory: the corpus with the changed parameters, its shapes generated again from
-them (one source of truth: the generator that wrote shapes/), and a copy of the registry, in an
-in-memory store that validation and eligibility use as they use the real one."""
+them (one source of truth: the generator that wrote shapes/), in an in-memory store, read together with
+the real registry (reforms/view.py) by validation and eligibility as they read the real store."""
 from __future__ import annotations
 
 import hashlib
@@ -13,8 +13,9 @@ import rdflib
 from policykg.corpus import META_GRAPH, SHAPES_GRAPH, iter_corpus_quads
 from policykg.errors import UnprocessableInput
 from policykg.reforms.model import Reform
+from policykg.reforms.view import Reformed
 from policykg.shapes import Corpus, corpus_graph, generate
-from policykg.store import OxiStore, is_corpus_graph
+from policykg.store import OxiStore
 
 VERSION = "https://w3id.org/policykg/ontology#corpusVersion"
 
@@ -48,8 +49,8 @@ def reformed_graph(root: Path, reform: Reform) -> tuple[rdflib.Graph, list[dict[
     return g, changed
 
 
-def reform_store(store: Any, root: Path, reform: Reform) -> tuple[OxiStore, list[dict[str, Any]]]:
-    """An in-memory store: the reformed corpus, shapes generated from it, and the registry of `store`."""
+def reform_store(store: Any, root: Path, reform: Reform) -> tuple[Reformed, list[dict[str, Any]]]:
+    """The reformed corpus and shapes generated from it (in memory), with the registry of `store` (not copied)."""
     g, changed = reformed_graph(root, reform)
     shapes = generate(root, Corpus(root, graph=g))
     targets = {(c.target, c.property): c for c in reform.changes}
@@ -75,7 +76,4 @@ def reform_store(store: Any, root: Path, reform: Reform) -> tuple[OxiStore, list
     quads.append(ox.Quad(ox.NamedNode("https://w3id.org/policykg/corpus"), ox.NamedNode(VERSION),
                          ox.Literal(f"{base_version}+reform-{_fingerprint(reform)}"), ox.NamedNode(str(META_GRAPH))))
     out.ox.extend(quads)
-    for name in store.named_graphs():  # the registry: submissions and awards as they are
-        if not is_corpus_graph(name):
-            out.ox.extend(store.graph_quads(name))
-    return out, changed
+    return Reformed(out, store), changed  # the registry read where it is (reforms/view.py)

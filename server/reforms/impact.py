@@ -13,13 +13,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import RDF, Literal, URIRef
 
 from policykg.eligibility import catalogue, eligibility
 from policykg.namespaces import PKG, PREFIXES
 from policykg.reforms.apply import reform_store
 from policykg.reforms.model import Reform
-from policykg.registry import SUBMISSION_GRAPH, load_submission
+from policykg.registry import SUBMISSION_GRAPH, cache_for, load_submission
 from policykg.validation import get_bundle
 
 PFX = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items())
@@ -27,10 +28,22 @@ OWNERS_Q = PFX + """SELECT ?m WHERE { VALUES ?t { %s }
   { ?m pkg:slug ?s FILTER(?m = ?t) } UNION { ?m pkg:hasCriterion/pkg:alternative* ?t }
   UNION { ?m pkg:definedIn ?t } UNION { ?x pkg:appliesToMeasure ?m FILTER(?x = ?t) } }"""
 
+TYPED_Q = PFX + """SELECT DISTINCT ?g WHERE { VALUES ?type { %s }
+  GRAPH ?g { ?s a ?type . ?rec a pkg:SubmissionRecord } }"""  # as the loop below: any subject of the type
+
 
 def affected_measures(store: Any, reform: Reform) -> set[str]:
     values = " ".join(f"<{c.target}>" for c in reform.changes)
     return {r["m"].value for r in store.select(OWNERS_Q % values)}
+
+
+def typed(store: Any, types: set[str]) -> set[str]:
+    """The ids of the stored submissions whose subject has one of `types` (one registry query, the types as VALUES)."""
+    if not types:
+        return set()
+    values = " ".join(str(ox.NamedNode(t)) for t in sorted(types))
+    rows = store.select(TYPED_Q % values, registry=True)
+    return {g[len(SUBMISSION_GRAPH):] for r in rows if (g := r["g"].value).startswith(SUBMISSION_GRAPH)}
 
 
 def _day(data: Any, s: URIRef, reform: Reform) -> date | None:
@@ -55,11 +68,16 @@ def impact(store: Any, root: Path, reform: Reform,
     types_of = {str(m.iri): {str(t) for t in m.subtypes} for m in catalogue(store, b).values()}
     touched_types = {t for m in touched for t in types_of.get(m, ())}
     sids = sorted(g[len(SUBMISSION_GRAPH):] for g in store.named_graphs() if g.startswith(SUBMISSION_GRAPH))
+    of_types = typed(store, touched_types)  # the others cannot change outcome: never loaded
     rows: list[dict[str, Any]] = []
     skipped = 0
+    kept = cache_for(store)  # today's answers, kept per corpus version across reforms (registry/judged.py)
     for i, sid in enumerate(sids):
         if progress:
             progress(i, len(sids))
+        if sid not in of_types:
+            skipped += 1
+            continue
         rec = load_submission(store, sid)
         data = rec["data"]
         subjects = [s for s in data.subjects(RDF.type, None) if isinstance(s, URIRef)
@@ -71,7 +89,8 @@ def impact(store: Any, root: Path, reform: Reform,
         day = _day(data, s, reform)
         requested = {str(m) for r in data.objects(s, PKG.requests) for m in data.objects(r, PKG.measure)}
         wanted = requested or {m for m in touched if types_of.get(m, set()) & {str(t) for t in data.objects(s, RDF.type)}}
-        before = {e["measure"]: e for e in eligibility(store, data, day, only=wanted)["measures"]}
+        before = kept.get((sid, " ".join(sorted(wanted)), day.isoformat() if day else "", "reform-before"),
+                          lambda data=data, s=s, day=day, wanted=wanted: _before(store, data, s, day, wanted))
         after = {e["measure"]: e for e in eligibility(after_store, data, day, only=wanted)["measures"]}
         for m in sorted(wanted):
             x, y = _entry(before.get(m)), _entry(after.get(m))
@@ -90,6 +109,14 @@ def impact(store: Any, root: Path, reform: Reform,
                        "becameEligible": sum(1 for r in rows if r["before"]["status"] != "eligible"
                                              and r["after"]["status"] == "eligible"),
                        "amountChanged": sum(1 for r in rows if r["before"]["maxAmount"] != r["after"]["maxAmount"])}}
+
+
+def _before(store: Any, data: Any, s: URIRef, day: date | None, wanted: set[str]
+            ) -> tuple[dict[str, Any], str | None, str | None]:
+    """Today's answers for the wanted measures, and the project key and credit code they depend on."""
+    answer = eligibility(store, data, day, only=wanted)
+    cc = next((str(o) for a in data.objects(s, PKG.applicant) for o in data.objects(a, PKG.creditCode)), None)
+    return {e["measure"]: e for e in answer["measures"]}, answer["project"]["projectKey"], cc
 
 
 def totals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -4,6 +4,7 @@ and the checks that need it: double funding across submissions, per-enterprise y
 from policykg.registry.checks import check, registry_context, used_in_year, yearly, yearly_findings
 from policykg.registry.conflicts import Conflict, conflicts
 from policykg.registry.history import history_findings
+from policykg.registry.judged import cache_for
 from policykg.registry.records import (
            SUBMISSION_GRAPH,
            awards_for_project,
@@ -13,6 +14,6 @@ from policykg.registry.records import (
 )
 from policykg.registry.replay import clause_hashes, replay, result_clauses
 
-__all__ = ["Conflict", "SUBMISSION_GRAPH", "awards_for_project", "conflicts", "consulted", "clause_hashes", "replay",
+__all__ = ["Conflict", "cache_for", "SUBMISSION_GRAPH", "awards_for_project", "conflicts", "consulted", "clause_hashes", "replay",
            "result_clauses", "registry_state", "check", "history_findings", "load_submission", "registry_context",
            "used_in_year", "yearly", "yearly_findings"]

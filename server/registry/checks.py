@@ -32,15 +32,19 @@ from policykg.validation import Bundle, Outcome, clause_ref, get_bundle, project
 PFX = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items())
 PENDING_Q = PFX + """
 SELECT ?cc ?m ?rec ?key ?amount ?asOf ?at WHERE {
-  GRAPH ?g {
-    ?rec a pkg:SubmissionRecord ; pkg:projectKey ?key ; pkg:asOf ?asOf ; pkg:submittedAt ?at ;
-         foaf:primaryTopic ?s .
-    ?s pkg:applicant ?a . ?a pkg:creditCode ?cc .
-    ?s pkg:requests ?r . ?r pkg:measure ?m ; pkg:amount ?amount .
+  GRAPH ?g {  # from the enterprise's code: grows with its own records, not the registry's (1.5 s -> 14 ms at 100k)
+    ?a pkg:creditCode ?cc . ?s pkg:applicant ?a ; pkg:requests ?r . ?r pkg:measure ?m ; pkg:amount ?amount .
+    ?rec foaf:primaryTopic ?s ; a pkg:SubmissionRecord ; pkg:projectKey ?key ; pkg:asOf ?asOf ; pkg:submittedAt ?at .
     ?report a sh:ValidationReport ; sh:conforms true .
   }
   FILTER (STR(?rec) = CONCAT("RECORD_BASE", STRAFTER(STR(?g), "GRAPH_BASE")))
 }""".replace("RECORD_BASE", registry.RECORD).replace("GRAPH_BASE", registry.SUBMISSION_GRAPH)  # its graph's own record
+# an enterprise holding more records than BIG: its pending requests read from the measure's requests instead
+PENDING_BY_MEASURE_Q = PENDING_Q.replace(
+    "?a pkg:creditCode ?cc . ?s pkg:applicant ?a ; pkg:requests ?r . ?r pkg:measure ?m ; pkg:amount ?amount .",
+    "?r pkg:measure ?m ; pkg:amount ?amount . ?s pkg:requests ?r ; pkg:applicant ?a . ?a pkg:creditCode ?cc .")
+BIG = 2000
+SIZE_Q = PFX + "\nSELECT (COUNT(*) AS ?n) WHERE { { SELECT ?a WHERE { ?a pkg:creditCode %s } LIMIT %d } }"
 WAN = {"zh": "万元", "en": " 万元"}
 
 
@@ -145,8 +149,10 @@ def used_in_year(store: Any, *, key: str, credit_code: str | None, measure: str,
     years = sorted({int(a["date"][:4]) for a in awards if a["project"] == key})
     if per_enterprise and credit_code:
         latest: dict[str, tuple[str, Decimal]] = {}
-        for r in store.select(registry.bound(PENDING_Q, {"cc": ox.Literal(credit_code),
-                                                         "m": ox.NamedNode(measure)}), registry=True):
+        size = store.select(SIZE_Q % (ox.Literal(credit_code), BIG + 1), registry=True)  # bounded count
+        q = PENDING_BY_MEASURE_Q if size and int(size[0]["n"].value) > BIG else PENDING_Q
+        for r in store.select(registry.bound(q, {"cc": ox.Literal(credit_code), "m": ox.NamedNode(measure)}),
+                              registry=True):
             k = r["key"].value
             at = r["at"].value
             if k == key or k in awarded_keys or int(r["asOf"].value[:4]) != year or (cutoff and at >= cutoff):

@@ -305,7 +305,7 @@ def awards_for_project(store: Any, project_key: str) -> list[dict[str, Any]]:
 
 
 def awards_for_enterprise(store: Any, credit_code: str) -> list[dict[str, Any]]:
-    q = AWARDS_Q.replace("OPTIONAL { ?a pkg:creditCode ?cc }", "?a pkg:creditCode ?cc .")
+    q = AWARDS_Q.replace("OPTIONAL { ?a pkg:creditCode ?cc }", "").replace("?a a ", "?a pkg:creditCode ?cc ; a ", 1)  # 1st: ×2000
     return _award_rows(store.select(bound(q, {"cc": ox.Literal(credit_code)}), registry=True))
 
 

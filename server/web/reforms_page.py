@@ -1,11 +1,14 @@
 """/reforms: a reviewer pastes a reform (YAML or JSON, docs/reforms.md) and sees what it would do to the
 registry: per submission before/after, totals per measure and document, the changed clauses, and a
 before/after histogram of the amounts (server-side SVG). The page calls POST /api/reforms/impact
-in-process, as any client would, with the reviewer's token if one is given."""
+in-process, as any client would, with the reviewer's token if one is given. With script, the reform runs as
+a job whose progress the page shows (static/reform-progress.js polls GET /api/reforms/jobs/{id}); the form
+is then posted with the job's id and the page renders that job's result."""
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
@@ -66,8 +69,19 @@ async def reforms_submit(request: Request) -> HTMLResponse:
     headers = {"content-type": "application/yaml"}
     if form.get("token", "").strip():
         headers["authorization"] = f"Bearer {form['token'].strip()}"
-    ans = await call_api(request, "POST", "/api/reforms/impact", form.get("reform", "").encode("utf-8"), headers)
-    result = ans.json() if ans.ok else None
+    job = form.pop("job", "").strip()
+    if job:  # a job the page's script started and followed (static/reform-progress.js): its result
+        ans = await call_api(request, "GET", f"/api/reforms/jobs/{quote(job, safe='')}", b"", headers)
+        state = ans.json() if ans.ok else None
+        result = state.get("result") if isinstance(state, dict) else None
+        if ans.ok and result is None:
+            err = (state or {}).get("error") or {}
+            form.pop("token", None)
+            return render("reforms.html", form=form, result=None, chart=None,
+                          error=str(err.get("error") or f"the job is {(state or {}).get('state')}"))
+    else:
+        ans = await call_api(request, "POST", "/api/reforms/impact", form.get("reform", "").encode("utf-8"), headers)
+        result = ans.json() if ans.ok else None
     form.pop("token", None)  # never echoed back into the page
     return render("reforms.html", form=form, result=result, error=None if ans.ok else ans.error,
                   chart=histogram(result["submissions"]) if result else None)

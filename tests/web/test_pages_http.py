@@ -14,6 +14,12 @@ def test_the_home_page_lists_the_eleven_documents_with_search_and_tools(client) 
         assert f'href="{tool}"' in html
 
 
+def test_every_page_s_navigation_links_to_matching_and_reforms(client) -> None:
+    for page in ("/", "/validate", "/reforms", "/match"):
+        nav = client.get(page).text.split("<nav>", 1)[1].split("</nav>", 1)[0]
+        assert 'href="/match"' in nav and 'href="/reforms"' in nav, page
+
+
 def test_the_pictures_are_inline_svg_with_one_mark_per_document(client) -> None:
     graph = client.get("/graph").text
     assert graph.count("<svg") == 2

@@ -1,6 +1,7 @@
 """The /reforms page in Debian Chromium: a reviewer pastes the worked reform of docs/reforms.md and sees the
 table, the totals, the changed clauses and the before/after histogram (answers of tests/reforms/test_impact.py,
-derived by hand from 京发改规〔2023〕12号)."""
+derived by hand from 京发改规〔2023〕12号). With a token the reform runs as a job whose progress (done/total) the
+page shows while it runs, then the result."""
 from __future__ import annotations
 
 import pytest
@@ -10,7 +11,7 @@ from tests.reforms.test_impact import BASE, PROJECTS
 pytestmark = pytest.mark.browser
 
 
-def test_a_pasted_reform_shows_its_table_totals_clauses_and_histogram(page, shot, admin_token) -> None:
+def test_a_pasted_reform_shows_its_progress_then_its_table_totals_clauses_and_histogram(page, shot, admin_token) -> None:
     auth = {"Authorization": f"Bearer {admin_token}"}
     for name, (area, fai) in PROJECTS.items():
         r = page.request.post("/api/submissions", data={**BASE, "id": f"web-reform-{name}", "floorArea": area,
@@ -24,8 +25,20 @@ def test_a_pasted_reform_shows_its_table_totals_clauses_and_histogram(page, shot
     page.locator("#reform-form button[type=submit]").click()  # no token: the API's 401, shown
     assert "bearer token" in page.locator(".error-box").inner_text()
     page.fill("input[name=token]", admin_token)
+    polls: list[str] = []
+
+    def first_poll(route) -> None:  # the page's first look at the job: the progress bar is on screen
+        if not polls:
+            progress = page.locator("#job-progress")
+            assert progress.is_visible() and "evaluating" in progress.inner_text()
+            shot(page, "23-reforms-progress")
+        polls.append(route.request.url)
+        route.continue_()
+
+    page.route("**/api/reforms/jobs/*", first_poll)
     page.locator("#reform-form button[type=submit]").click()
     page.wait_for_selector("#results")
+    assert polls, "the page never followed the job's progress"
     assert page.locator(".error-box").count() == 0
     progress = page.locator("#progress").inner_text()
     assert "submissions evaluated" in progress and "became eligible" in progress
