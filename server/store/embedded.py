@@ -121,6 +121,8 @@ class OxiStore:
         quads = [ox.Quad(q.subject, q.predicate, q.object, g) for q in quads]
         if self._has(graph):
             self.ox.remove_graph(g)
+        if is_corpus_graph(graph) and self.stored_version() is not None:
+            quads += _graph_list({graph})  # a corpus graph written after the load is listed like the loaded ones
         self.ox.extend(quads)
         with self._sync:
             self._written += 1
