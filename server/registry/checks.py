@@ -134,7 +134,7 @@ def used_in_year(store: Any, *, key: str, credit_code: str | None, measure: str,
                  ) -> tuple[Decimal, list[int], list[str]]:
     """(amount used in `year`, years with awards for the project, what it is made of) for one measure;
     awards decided after `until` (the as-of day) did not exist yet and do not count."""
-    scope_awards = (registry.awards_for_enterprise(store, credit_code) if per_enterprise and credit_code
+    scope_awards = (registry.awards_for_enterprise(store, credit_code, measure) if per_enterprise and credit_code
                     else registry.awards_for_project(store, key))
     awards = [a for a in scope_awards if a["measure"] == measure and _recorded_by(a, cutoff)
               and (until is None or a["date"] <= until.isoformat())]
