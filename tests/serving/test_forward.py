@@ -114,3 +114,15 @@ def test_the_corpus_only_store_refuses_registry_reads_and_writes() -> None:
     with pytest.raises(NeedsPrimary):
         store.graph_quads("https://w3id.org/policykg/registry/submission/x")
     assert store.select("SELECT * WHERE { ?s ?p ?o } LIMIT 1") == []
+
+
+def test_the_port_socket_of_every_process_sends_small_writes_at_once() -> None:
+    """TCP_NODELAY on the socket each process binds (accepted connections inherit it): without it a keep-alive
+    response written in two parts waited ~40 ms for the client's delayed ACK (bench/processes.py: p50 44 ms)."""
+    import socket
+
+    from policykg.serving.processes import port_socket
+
+    with port_socket("127.0.0.1", 0) as sock:
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+        assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT) == 1
