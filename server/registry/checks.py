@@ -134,7 +134,11 @@ def used_in_year(store: Any, *, key: str, credit_code: str | None, measure: str,
                  ) -> tuple[Decimal, list[int], list[str]]:
     """(amount used in `year`, years with awards for the project, what it is made of) for one measure;
     awards decided after `until` (the as-of day) did not exist yet and do not count."""
-    scope_awards = (registry.awards_for_enterprise(store, credit_code) if per_enterprise and credit_code
+    big = False
+    if per_enterprise and credit_code:
+        size = store.select(SIZE_Q % (ox.Literal(credit_code), BIG + 1), registry=True)  # bounded count
+        big = bool(size) and int(size[0]["n"].value) > BIG
+    scope_awards = (registry.awards_for_enterprise(store, credit_code, measure, big) if per_enterprise and credit_code
                     else registry.awards_for_project(store, key))
     awards = [a for a in scope_awards if a["measure"] == measure and _recorded_by(a, cutoff)
               and (until is None or a["date"] <= until.isoformat())]
@@ -149,8 +153,7 @@ def used_in_year(store: Any, *, key: str, credit_code: str | None, measure: str,
     years = sorted({int(a["date"][:4]) for a in awards if a["project"] == key})
     if per_enterprise and credit_code:
         latest: dict[str, tuple[str, Decimal]] = {}
-        size = store.select(SIZE_Q % (ox.Literal(credit_code), BIG + 1), registry=True)  # bounded count
-        q = PENDING_BY_MEASURE_Q if size and int(size[0]["n"].value) > BIG else PENDING_Q
+        q = PENDING_BY_MEASURE_Q if big else PENDING_Q
         for r in store.select(registry.bound(q, {"cc": ox.Literal(credit_code), "m": ox.NamedNode(measure)}),
                               registry=True):
             k = r["key"].value
