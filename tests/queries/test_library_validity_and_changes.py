@@ -13,7 +13,7 @@ import pyoxigraph as ox
 import pytest
 
 from policykg.store import OxiStore
-from tests.queries.test_library import D000, D7, D12, D20, ROOT, col, run
+from tests.queries.test_library import D000, D7, D12, D20, J2, ROOT, col, run
 
 J2 = "doc/jjf/2024/2"
 OLD12 = f"{D12}/measure/investment-subsidy-old-factory-and-infrastructure"
@@ -256,3 +256,30 @@ def test_exclusive_pairs_of_20_appear_when_20_comes_into_force(store) -> None:
     assert seven in col(rows, "measure1", "measure2")
     assert seven not in col(run(store, "exclusive-measure-pairs", asOf="2025-07-03"), "measure1", "measure2")
     assert all(r["measure1Label"] and r["measure2LabelEn"] for r in rows)
+
+
+# -- required-declarations as of a date -------------------------------------------------------------------
+# 7号 第二十条 本办法自印发之日起实施，试行期 2年 (encoded 2023-07-03 … 2025-07-02, inclusive);
+# 京建法〔2024〕2号/3号 第十三条 本办法自 2024 年 5 月 10 日起施行，有效期 3 年 (2024-05-10 … 2027-05-09).
+
+@pytest.mark.parametrize(("as_of", "d7", "j2"), [
+    ("2023-07-02", False, False),   # the day before 7号 is issued
+    ("2023-07-03", True, False),    # 7号's first day; 京建法 not yet in force
+    ("2025-07-02", True, True),     # 7号's last day of its two-year trial
+    ("2025-07-03", False, True),    # 7号 no longer in force
+])
+def test_the_declarations_an_applicant_must_make_as_of_a_date(store, as_of: str, d7: bool, j2: bool) -> None:
+    docs = col(run(store, "required-declarations", asOf=as_of), "document")
+    assert (D7 in docs) is d7 and (J2 in docs) is j2
+    assert D000 in docs  # the 2022 old-factory measures set no end of validity
+
+
+def test_required_declarations_carry_labels_beside_their_iris(store) -> None:
+    rows = run(store, "required-declarations")
+    assert all(r.get("propertyLabel") and r.get("documentTitle") for r in rows)
+    # 12号 二(一)1. 现状功能定位或经营业态不符合城市发展功能需求 (one alternative of the low-efficiency condition)
+    row = next(r for r in rows if r["criterion"] == f"{D12}/criterion/function-mismatch")
+    assert (row["propertyLabel"], row["propertyLabelEn"]) == ("功能定位不符", "function mismatch")
+    assert row["documentTitle"] == "关于加强腾退低效产业空间改造利用促进产业高质量发展的实施方案"
+    assert len({r["criterion"] for r in rows}) == len({r["criterion"] for r in run(store, "required-declarations",
+                                                                                   asOf="2025-07-02")})

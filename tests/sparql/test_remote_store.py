@@ -45,6 +45,7 @@ CASES = [(name, {}) for name in sorted(LIB)] + [
     ("document-changes-for-project-type", {"document": D7}),
     ("measures-by-kind", {"kind": "finance-lease-subsidy", "asOf": "2025-12-31"}),
     ("per-unit-measures", {"asOf": "2024-04-16"}),
+    *[("required-declarations", {"asOf": d}) for d in ("2023-07-03", "2025-07-03")],
     ("thresholds-on-property", {"asOf": "2023-07-02"}),
     ("post-delivery-targets", {"asOf": "2023-08-31"}),
     ("no-double-funding-rules", {"asOf": "2026-01-01"}),
