@@ -13,7 +13,7 @@ import pyoxigraph as ox
 import pytest
 
 from policykg.store import OxiStore
-from tests.queries.test_library import D000, D7, D12, D20, J2, ROOT, col, run
+from tests.queries.test_library import D000, D7, D12, D20, ROOT, col, run
 
 J2 = "doc/jjf/2024/2"
 OLD12 = f"{D12}/measure/investment-subsidy-old-factory-and-infrastructure"
