@@ -283,3 +283,12 @@ def test_required_declarations_carry_labels_beside_their_iris(store) -> None:
     assert row["documentTitle"] == "关于加强腾退低效产业空间改造利用促进产业高质量发展的实施方案"
     assert len({r["criterion"] for r in rows}) == len({r["criterion"] for r in run(store, "required-declarations",
                                                                                    asOf="2025-07-02")})
+
+
+def test_the_criteria_of_a_measure_carry_labels_beside_the_measure_and_the_property(store) -> None:
+    # 12号 二(四)1. 老旧厂房改造和配套基础设施改造项目投资补助 … 改造面积不低于3000平方米
+    rows = run(store, "criteria-of-measure")
+    area = next(r for r in rows if r["criterion"] == f"{D12}/criterion/old-factory-area")
+    assert (area["propertyLabel"], area["propertyLabelEn"]) == ("改造面积", "floor area renovated")
+    assert area["measureLabel"] == "老旧厂房改造和配套基础设施改造项目投资补助"
+    assert all(r.get("propertyLabel") for r in rows if r.get("property"))
