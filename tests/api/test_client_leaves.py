@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -28,6 +27,7 @@ import pytest
 from tests import virtuoso as vt
 from tests.api.test_bounds import GOOD
 from tests.conftest import clean_env
+from tests.sparql.support import stop
 
 ROOT = Path(__file__).resolve().parents[2]
 CROSS_JOIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -83,12 +83,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]
             time.sleep(0.1)
         yield base, proc.pid
     finally:
-        os.kill(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.kill(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
+        stop(proc)
 
 
 def send_and_leave(base: str, raw: bytes, until: callable, within: float = 5.0) -> None:
