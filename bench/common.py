@@ -165,14 +165,18 @@ def server(processes: int = 1) -> Iterator[Server]:
             _wait_up(proc, port, Path(tmp) / "server.log")
             yield Server(port, proc.pid, data, time.perf_counter() - t0, token)
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+            stop(proc)
             log.close()
 
+
+def stop(proc: subprocess.Popen, timeout: float = 20) -> None:
+    """Stop a server a benchmark started, by its PID: SIGTERM, then SIGKILL."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
 
 def _wait_up(proc: subprocess.Popen, port: int, log: Path) -> None:
     deadline = time.monotonic() + 60

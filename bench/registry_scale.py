@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from bench.common import ROOT, VENV_BIN, _wait_up, free_port, request
+from bench.common import ROOT, VENV_BIN, _wait_up, free_port, request, stop
 from bench.generate import generate
 
 HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
@@ -72,12 +72,7 @@ def served(data: Path, token: str, log: Path) -> Iterator[tuple[int, int, float]
         _wait_up(proc, port, log)
         yield port, proc.pid, time.perf_counter() - t0
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop(proc, timeout=30)
 
 
 def _timed(conn: http.client.HTTPConnection, method: str, path: str, body: bytes | None,

@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pyoxigraph as ox  # noqa: E402
 
-from bench.common import ROOT, Row, faster, free_port, request, server, time_each, timed_row  # noqa: E402
+from bench.common import ROOT, Row, faster, free_port, request, server, stop, time_each, timed_row  # noqa: E402
 
 BENCH = "sparql"
 QUERY = """PREFIX eli: <http://data.europa.eu/eli/ontology#>
@@ -161,12 +161,7 @@ def rdflib_endpoint(merge: ox.Store) -> Iterator[int | None]:
                     time.sleep(0.2)
             yield port
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+            stop(proc)
 
 
 def http_row(name: str, lat: list[float], wall: float, key: str = "", note: str = "") -> Row:
