@@ -9,8 +9,8 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from policykg.access import OPTIONAL_TOKEN, TOKEN_RESPONSES, Caller
-from policykg.api.validate import pick_lang, validation_store
-from policykg.errors import BadInput, PayloadTooLarge, UnsupportedMediaType
+from policykg.api.validate import capped_body, pick_lang, validation_store
+from policykg.errors import BadInput, UnsupportedMediaType
 from policykg.matching import match
 
 router = APIRouter(prefix="/api", tags=["matching"])
@@ -41,9 +41,7 @@ async def post_match(request: Request, who: Caller) -> JSONResponse:
     if ctype not in ("application/json", ""):
         raise UnsupportedMediaType("POST the profile as application/json", {"contentType": ctype})
     settings = request.app.state.settings
-    body = await request.body()
-    if len(body) > settings.max_body_bytes:
-        raise PayloadTooLarge(f"request body over {settings.max_body_bytes} bytes", {"maxBytes": settings.max_body_bytes})
+    body = await capped_body(request)
     try:
         data: Any = json.loads(body)
     except (ValueError, RecursionError) as e:

@@ -10,7 +10,8 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from policykg.access import AUTH_RESPONSES, Principal, requires
-from policykg.errors import BadInput, Conflict, NotFound, PayloadTooLarge, PolicyKGError, UnsupportedMediaType
+from policykg.api.validate import capped_body
+from policykg.errors import BadInput, Conflict, NotFound, PolicyKGError, UnsupportedMediaType
 from policykg.reforms import Busy, Jobs, Reform, impact, load_reform
 
 router = APIRouter(prefix="/api", tags=["reforms"])
@@ -42,10 +43,7 @@ async def _reform(request: Request) -> Reform:
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype not in TYPES:
         raise UnsupportedMediaType("POST the reform as application/json or application/yaml", {"contentType": ctype})
-    settings = request.app.state.settings
-    body = await request.body()
-    if len(body) > settings.max_body_bytes:
-        raise PayloadTooLarge(f"request body over {settings.max_body_bytes} bytes", {"maxBytes": settings.max_body_bytes})
+    body = await capped_body(request)
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:

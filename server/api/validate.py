@@ -36,6 +36,17 @@ router = APIRouter(prefix="/api", tags=["validation"])
 TURTLE = "text/turtle"
 
 
+async def capped_body(request: Request) -> bytes:
+    """The body of a JSON/YAML request (match, reforms), read no further than the limit (413 past it)."""
+    limit = request.app.state.settings.max_body_bytes
+    data = bytearray()
+    async for chunk in request.stream():
+        data += chunk
+        if len(data) > limit:
+            raise PayloadTooLarge(f"request body over {limit} bytes", {"maxBytes": limit})
+    return bytes(data)
+
+
 async def read_body(request: Request, allowed: dict[str, str] | None = None) -> tuple[bytes, str]:
     """(body, format): 415 on the Content-Type before reading, 413 as soon as the body passes the limit."""
     fmt = media_format(request.headers.get("content-type"), allowed or MEDIA_TYPES)
