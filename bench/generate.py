@@ -12,7 +12,10 @@ are the JSON form's and its combinations plausible), then varied, reproducibly f
   (e.g. 12号's 3000 m² and 5000 万元) with a heavy tail, as investments are (shares, rates and growth
   figures stay the case's);
 - status: the case's in 70 %, else another of the JSON form's values;
-- enterprises: about N/3 credit codes drawn by a Zipf-like law (a few enterprises hold many projects);
+- enterprises: about N/3 credit codes; the enterprise of rank k (from 0) is drawn with weight 1/(k + 11), a
+  Zipf–Mandelbrot law: a few enterprises hold many projects (a large group files dozens, most enterprises one
+  or two), and the largest holds ~1 % of all projects at N = 100,000 (1.6 % at 10,000). An earlier law
+  (Pareto, α = 1.2) gave one enterprise 56 % of all projects, which no registry of applications looks like;
 - application dates: uniform over 2024-01-01 … 2025-06-30;
 - awards: 15 % of the submissions that request a measure are awarded their first request, at the
   amount requested, 60 days after the application.
@@ -27,6 +30,7 @@ from __future__ import annotations
 import argparse
 import copy
 import functools
+import itertools
 import json
 import random
 import sys
@@ -50,6 +54,7 @@ UNSCALED = ("Share", "Ratio", "Rate", "Growth")  # shares and rates stay the cas
 STATUSES = ("planned", "under-construction", "ready-to-start", "completed")
 START, DAYS = date(2024, 1, 1), 547
 AWARD_SHARE = 0.15
+FIRM_OFFSET = 11  # Zipf–Mandelbrot offset of the enterprise law (module docstring)
 
 
 def templates() -> dict[str, list[dict[str, Any]]]:
@@ -73,6 +78,7 @@ def generate(n: int, seed: int = 15) -> tuple[list[dict[str, Any]], list[dict[st
     types = [t for t in WEIGHTS if t in tpl]
     weights = [WEIGHTS[t] for t in types]
     firms = max(1, n // 3)
+    firm_weights = list(itertools.accumulate(1 / (k + FIRM_OFFSET) for k in range(firms)))
     subs, awards = [], []
     for i in range(n):
         t = rng.choices(types, weights)[0]
@@ -84,7 +90,7 @@ def generate(n: int, seed: int = 15) -> tuple[list[dict[str, Any]], list[dict[st
                 f[k] = _vary(v, rng)
         if "status" in f and rng.random() > 0.7:
             f["status"] = rng.choice(STATUSES)
-        firm = min(firms - 1, int(rng.paretovariate(1.2)) - 1)
+        firm = rng.choices(range(firms), cum_weights=firm_weights)[0]
         f["applicant"] = {"name": f"生成企业{firm}有限公司", "creditCode": f"91110000GEN{firm:07d}"}
         day = START + timedelta(days=rng.randrange(DAYS))
         f["applicationDate"] = day.isoformat()
