@@ -7,7 +7,8 @@ server started on a copy (`cp -a`; the data dir itself is never written), then
 - restart: the server stopped (SIGTERM) and started again on the same copy, until /health answers;
 - every registry-* library query through GET /api/queries/{name} (admin token), the per-enterprise-year
   query for one enterprise and one year, and for one enterprise (a median one, by the generator's law);
-- POST /api/validate with a token (registryConsulted: true) of submissions whose project holds awards;
+- POST /api/validate with a token (registryConsulted: true) of submissions whose project holds awards, and of
+  those of the enterprise with the most projects (whose checks read the most records);
 - POST /api/submissions of new submissions from 4 client threads (c=4): stored per second;
 - the server's resident memory (its process and its children: the query workers) after all that;
 each with p50/p95/p99, and the load average beside them.
@@ -17,6 +18,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -97,6 +99,16 @@ def query_cases(n: int, subs: list[dict[str, Any]], awards: list[dict[str, Any]]
             ("registry-measure-candidates", {})]
 
 
+def largest_enterprise(subs: list[dict[str, Any]], awards: list[dict[str, Any]], k: int) -> list[bytes]:
+    """The bodies of up to k awarded submissions of the enterprise with the most projects (its checks read most)."""
+    firms: dict[str, int] = {}
+    for s in subs:
+        firms[s["applicant"]["creditCode"]] = firms.get(s["applicant"]["creditCode"], 0) + 1
+    top = max(firms, key=lambda c: firms[c])
+    mine = [subs[a["index"]] for a in awards if subs[a["index"]]["applicant"]["creditCode"] == top]
+    return [json.dumps(f, ensure_ascii=False).encode() for f in mine[:k]]
+
+
 def measure_dir(src: Path, n: int, seed: int = 15, repeat: int = 20, writes: int = 200) -> dict[str, Any]:
     token = secrets.token_urlsafe(32)
     auth = {"Authorization": f"Bearer {token}"}
@@ -132,6 +144,11 @@ def measure_dir(src: Path, n: int, seed: int = 15, repeat: int = 20, writes: int
                 ms.append(m)
                 consulted.add(json.loads(body).get("registryConsulted") if status == 200 else status)
             out["validate"] = {**pct(ms), "registryConsulted": sorted(map(str, consulted))}
+            ms = []
+            for b in largest_enterprise(subs, awards, repeat * 3):
+                m, status, body = _timed(conn, "POST", "/api/validate", b, auth)
+                ms.append(m)
+            out["validate_largest_enterprise"] = pct(ms)
             out["submissions_c4"] = write_rate(port, auth, n, writes)
             out["rss_mb"] = rss_mb(pid)
             conn.close()
@@ -169,9 +186,11 @@ def write_rate(port: int, auth: dict[str, str], n: int, writes: int, clients: in
 
 
 def size_of(d: Path) -> int:
-    """N from a data dir named registry-10k / registry-100k (bench/generate.py --data-dir)."""
-    tail = d.name.rsplit("-", 1)[-1].lower()
-    return int(float(tail[:-1]) * 1000) if tail.endswith("k") else int(tail)
+    """N from a data dir named registry-10k / registry-100k, or registry-100k-v2 (a later generator law)."""
+    m = re.search(r"-(\d+)(k?)(?:-v\d+)?$", d.name.lower())
+    if m is None:
+        raise SystemExit(f"{d}: name it registry-<N>[k][-v<version>] (bench/generate.py --data-dir)")
+    return int(m.group(1)) * (1000 if m.group(2) else 1)
 
 
 def empty_restart() -> dict[str, Any]:
