@@ -107,12 +107,13 @@ def generate(n: int, seed: int = 15) -> tuple[list[dict[str, Any]], list[dict[st
 
 def load(store: Any, subs: list[dict[str, Any]], awards: list[dict[str, Any]], *, bulk: bool = False,
          at: str | None = None, progress: Callable[[int], None] | None = None,
-         sink: Callable[[list[Any]], None] | None = None) -> dict[str, Any]:
+         sink: Callable[[list[Any]], None] | None = None, start: int = 0) -> dict[str, Any]:
     """Write them into `store` (which holds the corpus); {ids, awards, quads}.
 
     Normal path: store_submission / record_award, one transaction and flush each (what the API runs).
     bulk: the same quads (policykg.registry.bulk) through pyoxigraph's bulk loader, for an OxiStore no server
-    has open. `at`: the timestamp of every record (now by default)."""
+    has open. `at`: the timestamp of every record (now by default); `start`: the registry sequence before the
+    first record (a chunk of load_parallel's)."""
     from rdflib import Graph
 
     from policykg.eligibility import catalogue
@@ -124,7 +125,7 @@ def load(store: Any, subs: list[dict[str, Any]], awards: list[dict[str, Any]], *
     b = get_bundle(store)
     slugs = {m.slug: str(m.iri) for m in catalogue(store, b).values()}
     now = at or datetime.now(UTC).isoformat()
-    writer = BulkWriter(sink or oxigraph_sink(store), now) if bulk else None
+    writer = BulkWriter(sink or oxigraph_sink(store), now, sequence=start) if bulk else None
     put_sub = writer.submission if writer else functools.partial(store_submission, store)
     ids: dict[int, str] = {}
     keys: dict[int, str] = {}
@@ -153,13 +154,13 @@ def load(store: Any, subs: list[dict[str, Any]], awards: list[dict[str, Any]], *
 _WORKER: dict[str, Any] = {}
 
 
-def _chunk(job: tuple[list[dict[str, Any]], str]) -> tuple[bytes, list[str], list[str]]:
+def _chunk(job: tuple[list[dict[str, Any]], str, int]) -> tuple[bytes, list[str], list[str]]:
     """In a worker process: (N-Quads of the chunk's submission records, their ids, their project keys)."""
     import pyoxigraph as ox
 
     from policykg.store.factory import corpus_store
 
-    subs, at = job
+    subs, at, start = job
     if "store" not in _WORKER:
         _WORKER["store"] = corpus_store(ROOT)
     quads: list[Any] = []
@@ -168,7 +169,7 @@ def _chunk(job: tuple[list[dict[str, Any]], str]) -> tuple[bytes, list[str], lis
         quads.extend(batch)
 
     store = _WORKER["store"]
-    out = load(store, subs, [], bulk=True, at=at, sink=sink)
+    out = load(store, subs, [], bulk=True, at=at, sink=sink, start=start)
     ids = [out["ids"][i] for i in range(len(subs))]
     keys = [out["keys"][i] for i in range(len(subs))]
     return ox.serialize([q for q in quads if not q.graph_name.value.endswith("/sequence")],
@@ -189,7 +190,7 @@ def load_parallel(store: Any, subs: list[dict[str, Any]], awards: list[dict[str,
     ids: list[str] = []
     quads = 0
     with mp.get_context("fork").Pool(jobs) as pool:
-        parts = [(subs[i:i + chunk], at) for i in range(0, len(subs), chunk)]
+        parts = [(subs[i:i + chunk], at, i) for i in range(0, len(subs), chunk)]  # the generated ids are unique
         for nq, cids, ckeys in pool.imap(_chunk, parts):
             store.ox.bulk_load(nq, format=ox.RdfFormat.N_QUADS)
             quads += nq.count(b"\n")

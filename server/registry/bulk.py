@@ -52,7 +52,7 @@ class BulkWriter:
             return sid, False
         self._seen.add("s" + sid)
         self._add(submission_quads(sid, sha256=sha256, fmt=fmt, data=data, subject=subject, project_key=project_key,
-                                   report=report, receipt=receipt), RECORD + sid)
+                                   report=report, receipt=receipt, sequence=self.sequence + 1), RECORD + sid)
         return sid, True
 
     def award(self, *, project_key: str, measure: str, amount: Decimal, when: date,
@@ -65,7 +65,7 @@ class BulkWriter:
             return aid, False
         self._seen.add("a" + aid)
         self._add(award_quads(aid, project_key=project_key, measure=measure, amount=amount, when=when.isoformat(),
-                              credit_code=credit_code, at=self.at), AWARD + aid)
+                              credit_code=credit_code, at=self.at, sequence=self.sequence + 1), AWARD + aid)
         return aid, True
 
     def flush(self) -> None:

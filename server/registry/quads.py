@@ -45,8 +45,9 @@ def ground_quads(graph: str, g: Graph, node: str, cls: URIRef | None) -> list[ox
 
 
 def submission_quads(sid: str, *, sha256: str, fmt: str, data: Graph, subject: str | None, project_key: str,
-                     report: Graph, receipt: dict[str, Any]) -> list[ox.Quad]:
-    """The named graph of a stored submission: its triples, its report, its record."""
+                     report: Graph, receipt: dict[str, Any], sequence: int | None = None) -> list[ox.Quad]:
+    """The named graph of a stored submission: its triples, its report, its record (with the registry sequence
+    number its write took: registry/scopes.py)."""
     rec = URIRef(RECORD + sid)
     g = Graph()
     for t in data:
@@ -64,11 +65,13 @@ def submission_quads(sid: str, *, sha256: str, fmt: str, data: Graph, subject: s
     g.add((rec, RDF.value, Literal(json.dumps(receipt, sort_keys=True), datatype=RDF_JSON)))
     if subject:
         g.add((rec, FOAF_TOPIC, URIRef(subject)))
+    if sequence is not None:
+        g.add((rec, PKG.registrySequence, Literal(sequence)))
     return ground_quads(SUBMISSION_GRAPH + sid, g, str(rec), PKG.SubmissionRecord)
 
 
 def award_quads(aid: str, *, project_key: str, measure: str, amount: Decimal, when: str,
-                credit_code: str | None, at: str) -> list[ox.Quad]:
+                credit_code: str | None, at: str, sequence: int | None = None) -> list[ox.Quad]:
     """The named graph of an award (`when` an ISO date, `at` the ISO timestamp it was recorded)."""
     a = URIRef(AWARD + aid)
     g = Graph()
@@ -80,6 +83,8 @@ def award_quads(aid: str, *, project_key: str, measure: str, amount: Decimal, wh
     if credit_code:
         g.add((a, PKG.creditCode, Literal(credit_code)))
     g.add((a, PKG.submittedAt, Literal(at, datatype=XSD.dateTime)))
+    if sequence is not None:
+        g.add((a, PKG.registrySequence, Literal(sequence)))
     return ground_quads(AWARD_GRAPH + aid, g, str(a), PKG.AwardRecord)
 
 

@@ -41,6 +41,7 @@ from policykg.registry.quads import SEQUENCE_GRAPH as SEQUENCE_GRAPH
 from policykg.registry.quads import SEQUENCE_NODE as SEQUENCE_NODE
 from policykg.registry.quads import SUBMISSION_GRAPH as SUBMISSION_GRAPH
 from policykg.registry.quads import award_quads, ground_quads, sequence_quads, submission_quads
+from policykg.registry.scopes import credit_codes, moved_since
 from policykg.store import RegistryHidden
 from policykg.submission import to_rdflib
 
@@ -112,9 +113,9 @@ def consulted(store: Any) -> dict[str, Any]:
     return {"consulted": True, "sequence": st["sequence"], "lastRecord": st["last"]}
 
 
-def _bump(store: Any, record: str, at: str | None = None) -> None:
-    """After a record is written (under the write lock): the sequence + 1, naming the record."""
-    _put(store, SEQUENCE_GRAPH, sequence_quads(registry_state(store)["sequence"] + 1, record, at or _now()))
+def _bump(store: Any, record: str, n: int, at: str | None = None) -> None:
+    """After the n-th record is written (under the write lock): the registry's sequence is n, naming the record."""
+    _put(store, SEQUENCE_GRAPH, sequence_quads(n, record, at or _now()))
 
 
 def _unskolem(term: Any, gen: str) -> Any:
@@ -200,12 +201,16 @@ def store_submission(store: Any, *, sha256: str, fmt: str, data: Graph, subject:
         rec = URIRef(RECORD + sid)
         created = not _exists(store, graph, str(rec), PKG.SubmissionRecord)
         seen = (receipt.get("registry") or {}).get("sequence")
-        if created and isinstance(seen, int) and registry_state(store)["sequence"] != seen:
-            raise RegistryMoved(seen)  # the receipt would quote a registry state the decision did not see
+        now = registry_state(store)["sequence"]
+        if created and isinstance(seen, int) and now != seen:
+            if moved_since(store, project_key, credit_codes(data, subject), seen):
+                raise RegistryMoved(seen)  # a record the decision could have read was written after it: decide again
+            receipt["registry"] = {**receipt["registry"], "storedAfter": now}  # others' records only (scopes.py)
         if created:
             _put(store, graph, submission_quads(sid, sha256=sha256, fmt=fmt, data=data, subject=subject,
-                                                        project_key=project_key, report=report, receipt=receipt))
-            _bump(store, str(rec))
+                                                project_key=project_key, report=report, receipt=receipt,
+                                                sequence=now + 1))
+            _bump(store, str(rec), now + 1)
         _save_key(store, "submission", idempotency_key, ghash, RECORD + sid)
     _durable(store)  # outside the lock: the next writer goes on while this flush (shared with others) runs
     return sid, created
@@ -274,9 +279,10 @@ def record_award(store: Any, *, project_key: str, measure: str, amount: Decimal,
         a = URIRef(AWARD + aid)
         created = not _exists(store, graph, str(a), PKG.AwardRecord)
         if created:
+            n = registry_state(store)["sequence"] + 1
             _put(store, graph, award_quads(aid, project_key=project_key, measure=measure, amount=amount,
-                                                   when=when.isoformat(), credit_code=credit_code, at=_now()))
-            _bump(store, str(a))
+                                           when=when.isoformat(), credit_code=credit_code, at=_now(), sequence=n))
+            _bump(store, str(a), n)
         _save_key(store, "award", idempotency_key, body_sha, AWARD + aid)
     _durable(store)
     award = {"id": aid, "iri": AWARD + aid, "project": project_key, "measure": measure,

@@ -81,7 +81,9 @@ def replay(store: Any, sid: str) -> dict[str, Any]:
     seen = (receipt.get("registry") or {}).get("sequence")
     # the registry as the decision saw it: as many records written before it as the sequence it quotes
     held = records_before(store, rec["submittedAt"]) if isinstance(seen, int) and rec["submittedAt"] else None
-    lost = held is not None and held != seen
+    # stored after other enterprises' writes (registry/scopes.py): those decided before it count before it too
+    after = (receipt.get("registry") or {}).get("storedAfter", seen)
+    lost = held is not None and not (seen <= held <= (after if isinstance(after, int) else seen))
     # reproduced: the same findings, resting on clauses whose verbatim text has not changed, the same registry
     same = then == now and _conforms(rec["report"]) == outcome.conforms and not clauses and not lost
     return {

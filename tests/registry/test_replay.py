@@ -126,11 +126,13 @@ def test_a_decision_whose_registry_lost_a_record_it_saw_is_reported_as_a_registr
     assert [x[1] for x in r["removed"]] == ["Violation"] and r["clausesChanged"] == []
 
 
-def test_a_decision_is_stored_only_with_the_registry_state_it_saw(auth):
-    """A write between a decision's reading of the registry and its storing would make its receipt quote a state
-    the decision did not see: the registry refuses to store it (the API decides again)."""
+def test_a_decision_is_stored_only_if_no_record_it_could_read_was_written_after_it(auth):
+    """A write between a decision's reading of the registry and its storing refuses the decision when the record
+    written is of its project or its enterprise (the records a decision reads: registry/scopes.py); the API then
+    decides again. Another enterprise's other project does not: the decision is stored, its receipt quoting the
+    state it saw and the state it was stored after."""
     import pytest
-    from rdflib import Graph, URIRef
+    from rdflib import Graph, Literal, URIRef
 
     from policykg.namespaces import PKG
     from policykg.registry import records
@@ -139,14 +141,69 @@ def test_a_decision_is_stored_only_with_the_registry_state_it_saw(auth):
         first = c.post("/api/submissions", json={**OLD_FACTORY_12, "id": "e-1"})
         assert first.status_code == 201 and first.json()["receipt"]["registry"]["sequence"] == 0
         store = c.app.state.store
-        g = Graph()
-        g.add((URIRef("https://w3id.org/policykg/data/e-2"), PKG.name, URIRef("urn:x")))
+        key = first.json()["projectKey"]
+
+        def decision(name: str, cc: str | None) -> Graph:
+            g = Graph()
+            s = URIRef(f"https://w3id.org/policykg/data/{name}")
+            g.add((s, PKG.name, Literal(name)))
+            if cc:
+                a = URIRef(f"https://w3id.org/policykg/data/{name}-applicant")
+                g.add((s, PKG.applicant, a))
+                g.add((a, PKG.creditCode, Literal(cc)))
+            return g
+
         stale = {"timestamp": "2026-01-01T00:00:00Z", "registry": {"consulted": True, "sequence": 0}}
-        with pytest.raises(records.RegistryMoved):
-            records.store_submission(store, sha256="0" * 64, fmt="json", data=g, subject=None, project_key="k",
-                                     report=Graph(), receipt=stale)
+        for name, cc, pkey in (("same-project", None, key), ("same-enterprise", "91110000000000009Z", "other/P-9")):
+            with pytest.raises(records.RegistryMoved):
+                records.store_submission(store, sha256="0" * 64, fmt="json", data=decision(name, cc),
+                                         subject=f"https://w3id.org/policykg/data/{name}", project_key=pkey,
+                                         report=Graph(), receipt=dict(stale))
         assert records.registry_state(store)["sequence"] == 1  # nothing was written
-        current = {**stale, "registry": {"consulted": True, "sequence": 1}}
-        sid, created = records.store_submission(store, sha256="0" * 64, fmt="json", data=g, subject=None,
-                                                project_key="k", report=Graph(), receipt=current)
+        sid, created = records.store_submission(store, sha256="0" * 64, fmt="json", data=decision("e-2", "9111X"),
+                                                subject="https://w3id.org/policykg/data/e-2", project_key="9111X/P-2",
+                                                report=Graph(), receipt=dict(stale))
         assert created and records.registry_state(store)["sequence"] == 2
+        assert records.load_submission(store, sid)["receipt"]["registry"] == {
+            "consulted": True, "sequence": 0, "storedAfter": 1}
+        current = {**stale, "registry": {"consulted": True, "sequence": 2}}
+        sid, created = records.store_submission(store, sha256="1" * 64, fmt="json", data=decision("e-3", None),
+                                                subject="https://w3id.org/policykg/data/e-3", project_key=key,
+                                                report=Graph(), receipt=current)
+        assert created and records.registry_state(store)["sequence"] == 3
+
+
+def test_a_decision_stored_after_another_enterprises_write_is_reproduced(auth):
+    """C (another enterprise) is decided before B and stored between B's decision and B's storing: B is stored (it
+    never read C's records), its receipt says it saw sequence 1 and was stored after 2, and its replay counts C
+    among the records written before B's timestamp without calling the registry changed."""
+    import json as js
+
+    from policykg.api.validate import checked
+    from policykg.registry import records
+    from policykg.submission import parse_submission
+    from policykg.validation import get_bundle, project_key, submissions
+
+    with TestClient(create_app(auth.settings()), headers=auth.headers("admin")) as c:
+        assert c.post("/api/submissions", json={**OLD_FACTORY_12, "id": "a-1"}).status_code == 201
+        store = c.app.state.store
+
+        def decide(form: dict):
+            parsed = parse_submission(js.dumps(form, ensure_ascii=False).encode(), "application/json", 1 << 20, store)
+            s = submissions(get_bundle(store), parsed.graph)[0]
+            outcome, rec = checked(store, parsed, None)
+            return dict(sha256=parsed.sha256, fmt=parsed.format, data=parsed.graph, subject=str(s),
+                        project_key=project_key(parsed.graph, s), report=outcome.report_graph, receipt=rec)
+
+        other = {**OLD_FACTORY_12, "id": "c-1", "projectCode": "C-1",
+                 "applicant": {"name": "丙公司", "creditCode": "91110000000000003C"}}
+        late = decide(other)  # decided first
+        b = decide({**OLD_FACTORY_12, "id": "b-1", "projectCode": "B-1",
+                    "applicant": {"name": "乙公司", "creditCode": "91110000000000002B"}})
+        assert b["receipt"]["registry"]["sequence"] == 1
+        records.store_submission(store, **late)  # stored between b's decision and b's storing
+        sid, created = records.store_submission(store, **b)
+        assert created and records.load_submission(store, sid)["receipt"]["registry"]["storedAfter"] == 2
+        r = c.post("/api/replay", json={"id": sid}).json()
+        assert r["status"] == "reproduced", r
+        assert r["registry"]["sequenceThen"] == 1 and r["registry"]["recordsThenNow"] == 2
