@@ -71,13 +71,14 @@ def _vary(v: Any, rng: random.Random) -> Any:
     return max(1, round(x)) if isinstance(v, int) else round(x, 2)
 
 
-def generate(n: int, seed: int = 15) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(n JSON-form submissions, the awards: {index, measure, amount, date})."""
+def generate(n: int, seed: int = 15, firms: int | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(n JSON-form submissions, the awards: {index, measure, amount, date}). `firms`: the number of enterprises
+    the law draws from (N/3 by default; new submissions to a registry of N give N/3, as the registry's own)."""
     rng = random.Random(seed)
     tpl = templates()
     types = [t for t in WEIGHTS if t in tpl]
     weights = [WEIGHTS[t] for t in types]
-    firms = max(1, n // 3)
+    firms = firms or max(1, n // 3)
     firm_weights = list(itertools.accumulate(1 / (k + FIRM_OFFSET) for k in range(firms)))
     subs, awards = [], []
     for i in range(n):

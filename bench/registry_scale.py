@@ -158,7 +158,7 @@ def measure_dir(src: Path, n: int, seed: int = 15, repeat: int = 20, writes: int
 
 def write_rate(port: int, auth: dict[str, str], n: int, writes: int, clients: int = 4) -> dict[str, Any]:
     """POST /api/submissions of `writes` new submissions from `clients` threads: stored per second."""
-    new, _ = generate(writes, seed=1000 + n)
+    new, _ = generate(writes, seed=1000 + n, firms=max(1, n // 3))  # the registry's enterprises, by its law
     for i, f in enumerate(new):
         f["id"], f["projectCode"] = f"bench-new-{n}-{i}", f"NEW-{n}-{i}"
     bodies = [json.dumps(f, ensure_ascii=False).encode() for f in new]

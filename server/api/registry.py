@@ -75,11 +75,12 @@ async def post_submission(request: Request) -> Response:
             outcome, rec = checked(store, parsed, as_of)
             rec["clauses"] = clause_hashes(store, result_clauses(outcome.results))  # what a replay compares
             commit_point()  # what follows writes: whole or not at all (server/api/work.py)
-            sid, created = registry.store_submission(
-                store, sha256=parsed.sha256, fmt=parsed.format, data=parsed.graph, subject=str(subjects[0]),
-                project_key=project_key(parsed.graph, subjects[0]), report=outcome.report_graph, receipt=rec,
-                idempotency_key=key, graph_sha256=ghash)
-            return registry.load_submission(store, sid), created
+            fields = dict(fmt=parsed.format, data=parsed.graph, subject=str(subjects[0]),
+                          project_key=project_key(parsed.graph, subjects[0]), report=outcome.report_graph, receipt=rec)
+            sid, created = registry.store_submission(store, sha256=parsed.sha256, idempotency_key=key,
+                                                     graph_sha256=ghash, **fields)  # type: ignore[arg-type]
+            # what was just written, as load_submission would read it back (registry/reading.as_stored)
+            return (registry.as_stored(sid, **fields) if created else registry.load_submission(store, sid)), created
 
         for _ in range(3):  # the stored decision saw exactly the registry state its receipt quotes
             try:
@@ -155,7 +156,7 @@ def stored_results(store: Any, report: Graph, data: Graph, lang: str) -> list[di
                 "label": ref.get("fullLabel") or ref.get("label"), "text": b.clause_text.get(str(clause)),
                 "document": ref.get("document")},
         })
-    out.sort(key=lambda x: (x["sourceShape"], x["focusNode"] or "", str(x["value"])))
+    out.sort(key=lambda x: (x["sourceShape"], x["focusNode"] or "", str(x["value"]), x["message"]))  # one order
     return out
 
 

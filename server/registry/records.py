@@ -26,11 +26,10 @@ from decimal import Decimal
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF
+from rdflib import Graph, Literal, URIRef
 
-from policykg.errors import Conflict, NotFound
-from policykg.namespaces import BASE, PKG, PREFIXES, SH
+from policykg.errors import Conflict
+from policykg.namespaces import BASE, PKG, PREFIXES
 from policykg.registry.bound import bound, iri
 from policykg.registry.hashing import NUMBERS as NUMBERS  # re-exported
 from policykg.registry.hashing import graph_hash, submission_id
@@ -41,9 +40,12 @@ from policykg.registry.quads import SEQUENCE_GRAPH as SEQUENCE_GRAPH
 from policykg.registry.quads import SEQUENCE_NODE as SEQUENCE_NODE
 from policykg.registry.quads import SUBMISSION_GRAPH as SUBMISSION_GRAPH
 from policykg.registry.quads import award_quads, ground_quads, sequence_quads, submission_quads
+from policykg.registry.reading import as_stored as as_stored  # re-exported
+from policykg.registry.reading import load_submission as load_submission  # re-exported
+from policykg.registry.reading import record_exists as _exists
+from policykg.registry.reading import submission_graph_name as submission_graph_name  # re-exported
 from policykg.registry.scopes import credit_codes, moved_since
 from policykg.store import RegistryHidden
-from policykg.submission import to_rdflib
 
 PFX = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items())
 KEY_GRAPH = BASE + "graph/registry/idempotency/"
@@ -58,16 +60,6 @@ _WRITE_LOCK = threading.RLock()
 def held_writes() -> threading.RLock:
     """The registry's write lock, for a decision that must see the state it stores (no writes in between)."""
     return _WRITE_LOCK
-
-
-def submission_graph_name(sid: str) -> str:
-    return SUBMISSION_GRAPH + sid
-
-
-def _exists(store: Any, graph: str, node: str, cls: URIRef) -> bool:
-    """A record exists when its type triple (written last) is in its graph."""
-    return store.ask(bound("ASK WHERE { GRAPH ?g { ?n a ?c } }", {"g": ox.NamedNode(graph), "n": ox.NamedNode(node),
-                                                             "c": ox.NamedNode(str(cls))}), registry=True)
 
 
 def _key_exists(store: Any, graph: str, node: str) -> bool:
@@ -116,11 +108,6 @@ def consulted(store: Any) -> dict[str, Any]:
 def _bump(store: Any, record: str, n: int, at: str | None = None) -> None:
     """After the n-th record is written (under the write lock): the registry's sequence is n, naming the record."""
     _put(store, SEQUENCE_GRAPH, sequence_quads(n, record, at or _now()))
-
-
-def _unskolem(term: Any, gen: str) -> Any:
-    t = to_rdflib(term)
-    return BNode(str(t)[len(gen):]) if isinstance(t, URIRef) and str(t).startswith(gen) else t
 
 
 # -- idempotency keys ------------------------------------------------------
@@ -214,53 +201,6 @@ def store_submission(store: Any, *, sha256: str, fmt: str, data: Graph, subject:
         _save_key(store, "submission", idempotency_key, ghash, RECORD + sid)
     _durable(store)  # outside the lock: the next writer goes on while this flush (shared with others) runs
     return sid, created
-
-
-def load_submission(store: Any, sid: str) -> dict[str, Any]:
-    """The stored record, split into submission graph, report graph and record fields; 404 if absent."""
-    if not sid.isalnum() or len(sid) > 64:
-        raise NotFound(f"no submission {sid}")
-    graph = submission_graph_name(sid)
-    rec = URIRef(RECORD + sid)
-    if not _exists(store, graph, str(rec), PKG.SubmissionRecord):
-        raise NotFound(f"no submission {sid}", {"id": sid})
-    gen = str(rec) + "/genid/"
-    g = Graph()
-    for q in store.graph_quads(graph):
-        g.add((_unskolem(q.subject, gen), _unskolem(q.predicate, gen), _unskolem(q.object, gen)))
-    report = _report_part(g)
-    data = Graph()
-    for t in g:
-        if t[0] != rec and t not in report:
-            data.add(t)
-    fields = {str(p).rsplit("#", 1)[-1].rsplit("/", 1)[-1]: o for p, o in g.predicate_objects(rec)}
-    receipt = json.loads(str(fields["value"])) if "value" in fields else None
-    return {
-        "id": sid, "iri": str(rec), "graph": graph,
-        "projectKey": str(fields.get("projectKey", "")),
-        "submittedAt": str(fields.get("submittedAt", "")),
-        "corpusVersion": str(fields.get("shapesVersion", "")),
-        "asOf": str(fields["asOf"]) if "asOf" in fields else None,
-        "format": str(fields.get("format", "")),
-        "subject": str(fields["primaryTopic"]) if "primaryTopic" in fields else None,
-        "receipt": receipt, "data": data, "report": report, "all": g,
-    }
-
-
-def _report_part(g: Graph) -> Graph:
-    """The SHACL report: the report node and the blank nodes hanging from it (not the focus nodes/values)."""
-    out = Graph()
-    skip = {SH.focusNode, SH.value}
-    todo = list(g.subjects(RDF.type, SH.ValidationReport))
-    seen = set(todo)
-    while todo:
-        n = todo.pop()
-        for p, o in g.predicate_objects(n):
-            out.add((n, p, o))
-            if isinstance(o, BNode) and p not in skip and o not in seen:
-                seen.add(o)
-                todo.append(o)
-    return out
 
 
 # -- awards ----------------------------------------------------------------

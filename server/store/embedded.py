@@ -9,6 +9,7 @@ so a crash mid-load leaves a store that is reloaded at the next start.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -146,7 +147,8 @@ class OxiStore:
             self._flushing, upto = True, self._written
         done = False
         try:
-            self.ox.flush()
+            if not self._sync_wal():
+                self.ox.flush()
             done = True
         finally:
             with self._sync:
@@ -154,6 +156,33 @@ class OxiStore:
                 if done:
                     self._flushed = max(self._flushed, upto)
                 self._sync.notify_all()
+
+    def _sync_wal(self) -> bool:
+        """fsync RocksDB's write-ahead log files and the directory: every committed transaction is on disk.
+
+        pyoxigraph writes each transaction to RocksDB's WAL (`NNNNNN.log`) as it commits (the process can be
+        killed right after and the write is there: tests/registry/test_durability.py passes with no flush at
+        all); what is left for a power cut is the OS cache, which fsync empties. Store.flush() instead writes
+        the memtables out as new SST files: ~14 ms and one more file per call, where this is one fsync.
+        False when no WAL file is found (then the caller flushes)."""
+        assert self.path is not None
+        logs = [p for p in self.path.iterdir() if p.suffix == ".log" and p.name[:-4].isdigit()]
+        for p in logs:
+            try:
+                fd = os.open(p, os.O_RDONLY)
+            except FileNotFoundError:  # RocksDB dropped an obsolete log meanwhile: its data is in SST files
+                continue
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        if logs:
+            fd = os.open(self.path, os.O_RDONLY)
+            try:
+                os.fsync(fd)  # a log file created since the last call: its directory entry
+            finally:
+                os.close(fd)
+        return bool(logs)
 
     def graph_quads(self, graph: str) -> list[ox.Quad]:
         return list(self.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph)))

@@ -215,3 +215,19 @@ def test_the_registry_survives_a_restart(auth) -> None:
         assert after == before
         assert [a["amount"] for a in c.get("/api/awards", params={"project": "91110000000000001X/P-1"}).json()] == [10.0]
         assert c.post("/api/submissions", json=OLD_FACTORY).status_code == 200
+
+
+@pytest.mark.parametrize("form", [OLD_FACTORY, {**OLD_FACTORY, "projectCode": "P-NC", "floorArea": 2000,
+                                                "requests": [{"measure": LEASE, "amount": 99999}]}],
+                         ids=["conforming", "violations"])
+def test_the_answer_of_a_new_submission_is_what_reading_it_back_gives(client: TestClient, form: dict) -> None:
+    """POST /api/submissions answers from what it has just written (registry/reading.as_stored), not by reading
+    the graph back: every field of that answer equals GET's, findings and receipt included."""
+    r = client.post("/api/submissions", json=form)
+    assert r.status_code == 201 and r.json()["created"] is True
+    posted = r.json()
+    got = client.get(f"/api/submissions/{posted['id']}").json()
+    assert set(got) <= set(posted) | {"created"}
+    assert {k: v for k, v in got.items() if k != "created"} == {k: posted[k] for k in got if k != "created"}
+    if form is not OLD_FACTORY:
+        assert posted["conforms"] is False and posted["results"]

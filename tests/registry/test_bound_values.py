@@ -66,7 +66,7 @@ def test_a_projects_awards_are_found_by_index_among_twenty_thousand() -> None:
         quads += [ox.Quad(a, ox.NamedNode(p + n), v, g) for n, v in (
             ("projectKey", ox.Literal(f"p{i}")), ("measure", ox.NamedNode(f"http://m/{i % 40}")),
             ("amount", ox.Literal("10")), ("awardDate", ox.Literal("2024-01-01")))]
-        quads.append(ox.Quad(a, ox.NamedNode(str(records.RDF.type)), ox.NamedNode(p + "AwardRecord"), g))
+        quads.append(ox.Quad(a, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(p + "AwardRecord"), g))
     s.ox.extend(quads)
     records.awards_for_project(s, "p7")
     t = time.perf_counter()
