@@ -49,8 +49,16 @@ _CACHE: dict[str, PolicyIndex] = {}
 
 
 def store_version(store: Any) -> str:
+    """The corpus version the store holds; kept by a store that offers a memo (OxiStore.version_memo, emptied
+    when a corpus graph is written), asked again otherwise."""
+    memo = getattr(store, "version_memo", None)
+    if memo is not None and memo[0]:
+        return memo[0]
     rows = store.select(VERSION_Q)
-    return str(rows[0]["v"].value) if rows else ""
+    version = str(rows[0]["v"].value) if rows else ""
+    if memo is not None and version:
+        memo[0] = version
+    return version
 
 
 def build_index(store: Any) -> PolicyIndex:

@@ -7,6 +7,7 @@ chunks, a record whose type triple exists is whole).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -29,12 +30,17 @@ DCT_FORMAT = URIRef("http://purl.org/dc/terms/format")
 RDF_JSON = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON")
 
 
-def ground_quads(graph: str, g: Graph, node: str, cls: URIRef | None) -> list[ox.Quad]:
-    """The quads of `g` in `graph`, blank nodes skolemised under `node`, the type triple of `node` last."""
+def ground_quads(graph: str, g: Iterable[tuple[Any, Any, Any]], node: str, cls: URIRef | None) -> list[ox.Quad]:
+    """The quads of the triples `g` (a graph, or a set of triples) in `graph`, blank nodes skolemised under `node`,
+    the type triple of `node` last."""
     gen = node + "/genid/"
+    memo: dict[Any, Any] = {}  # a record repeats its subjects and predicates: each term converted once
 
     def sk(t: Any) -> Any:
-        return to_ox(URIRef(gen + str(t)) if isinstance(t, BNode) else t)
+        x = memo.get(t)
+        if x is None:
+            x = memo[t] = to_ox(URIRef(gen + str(t)) if isinstance(t, BNode) else t)
+        return x
 
     gname = ox.NamedNode(graph)
     marker = (URIRef(node), RDF.type, cls) if cls is not None else None
@@ -49,11 +55,8 @@ def submission_quads(sid: str, *, sha256: str, fmt: str, data: Graph, subject: s
     """The named graph of a stored submission: its triples, its report, its record (with the registry sequence
     number its write took: registry/scopes.py)."""
     rec = URIRef(RECORD + sid)
-    g = Graph()
-    for t in data:
-        g.add(t)
-    for t in report:
-        g.add(t)
+    g: set[tuple[Any, Any, Any]] = set(data)  # a set of triples, as a graph is (no rdflib graph built: ~2/3 of the time)
+    g.update(report)
     g.add((rec, RDF.type, PKG.SubmissionRecord))
     g.add((rec, PKG.contentHash, Literal(sha256)))
     g.add((rec, PKG.projectKey, Literal(project_key)))

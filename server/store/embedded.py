@@ -32,6 +32,8 @@ class OxiStore:
         # SPARQL query workers (server/endpoint/executor.py) that keep copies of the store in step.
         self.listeners: list[Callable[[str | None], None]] = []
         self._corpus: list[ox.NamedNode] | None = None  # the corpus graphs, the dataset of every read but the registry's
+        # corpus.index.store_version's answer until a corpus graph is written (asked several times per request)
+        self.version_memo: list[str | None] = [None]
         # group commit (sync): writes made so far / covered by a finished flush; one flush at a time
         self._sync = threading.Condition()
         self._written = self._flushed = 0
@@ -72,8 +74,9 @@ class OxiStore:
         return True
 
     def _changed(self, graph: str | None) -> None:
-        if graph is None or is_corpus_graph(graph):
+        if graph is None or is_corpus_graph(graph) or graph == str(META_GRAPH):
             self._corpus = None
+            self.version_memo[0] = None
         for fn in list(self.listeners):
             fn(graph)
 

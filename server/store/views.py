@@ -19,6 +19,11 @@ class RegistryHidden:
     def __init__(self, store: Any) -> None:
         self.base = store  # caches keyed by store (bundle, catalog) share the base store's entry
 
+    @property
+    def version_memo(self) -> list[str | None] | None:
+        """The base store's memo of its corpus version (the same corpus: corpus.index.store_version)."""
+        return getattr(self.base, "version_memo", None)
+
     def select(self, query: str, bindings: dict[str, Any] | None = None, *,
                registry: bool = False) -> list[dict[str, Any]]:
         return self.base.select(query, bindings)

@@ -12,8 +12,8 @@ from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from policykg.corpus.index import store_version
 from policykg.errors import BadInput
-from policykg.store import VERSION_Q
 
 
 @lru_cache
@@ -25,8 +25,7 @@ def _version(pkg: str) -> str:
 
 
 def corpus_version(store: Any) -> str | None:
-    rows = store.select(VERSION_Q)
-    return rows[0]["v"].value if rows else None
+    return store_version(store) or None  # kept by the store until its corpus is written (corpus.index)
 
 
 def parse_as_of(value: str | None, field: str = "asOf") -> date | None:

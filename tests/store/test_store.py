@@ -75,3 +75,28 @@ def test_every_corpus_file_gets_a_graph_doc_or_a_named_graph_and_older_layouts_a
     assert legacy not in store.named_graphs()
     assert "https://w3id.org/policykg/graph/doc/bjgb-2024-25" in store.named_graphs()
     store.close()
+
+
+def test_the_corpus_version_kept_by_the_store_follows_a_reload_and_a_written_meta_graph(corpus_copy: Path,
+                                                                                      tmp_path: Path) -> None:
+    """corpus.index.store_version keeps the version on the store (asked several times per request); a reload of the
+    corpus, or a write of the meta graph, empties what it kept."""
+    from policykg.corpus import CORPUS_NODE, META_GRAPH
+    from policykg.corpus.index import store_version
+    from policykg.store.views import RegistryHidden
+
+    s = OxiStore(tmp_path / "store")
+    try:
+        s.ensure_corpus(corpus_copy)
+        first = store_version(s)
+        assert first == corpus_version(corpus_copy) == store_version(RegistryHidden(s)) == s.version_memo[0]
+        onto = corpus_copy / "ontology" / "policykg.ttl"
+        onto.write_text(onto.read_text(encoding="utf-8") + "\npkg:Extra2 a owl:Class .\n", encoding="utf-8")
+        assert s.ensure_corpus(corpus_copy) is True
+        assert store_version(s) == corpus_version(corpus_copy) != first
+        meta = [q for q in s.graph_quads(str(META_GRAPH)) if q.subject != ox.NamedNode(str(CORPUS_NODE))]
+        s.replace_graph(str(META_GRAPH), meta + [ox.Quad(ox.NamedNode(str(CORPUS_NODE)), ox.NamedNode(
+            "https://w3id.org/policykg/ontology#corpusVersion"), ox.Literal("v-test"), ox.NamedNode(str(META_GRAPH)))])
+        assert store_version(s) == "v-test"
+    finally:
+        s.close()
