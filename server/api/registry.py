@@ -72,7 +72,7 @@ async def post_submission(request: Request) -> Response:
             return registry.load_submission(store, sid), False
         registry.claim_key(store, "submission", key, ghash)
         def decide() -> tuple[dict[str, Any], bool]:
-            outcome, rec = checked(store, parsed, as_of)
+            outcome, rec = checked(store, parsed, as_of, graph_sha256=ghash)
             rec["clauses"] = clause_hashes(store, result_clauses(outcome.results))  # what a replay compares
             commit_point()  # what follows writes: whole or not at all (server/api/work.py)
             fields = dict(fmt=parsed.format, data=parsed.graph, subject=str(subjects[0]),

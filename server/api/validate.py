@@ -112,15 +112,17 @@ def warm(store: Any) -> None:
         build_index(store)
 
 
-def checked(store: Any, parsed: Parsed, as_of: date | None, engine: str = "compiled") -> tuple[Outcome, dict[str, Any]]:
-    """The outcome (validation + registry) of one parsed submission and its receipt."""
+def checked(store: Any, parsed: Parsed, as_of: date | None, engine: str = "compiled",
+            graph_sha256: str | None = None) -> tuple[Outcome, dict[str, Any]]:
+    """The outcome (validation + registry) of one parsed submission and its receipt (`graph_sha256`: its graph's
+    hash, when the caller has computed it)."""
     b = get_bundle(store)
     if not submissions(b, parsed.graph):
         known = ", ".join(sorted(str(c).rsplit("#", 1)[-1] for c in b.submission_classes))
         raise UnprocessableInput(f"no submission in the data: give a node of a submission type ({known})",
                                  {"field": "type", "known": known.split(", ")})
     seen = consulted(store)  # before the check: a write during it moves the sequence (the registry refuses to store)
-    outcome = check(store, parsed.graph, as_of, engine)
+    outcome = check(store, parsed.graph, as_of, engine, graph_sha256=graph_sha256)
     dates = sorted(set(outcome.as_of.values()))
     used = as_of or (date.fromisoformat(dates[0]) if len(dates) == 1 else None)
     rec = receipt(store, input_sha256=parsed.sha256, as_of=used, corpus=outcome.shapes_version, mode=outcome.engine,

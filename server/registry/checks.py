@@ -236,13 +236,14 @@ def add_to_report(report: Graph, found: list[dict[str, Any]]) -> None:
 
 
 def check(store: Any, data: Graph, as_of: date | None = None, engine: str = "compiled",
-          cutoff: str | None = None) -> Outcome:
+          cutoff: str | None = None, graph_sha256: str | None = None) -> Outcome:
     """validate() with the registry: prior awards as context, cumulative caps across submissions. `cutoff` (an
-    ISO timestamp) limits the registry to the records it held then: a replay sees what the decision saw."""
+    ISO timestamp) limits the registry to the records it held then: a replay sees what the decision saw.
+    `graph_sha256`: graph_hash(data), when the caller has it (the id of the stored copy of this submission)."""
     b = get_bundle(store)
     out = validate(store, data, as_of=as_of, registry_context=registry_context(store, b, data, as_of, cutoff),
                    engine=engine)  # type: ignore[arg-type]
-    own = {registry.submission_id(registry.graph_hash(data))}  # the stored copy of this very submission
+    own = {registry.submission_id(graph_sha256 or registry.graph_hash(data))}  # the stored copy of this submission
     found = (yearly_findings(store, b, data, out.as_of, cutoff)
              + history_findings(store, b, data, out.as_of, own, cutoff))
     if not found:
