@@ -48,6 +48,10 @@ def match(store: Any, data: Any, lang: str = "zh", limit: int = 2 * 1024 * 1024)
     types = {str(t).rsplit("#", 1)[-1] for m in in_force for t in m.subtypes}
     docs = {d["iri"]: d for d in list_documents(store)}
     pairs = conflicts(store, [str(m.iri) for m in in_force])
+    partners: dict[str, set[str]] = {}  # measure -> the measures it may not be held with
+    for pair in pairs:
+        for m in pair:
+            partners.setdefault(m, set()).update(pair - {m})
     entries: list[dict[str, Any]] = []
     combos = []
     for it in items(applicant, projects, types):
@@ -58,7 +62,7 @@ def match(store: Any, data: Any, lang: str = "zh", limit: int = 2 * 1024 * 1024)
         for e in answer["measures"]:
             st = status(e)
             doc = docs.get(e["document"], {})
-            others = sorted({m for pair, c in pairs.items() if e["measure"] in pair for m in pair} - {e["measure"]})
+            others = sorted(partners.get(e["measure"], ()))
             entries.append({
                 "project": it.label, "projectSource": it.source, "measure": e["measure"], "slug": e["slug"],
                 "label": e.get("label"), "kind": e.get("kind"), "document": e["document"],

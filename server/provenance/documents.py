@@ -27,8 +27,23 @@ from policykg.provenance.catalog import (
 from policykg.provenance.measures import parameters
 from policykg.provenance.words import fill
 
+_LISTED: dict[tuple[int, str], list[dict[str, Any]]] = {}
+
 
 def list_documents(store: Any) -> list[dict[str, Any]]:
+    """Every document with its number, title, validity, authorities and clause count (per corpus version: the
+    answer is kept, a copy of it returned)."""
+    from policykg.corpus import store_version
+
+    key = (id(getattr(store, "base", store)), store_version(store))
+    if key not in _LISTED:
+        if len(_LISTED) > 4:
+            _LISTED.clear()
+        _LISTED[key] = _list_documents(store)
+    return [dict(d, authorities=list(d["authorities"])) for d in _LISTED[key]]
+
+
+def _list_documents(store: Any) -> list[dict[str, Any]]:
     out = []
     for r in store.select(DOCS_Q):
         auths = _v(r, "auths")

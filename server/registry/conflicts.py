@@ -33,13 +33,14 @@ class Conflict:
 
 
 _ROWS: dict[tuple[int, str], tuple[list, list, list]] = {}
+_DONE: dict[tuple[int, str, frozenset[str]], dict[frozenset[str], Conflict]] = {}
 
 
 def _corpus_rows(store: Any, version: str | None) -> tuple[list, list, list]:
     """The rows of the three corpus queries, once per store and corpus version (eligibility asks for 49 copies)."""
     from policykg.corpus import store_version
 
-    key = (id(store), version or store_version(store))
+    key = (id(getattr(store, "base", store)), version or store_version(store))  # views share their base's rows
     if key not in _ROWS:
         if len(_ROWS) > 4:
             _ROWS.clear()
@@ -50,6 +51,12 @@ def _corpus_rows(store: Any, version: str | None) -> tuple[list, list, list]:
 def conflicts(store: Any, measures: list[str], version: str | None = None) -> dict[frozenset[str], Conflict]:
     """Every pair of `measures` that the corpus forbids holding together, with the rule and its clause
     (`version`: the store's corpus version, when the caller knows it)."""
+    from policykg.corpus import store_version
+
+    version = version or store_version(store)
+    done = _DONE.get((id(getattr(store, "base", store)), version, frozenset(measures)))
+    if done is not None:
+        return dict(done)
     wanted = set(measures)
     docs_rows, rules_rows, pairs_rows = _corpus_rows(store, version)
     doc = {r["m"].value: r["doc"].value for r in docs_rows if r["m"].value in wanted}
@@ -74,4 +81,7 @@ def conflicts(store: Any, measures: list[str], version: str | None = None) -> di
         a, b = r["a"].value, r["b"].value
         if a in wanted and b in wanted and a != b:
             out.setdefault(frozenset((a, b)), Conflict("exclusive", None, r["clause"].value if "clause" in r else None))
-    return out
+    if len(_DONE) > 256:  # per corpus version and set of measures: matching asks for the same sets again and again
+        _DONE.clear()
+    _DONE[(id(getattr(store, "base", store)), version, frozenset(measures))] = out
+    return dict(out)
