@@ -109,7 +109,8 @@ def largest_enterprise(subs: list[dict[str, Any]], awards: list[dict[str, Any]],
     return [json.dumps(f, ensure_ascii=False).encode() for f in mine[:k]]
 
 
-def measure_dir(src: Path, n: int, seed: int = 15, repeat: int = 20, writes: int = 200) -> dict[str, Any]:
+def measure_dir(src: Path, n: int, seed: int = 15, repeat: int = 20, writes: int = 200,
+                skip: set[str] = frozenset()) -> dict[str, Any]:  # type: ignore[assignment]
     token = secrets.token_urlsafe(32)
     auth = {"Authorization": f"Bearer {token}"}
     subs, awards = generate(n, seed)
@@ -126,6 +127,8 @@ def measure_dir(src: Path, n: int, seed: int = 15, repeat: int = 20, writes: int
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
             out["queries"] = {}
             for name, params in query_cases(n, subs, awards):
+                if name in skip:
+                    continue
                 path = f"/api/queries/{name}?{urlencode(params)}"
                 print(f"  {src.name}: {path}", file=sys.stderr, flush=True)
                 ms, statuses, rows = [], set(), None
@@ -149,6 +152,7 @@ def measure_dir(src: Path, n: int, seed: int = 15, repeat: int = 20, writes: int
                 m, status, body = _timed(conn, "POST", "/api/validate", b, auth)
                 ms.append(m)
             out["validate_largest_enterprise"] = pct(ms)
+            out["submissions_c1"] = write_rate(port, auth, n + 1, writes, clients=1)
             out["submissions_c4"] = write_rate(port, auth, n, writes)
             out["rss_mb"] = rss_mb(pid)
             conn.close()
@@ -207,11 +211,11 @@ def empty_restart() -> dict[str, Any]:
             "rss_mb_idle": rss, "loadavg": [round(x, 2) for x in os.getloadavg()]}
 
 
-def main(dirs: list[Path], repeat: int = 20, writes: int = 200) -> list[dict[str, Any]]:
+def main(dirs: list[Path], repeat: int = 20, writes: int = 200, skip: set[str] | None = None) -> list[dict[str, Any]]:
     results = [empty_restart()]
     print(json.dumps(results[0]), flush=True)
     for d in dirs:
-        r = measure_dir(d, size_of(d), 15, repeat, writes)
+        r = measure_dir(d, size_of(d), 15, repeat, writes, skip or set())
         print(json.dumps(r, ensure_ascii=False), flush=True)
         results.append(r)
     return results

@@ -12,7 +12,7 @@ from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from policykg.corpus.index import store_version
+from policykg.corpus import store_version
 from policykg.errors import BadInput
 
 
