@@ -273,7 +273,7 @@ def resolve(store: Any, ident: str, want: str | None = None) -> str:
     """A full IRI for an id: a full IRI, an IRI path (doc/jfgg/2023/12/2/4/1), a slug
     (jfgg-2023-12, a measure slug) or a slug followed by a clause path (jfgg-2023-12/2/4/1).
     NotFound unless it names a thing of kind `want` (document, clause, measure, …)."""
-    ident = (ident or "").strip()
+    ident = (ident or "").strip(" \t\n\r\f\v")  # the whitespace the OpenAPI pattern's \s means (not U+0085)
     if not ident or len(ident) > 500 or any(ch in ident for ch in "<>\"{}|\\^` \n"):
         raise BadInput("not an id", {"id": ident[:200]})
     if ident.startswith(("http://", "https://")):
