@@ -7,7 +7,8 @@ The registry is bench/generate.py's (seeded; all submission types; awards), writ
 store with the corpus, or a copy of a data dir built by bench/generate.py --data-dir with the same seed.
 Measured, in this process:
 - matching one profile (policykg.matching.match: the project given + one submission per other type built
-  from the applicant), p50/p95 over --profiles profiles made from generated renovation projects; beside it
+  from the applicant), p50/p95 over --profiles profiles made from generated renovation projects and a quarter
+  as many of the enterprise holding the most projects (`--parts` with nothing: matching alone); beside it
   eligibility of the profile's project alone (one submission);
 - candidates of one measure (12号's old-factory investment subsidy: the sieve in Python, matching/sieve.py,
   then eligibility of what it leaves), the first request and again (judgements kept, registry/judged.py);
@@ -76,7 +77,8 @@ def _open(submissions: int, seed: int, data_dir: Path | None) -> tuple[Any, list
 
 
 def measure(submissions: int = 1000, profiles: int = 10, sample: int = 40, seed: int = 15,
-            data_dir: Path | None = None) -> list[Row]:
+            data_dir: Path | None = None, parts: frozenset[str] = frozenset(("candidates", "reform"))) -> list[Row]:
+    """The rows of matching (always) and of `parts` (candidates, reform: minutes each at 100k, first request)."""
     from policykg.eligibility import eligibility
     from policykg.matching import candidates, match
     from policykg.matching.candidates import stored_ids
@@ -105,7 +107,12 @@ def measure(submissions: int = 1000, profiles: int = 10, sample: int = 40, seed:
     base = timed_row(BENCH, f"eligibility of one stored submission (baseline; {len(elig_ms)} over the types)",
                      elig_ms, key="eligibility per submission")
     # matching: profiles from generated renovation projects (the applicant and its project)
-    renov = [f for f in subs if f["type"] == "RenovationProject"][:profiles]
+    renov = [f for f in subs if f["type"] == "RenovationProject"]
+    sizes: dict[str, int] = {}
+    for f in subs:
+        sizes[f["applicant"]["creditCode"]] = sizes.get(f["applicant"]["creditCode"], 0) + 1
+    top = max(sizes, key=lambda c: sizes[c])  # and a few of the enterprise holding the most projects
+    renov = renov[:profiles] + [f for f in renov if f["applicant"]["creditCode"] == top][:max(1, profiles // 4)]
     m_ms, p_ms = [], []
     for f in renov:
         proj = {k: v for k, v in f.items() if k != "applicant"}
@@ -124,7 +131,7 @@ def measure(submissions: int = 1000, profiles: int = 10, sample: int = 40, seed:
                 2 * all_ms, 2 * all_ms, key="2 × eligibility of every stored submission")
     rows.append(every)
     # candidates of one measure: first request (nothing kept), then again (the judgements kept)
-    for run in ("first request", "again, judgements kept"):
+    for run in ("first request", "again, judgements kept") if "candidates" in parts else ():
         c_ms, c = _ms(candidates, store, ROOT, MEASURE, DAY)
         crow = Row(BENCH, f"candidates of 12号 old-factory subsidy over N={len(order)}, {run}", 1, c_ms, c_ms,
                    note=f"sieve left {c['counts']['sieved']} of {c['counts']['stored']}; {c['counts']['candidates']} "
@@ -134,7 +141,7 @@ def measure(submissions: int = 1000, profiles: int = 10, sample: int = 40, seed:
         rows.append(crow)
     rows.append(twice)
     reform = parse_reform(REFORM)
-    for run in ("first", "again, today's answers kept"):
+    for run in ("first", "again, today's answers kept") if "reform" in parts else ():
         r_ms, out = _ms(impact, store, ROOT, reform)
         rrow = Row(BENCH, f"a reform's impact over N={len(order)} ({REFORM['name']}), {run}", 1, r_ms, r_ms,
                    note=f"{out['counts']['evaluated']} of {out['counts']['submissions']} evaluated, "
@@ -155,9 +162,11 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=15)
     ap.add_argument("--data-dir", type=Path, help="a seeded data dir of N submissions (copied first), e.g. "
                                                   "/work/bench-data/registry-10k with --submissions 10000")
+    ap.add_argument("--parts", nargs="*", default=["candidates", "reform"], choices=["candidates", "reform"],
+                    help="besides matching (default both; none: matching alone)")
     a = ap.parse_args()
     print(f"load average {os.getloadavg()}", flush=True)
-    print_rows(measure(a.submissions, a.profiles, a.sample, a.seed, a.data_dir))
+    print_rows(measure(a.submissions, a.profiles, a.sample, a.seed, a.data_dir, frozenset(a.parts)))
     print(f"load average {os.getloadavg()}", flush=True)
     return 0
 

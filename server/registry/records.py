@@ -81,6 +81,11 @@ def _put(store: Any, graph: str, quads: list[ox.Quad]) -> None:
         store.replace_graph(graph, quads)
 
 
+def make_durable(store: Any) -> None:
+    """Every write so far on disk: what store_submission(durable=False) leaves to its caller."""
+    _durable(store)
+
+
 def _durable(store: Any) -> None:
     """Every write so far on disk (one flush for the writes of concurrent requests): before an acknowledgement."""
     if hasattr(store, "sync"):
@@ -174,7 +179,8 @@ class RegistryMoved(Exception):
 
 def store_submission(store: Any, *, sha256: str, fmt: str, data: Graph, subject: str | None,
                      project_key: str, report: Graph, receipt: dict[str, Any],
-                     idempotency_key: str | None = None, graph_sha256: str | None = None) -> tuple[str, bool]:
+                     idempotency_key: str | None = None, graph_sha256: str | None = None,
+                     durable: bool = True) -> tuple[str, bool]:
     """Store one submission with its report; (id, created). Idempotent by graph and by key.
 
     `sha256` is the hash of the submitted bytes (kept as pkg:contentHash); the id is the
@@ -199,7 +205,8 @@ def store_submission(store: Any, *, sha256: str, fmt: str, data: Graph, subject:
                                                 sequence=now + 1))
             _bump(store, str(rec), now + 1)
         _save_key(store, "submission", idempotency_key, ghash, RECORD + sid)
-    _durable(store)  # outside the lock: the next writer goes on while this flush (shared with others) runs
+    if durable:  # else the caller calls make_durable() before acknowledging
+        _durable(store)  # outside the lock: the next writer goes on while this flush (shared with others) runs
     return sid, created
 
 

@@ -1,5 +1,5 @@
 """A process that stores submissions from several threads on an on-disk store (group commit), printing each
-acknowledged id and the flushes so far; tests/registry/test_group_commit.py SIGKILLs it mid-way.
+acknowledged id and the durability points so far (WAL fsyncs, or flushes); tests/registry/test_group_commit.py SIGKILLs it mid-way.
 
     python -m tests.registry.group_writer DATA_DIR THREADS
 """
@@ -37,6 +37,13 @@ def main() -> None:
     store = OxiStore(Path(sys.argv[1]))
     counting = Counting(store.ox)
     store.ox = counting  # type: ignore[assignment]
+    wal_sync = store._sync_wal  # a durability point now fsyncs the write-ahead log: counted as a flush too
+
+    def counted_sync() -> bool:
+        counting.flushes += 1
+        return wal_sync()
+
+    store._sync_wal = counted_sync  # type: ignore[method-assign]
     out = threading.Lock()
     n = int(sys.argv[2])
     corpus = corpus_store(Path(__file__).resolve().parents[2])  # the JSON form's vocabulary

@@ -2,8 +2,8 @@
 
 tests/registry/group_writer.py stores submissions from 4 threads on an on-disk store, printing each id once
 store_submission returned (the acknowledgement) and the flushes made so far; it is SIGKILLed after 60 acks.
-The store, reopened, holds every acknowledged submission whole, and fewer flushes than writes were made
-(each store_submission writes twice: its graph and the registry's sequence).
+The store, reopened, holds every acknowledged submission whole, and fewer durability points (WAL fsyncs) were
+made than submissions acknowledged: concurrent ones shared them.
 """
 from __future__ import annotations
 
@@ -43,7 +43,8 @@ def test_concurrent_writes_share_flushes_and_every_acknowledged_one_survives_a_k
         proc.wait()
     assert len(acked) >= ACKS, proc.stderr.read().decode()[-2000:] if proc.stderr else ""
     flushes = max(f for _i, _sid, f in acked)
-    assert flushes < 2 * len(acked)  # without group commit: 2 flushes per submission, at least
+    # one durability point (WAL fsync) per store_submission without group commit; ~60 % of that measured with it
+    assert 0 < flushes < len(acked)
     store = OxiStore(data)
     try:
         for i, sid, _f in acked:
