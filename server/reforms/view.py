@@ -22,6 +22,11 @@ class Reformed:
         self.corpus, self.registry = corpus, registry
         self.ox = corpus.ox  # the reformed corpus, for code that reads the engine directly
 
+    @property
+    def version_memo(self) -> list[str | None]:
+        """The reformed corpus's version, kept by its in-memory store (read-only here: it never changes)."""
+        return self.corpus.version_memo
+
     def select(self, query: str, bindings: dict[str, Any] | None = None, *,
                registry: bool = False) -> list[dict[str, Any]]:
         if registry:
