@@ -60,8 +60,9 @@ def rss_mb(pid: int) -> float:
 
 
 @contextmanager
-def served(data: Path, token: str, log: Path) -> Iterator[tuple[int, int, float]]:
-    """(port, pid, seconds until /health answered) of `policykg serve --data-dir data`; stopped by its PID."""
+def served(data: Path, token: str, log: Path, env: dict[str, str] | None = None) -> Iterator[tuple[int, int, float]]:
+    """(port, pid, seconds until /health answered) of `policykg serve --data-dir data` (`env`: more settings,
+    e.g. the remote store's); stopped by its PID."""
     port = free_port()
     t0 = time.perf_counter()
     with log.open("ab") as fh:
@@ -69,7 +70,7 @@ def served(data: Path, token: str, log: Path) -> Iterator[tuple[int, int, float]
                                  "--data-dir", str(data)], stdout=fh, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, cwd=data,
                                 env={**os.environ, "POLICYKG_STORE": "oxigraph", "POLICYKG_ADMIN_TOKEN": token,
-                                     "POLICYKG_CORPUS_ROOT": str(ROOT)})
+                                     "POLICYKG_CORPUS_ROOT": str(ROOT), **(env or {})})
     try:
         _wait_up(proc, port, log)
         yield port, proc.pid, time.perf_counter() - t0
@@ -124,39 +125,47 @@ def measure_dir(src: Path, n: int, seed: int = 15, repeat: int = 20, writes: int
             out["first_start_s"] = round(first, 2)
         with served(data, token, log) as (port, pid, again):
             out["restart_s"] = round(again, 2)
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-            out["queries"] = {}
-            for name, params in query_cases(n, subs, awards):
-                if name in skip:
-                    continue
-                path = f"/api/queries/{name}?{urlencode(params)}"
-                print(f"  {src.name}: {path}", file=sys.stderr, flush=True)
-                ms, statuses, rows = [], set(), None
-                for _i in range(repeat if name != "registry-measure-candidates" else max(3, repeat // 5)):
-                    m, status, body = _timed(conn, "GET", path, None, auth)
-                    ms.append(m)
-                    statuses.add(status)
-                    if status == 200 and rows is None:
-                        rows = len(json.loads(body)["results"]["bindings"])
-                out["queries"][f"{name} {json.dumps(params)}"] = {**pct(ms), "status": sorted(statuses), "rows": rows}
-            bodies = [json.dumps(subs[a["index"]], ensure_ascii=False).encode() for a in awards[:repeat * 3]]
-            _timed(conn, "POST", "/api/validate", bodies[0], auth)  # the bundle, once per corpus version
-            ms, consulted = [], set()
-            for b in bodies:
-                m, status, body = _timed(conn, "POST", "/api/validate", b, auth)
-                ms.append(m)
-                consulted.add(json.loads(body).get("registryConsulted") if status == 200 else status)
-            out["validate"] = {**pct(ms), "registryConsulted": sorted(map(str, consulted))}
-            ms = []
-            for b in largest_enterprise(subs, awards, repeat * 3):
-                m, status, body = _timed(conn, "POST", "/api/validate", b, auth)
-                ms.append(m)
-            out["validate_largest_enterprise"] = pct(ms)
-            out["submissions_c1"] = write_rate(port, auth, n + 1, writes, clients=1)
-            out["submissions_c4"] = write_rate(port, auth, n, writes)
+            out.update(measure_server(port, src.name, n, subs, awards, auth, repeat, writes, skip))
             out["rss_mb"] = rss_mb(pid)
-            conn.close()
     out["loadavg"] = [round(x, 2) for x in os.getloadavg()]
+    return out
+
+
+def measure_server(port: int, label: str, n: int, subs: list[dict[str, Any]], awards: list[dict[str, Any]],
+                   auth: dict[str, str], repeat: int, writes: int, skip: set[str] | frozenset[str]) -> dict[str, Any]:
+    """The figures of one served registry: library queries, validation (and of the largest enterprise), writes."""
+    out: dict[str, Any] = {}
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    out["queries"] = {}
+    for name, params in query_cases(n, subs, awards):
+        if name in skip:
+            continue
+        path = f"/api/queries/{name}?{urlencode(params)}"
+        print(f"  {label}: {path}", file=sys.stderr, flush=True)
+        ms, statuses, rows = [], set(), None
+        for _i in range(repeat if name != "registry-measure-candidates" else max(3, repeat // 5)):
+            m, status, body = _timed(conn, "GET", path, None, auth)
+            ms.append(m)
+            statuses.add(status)
+            if status == 200 and rows is None:
+                rows = len(json.loads(body)["results"]["bindings"])
+        out["queries"][f"{name} {json.dumps(params)}"] = {**pct(ms), "status": sorted(statuses), "rows": rows}
+    bodies = [json.dumps(subs[a["index"]], ensure_ascii=False).encode() for a in awards[:repeat * 3]]
+    _timed(conn, "POST", "/api/validate", bodies[0], auth)  # the bundle, once per corpus version
+    ms, consulted = [], set()
+    for b in bodies:
+        m, status, body = _timed(conn, "POST", "/api/validate", b, auth)
+        ms.append(m)
+        consulted.add(json.loads(body).get("registryConsulted") if status == 200 else status)
+    out["validate"] = {**pct(ms), "registryConsulted": sorted(map(str, consulted))}
+    ms = []
+    for b in largest_enterprise(subs, awards, repeat * 3):
+        m, status, body = _timed(conn, "POST", "/api/validate", b, auth)
+        ms.append(m)
+    out["validate_largest_enterprise"] = pct(ms)
+    out["submissions_c1"] = write_rate(port, auth, n + 1, writes, clients=1)
+    out["submissions_c4"] = write_rate(port, auth, n, writes)
+    conn.close()
     return out
 
 

@@ -26,3 +26,22 @@ def test_each_benchmark_runs_and_compares_every_path_with_a_baseline_of_the_same
     print_rows(rows)
     assert capsys.readouterr().out.count(" n=") == len(rows)
     assert table(rows).count("\n") == len(rows) + 1  # header, rule, one line per row
+
+
+@pytest.mark.virtuoso
+def test_the_remote_store_benchmark_loads_a_seeded_registry_into_virtuoso_and_measures_it(tmp_path) -> None:
+    """bench/virtuoso_scale.py on a tiny seeded dir: Virtuoso's bulk loader takes the registry, and the server on
+    the remote store answers the registry queries and consults the registry when validating."""
+    from bench.generate import build
+    from bench.virtuoso_scale import measure_remote
+    from tests.virtuoso import available
+
+    if not available():
+        pytest.skip("Debian's virtuoso-opensource is not installed")
+    src = tmp_path / "registry-40"
+    build(src, 40, 15)
+    out = measure_remote(src, repeat=2, writes=4, skip={"registry-measure-candidates"})
+    assert out["store"] == "remote (Virtuoso)" and out["load_s"] >= 0
+    assert out["queries"] and all(q["status"] == [200] for q in out["queries"].values())
+    assert out["validate"]["registryConsulted"] == ["True"]
+    assert out["submissions_c4"]["status"] == {201: 4}
