@@ -16,7 +16,6 @@ import json
 import os
 import secrets
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,6 +24,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import virtuoso_load  # noqa: E402
 from bench.generate import generate  # noqa: E402
 from bench.registry_scale import measure_dir, measure_server, served, size_of  # noqa: E402
 
@@ -37,11 +37,9 @@ def bulk_load(v: Any, src: Path, work: Path) -> dict[str, float]:
     nq = work / "registry.nq"
     ox.Store.read_only(str(src / "store")).dump(str(nq), format=ox.RdfFormat.N_QUADS)
     t1 = time.perf_counter()
-    for sql in (f"ld_dir('{work}', 'registry.nq', 'urn:policykg:unused');", "rdf_loader_run();", "checkpoint;"):
-        r = subprocess.run(["isql-vt", str(v.sql_port), "dba", "dba", f"exec={sql}"], capture_output=True,
-                           text=True, timeout=3600, cwd=work)
-        if r.returncode != 0 or "*** Error" in r.stdout + r.stderr:
-            raise RuntimeError(f"isql-vt {sql}: {r.stdout}{r.stderr}")
+    loaded = virtuoso_load.bulk_load(v, work, "registry.nq")
+    if loaded["errors"]:
+        raise RuntimeError(f"Virtuoso's bulk loader: {loaded['errors']}")
     nq.unlink()
     return {"dump_s": round(t1 - t0, 1), "load_s": round(time.perf_counter() - t1, 1)}
 

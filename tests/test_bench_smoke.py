@@ -28,6 +28,21 @@ def test_each_benchmark_runs_and_compares_every_path_with_a_baseline_of_the_same
     assert table(rows).count("\n") == len(rows) + 1  # header, rule, one line per row
 
 
+def test_virtuoso_load_exports_only_the_registry_graphs_of_a_store(tmp_path) -> None:
+    import pyoxigraph as ox
+
+    from bench.virtuoso_load import export
+    from policykg.namespaces import BASE
+    store = ox.Store(str(tmp_path / "store"))
+    t = (ox.NamedNode(BASE + "s"), ox.NamedNode(BASE + "p"), ox.Literal("x"))
+    for g in ("graph/submission/a", "graph/registry/award/b", "graph/ontology"):
+        store.add(ox.Quad(*t, ox.NamedNode(BASE + g)))
+    del store
+    assert export(tmp_path / "store", tmp_path / "r.nq") == 2
+    graphs = {q.graph_name.value for q in ox.parse(path=str(tmp_path / "r.nq"), format=ox.RdfFormat.N_QUADS)}
+    assert graphs == {BASE + "graph/submission/a", BASE + "graph/registry/award/b"}
+
+
 @pytest.mark.virtuoso
 def test_the_remote_store_benchmark_loads_a_seeded_registry_into_virtuoso_and_measures_it(tmp_path) -> None:
     """bench/virtuoso_scale.py on a tiny seeded dir: Virtuoso's bulk loader takes the registry, and the server on
