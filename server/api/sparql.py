@@ -52,6 +52,7 @@ from starlette.concurrency import run_in_threadpool
 
 from policykg.api.dataset import service_description
 from policykg.api.sparql_lane import lane_key, lane_request
+from policykg.api.validate import capped_body
 from policykg.endpoint import Busy, Executor, FairGate, RawAnswer, Stopped, make_executor
 from policykg.errors import BadInput, Forbidden, PayloadTooLarge, UnsupportedMediaType
 from policykg.namespaces import BASE, PREFIXES
@@ -203,12 +204,7 @@ async def _body(request: Request) -> bytes:
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"request body over {limit} bytes", {"maxBytes": limit})
-    data = bytearray()
-    async for chunk in request.stream():
-        data += chunk
-        if len(data) > limit:
-            raise PayloadTooLarge(f"request body over {limit} bytes", {"maxBytes": limit})
-    return bytes(data)
+    return await capped_body(request)  # an undeclared or understated length is cut at the limit too
 
 
 def _decode(data: bytes) -> str:

@@ -37,7 +37,7 @@ TURTLE = "text/turtle"
 
 
 async def capped_body(request: Request) -> bytes:
-    """The body of a JSON/YAML request (match, reforms), read no further than the limit (413 past it)."""
+    """The body of a request (match, reforms, a SPARQL POST), read no further than the limit (413 past it)."""
     limit = request.app.state.settings.max_body_bytes
     data = bytearray()
     async for chunk in request.stream():
