@@ -49,9 +49,14 @@ def recorded(store: Any, keys: set[str], codes: set[str] | frozenset[str] = froz
     """Whether the registry holds any record (award, submission) under one of the project `keys` or, with `codes`,
     naming one of those enterprise credit codes: one query, the values written in it by pyoxigraph's serialiser
     (values in the query text choose the index)."""
+    return store.ask(recorded_query(keys, codes), registry=True)
+
+
+def recorded_query(keys: set[str], codes: set[str] | frozenset[str] = frozenset()) -> str:
+    """recorded's ASK (a batch that knows its answer gives it to its registry view: registry/prefetch.py)."""
     def lits(xs: set[str] | frozenset[str]) -> str:
         return " ".join(str(ox.Literal(x)) for x in sorted(xs))
-    return store.ask(KEYS_Q.replace("@KEYS@", lits(keys)).replace("@CODES@", lits(codes)), registry=True)
+    return KEYS_Q.replace("@KEYS@", lits(keys)).replace("@CODES@", lits(codes))
 
 
 @dataclass

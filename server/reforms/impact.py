@@ -17,10 +17,11 @@ import pyoxigraph as ox
 from rdflib import RDF, Literal, URIRef
 
 from policykg.eligibility import catalogue, eligibility
+from policykg.eligibility.batch import Batch
 from policykg.namespaces import PKG, PREFIXES
 from policykg.reforms.apply import reform_store
 from policykg.reforms.model import Reform
-from policykg.registry import SUBMISSION_GRAPH, cache_for, load_submission
+from policykg.registry import SUBMISSION_GRAPH, cache_for
 from policykg.validation import get_bundle
 
 PFX = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items())
@@ -62,24 +63,21 @@ def _entry(e: dict[str, Any] | None) -> dict[str, Any]:
 
 def impact(store: Any, root: Path, reform: Reform,
            progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
-    after_store, changed = reform_store(store, root, reform)
+    batch = Batch(store)  # the submissions and their projects' registry records read in bulk (eligibility/batch.py)
+    after_store, changed = reform_store(batch.view, root, reform)  # its registry reads: the batch's view
     touched = affected_measures(store, reform)
     b = get_bundle(store)
     types_of = {str(m.iri): {str(t) for t in m.subtypes} for m in catalogue(store, b).values()}
     touched_types = {t for m in touched for t in types_of.get(m, ())}
-    sids = sorted(g[len(SUBMISSION_GRAPH):] for g in store.named_graphs() if g.startswith(SUBMISSION_GRAPH))
-    of_types = typed(store, touched_types)  # the others cannot change outcome: never loaded
+    total = sum(1 for g in store.named_graphs() if g.startswith(SUBMISSION_GRAPH))
+    of_types = sorted(typed(store, touched_types))  # the others cannot change outcome: never loaded
     rows: list[dict[str, Any]] = []
-    skipped = 0
+    skipped = total - len(of_types)  # and those of the types without a subject of them (below)
     kept = cache_for(store)  # today's answers, kept per corpus version across reforms (registry/judged.py)
-    for i, sid in enumerate(sids):
+    for i, x in enumerate(batch.read(of_types)):
         if progress:
-            progress(i, len(sids))
-        if sid not in of_types:
-            skipped += 1
-            continue
-        rec = load_submission(store, sid)
-        data = rec["data"]
+            progress(skipped + i, total)
+        data = x.data
         subjects = [s for s in data.subjects(RDF.type, None) if isinstance(s, URIRef)
                     and {str(t) for t in data.objects(s, RDF.type)} & touched_types]
         if not subjects:
@@ -89,21 +87,22 @@ def impact(store: Any, root: Path, reform: Reform,
         day = _day(data, s, reform)
         requested = {str(m) for r in data.objects(s, PKG.requests) for m in data.objects(r, PKG.measure)}
         wanted = requested or {m for m in touched if types_of.get(m, set()) & {str(t) for t in data.objects(s, RDF.type)}}
-        before = kept.get((sid, " ".join(sorted(wanted)), day.isoformat() if day else "", "reform-before"),
-                          lambda data=data, s=s, day=day, wanted=wanted: _before(store, data, s, day, wanted))
+        before = kept.get((x.sid, " ".join(sorted(wanted)), day.isoformat() if day else "", "reform-before"),
+                          lambda data=data, s=s, day=day, wanted=wanted: _before(batch.view, data, s, day, wanted))
         after = {e["measure"]: e for e in eligibility(after_store, data, day, only=wanted)["measures"]}
         for m in sorted(wanted):
-            x, y = _entry(before.get(m)), _entry(after.get(m))
-            rows.append({"id": sid, "measure": m, "slug": (before.get(m) or after.get(m) or {}).get("slug"),
+            x_, y = _entry(before.get(m)), _entry(after.get(m))
+            rows.append({"id": x.sid, "measure": m, "slug": (before.get(m) or after.get(m) or {}).get("slug"),
                          "document": (before.get(m) or after.get(m) or {}).get("document"),
-                         "requested": m in requested, "before": x, "after": y,
-                         "changed": x["status"] != y["status"] or x["maxAmount"] != y["maxAmount"]})
+                         "requested": m in requested, "before": x_, "after": y,
+                         "changed": x_["status"] != y["status"] or x_["maxAmount"] != y["maxAmount"]})
     if progress:
-        progress(len(sids), len(sids))
+        progress(total, total)
+    evaluated = total - skipped
     return {"name": reform.name, "description": reform.description,
             "asOf": reform.as_of.isoformat() if reform.as_of else None,
             "submissions": rows, "totals": totals(rows), "clauses": changed,
-            "counts": {"submissions": len(sids), "evaluated": len(sids) - skipped, "unaffected": skipped,
+            "counts": {"submissions": total, "evaluated": evaluated, "unaffected": total - evaluated,
                        "becameIneligible": sum(1 for r in rows if r["before"]["status"] == "eligible"
                                                and r["after"]["status"] != "eligible"),
                        "becameEligible": sum(1 for r in rows if r["before"]["status"] != "eligible"
