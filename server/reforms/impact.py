@@ -7,7 +7,7 @@ outcome, and are counted as unchanged.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -21,8 +21,8 @@ from policykg.eligibility.batch import Batch
 from policykg.namespaces import PKG, PREFIXES
 from policykg.reforms.apply import reform_store
 from policykg.reforms.model import Reform
-from policykg.registry import SUBMISSION_GRAPH, cache_for
-from policykg.validation import get_bundle
+from policykg.registry import SUBMISSION_GRAPH, cache_for, load_submission
+from policykg.validation import get_bundle, project_key
 
 PFX = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items())
 OWNERS_Q = PFX + """SELECT ?m WHERE { VALUES ?t { %s }
@@ -61,44 +61,53 @@ def _entry(e: dict[str, Any] | None) -> dict[str, Any]:
     return {"status": st, "maxAmount": e.get("maxAmount"), "computation": e.get("computation")}
 
 
-def impact(store: Any, root: Path, reform: Reform,
-           progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
-    batch = Batch(store)  # the submissions and their projects' registry records read in bulk (eligibility/batch.py)
-    after_store, changed = reform_store(batch.view, root, reform)  # its registry reads: the batch's view
+def impact(store: Any, root: Path, reform: Reform, progress: Callable[[int, int], None] | None = None,
+           baseline: bool = False) -> dict[str, Any]:
+    """The answer of POST /api/reforms/impact. The submissions of the touched types are read in batches with their
+    projects' registry records (eligibility/batch.py), "before" answers kept across reforms (registry/judged.py).
+    `baseline`: each one loaded and evaluated on its own (load_submission, eligibility on the store), nothing
+    kept: what bench/ and tests/reforms/test_batch.py compare the batch with."""
+    batch = Batch(store)
+    after_store, changed = reform_store(store if baseline else batch.view, root, reform)  # registry reads: the view
     touched = affected_measures(store, reform)
     b = get_bundle(store)
     types_of = {str(m.iri): {str(t) for t in m.subtypes} for m in catalogue(store, b).values()}
     touched_types = {t for m in touched for t in types_of.get(m, ())}
     total = sum(1 for g in store.named_graphs() if g.startswith(SUBMISSION_GRAPH))
     of_types = sorted(typed(store, touched_types))  # the others cannot change outcome: never loaded
-    rows: list[dict[str, Any]] = []
-    skipped = total - len(of_types)  # and those of the types without a subject of them (below)
     kept = cache_for(store)  # today's answers, kept per corpus version across reforms (registry/judged.py)
-    for i, x in enumerate(batch.read(of_types)):
+    if baseline:
+        read: Iterable[tuple[str, Any]] = ((sid, load_submission(store, sid)["data"]) for sid in of_types)
+    else:
+        read = ((x.sid, x.data) for x in batch.read(of_types))
+    rows: list[dict[str, Any]] = []
+    evaluated = 0
+    for i, (sid, data) in enumerate(read):
         if progress:
-            progress(skipped + i, total)
-        data = x.data
+            progress(total - len(of_types) + i, total)
         subjects = [s for s in data.subjects(RDF.type, None) if isinstance(s, URIRef)
                     and {str(t) for t in data.objects(s, RDF.type)} & touched_types]
         if not subjects:
-            skipped += 1
             continue
+        evaluated += 1
         s = subjects[0]
         day = _day(data, s, reform)
         requested = {str(m) for r in data.objects(s, PKG.requests) for m in data.objects(r, PKG.measure)}
         wanted = requested or {m for m in touched if types_of.get(m, set()) & {str(t) for t in data.objects(s, RDF.type)}}
-        before = kept.get((x.sid, " ".join(sorted(wanted)), day.isoformat() if day else "", "reform-before"),
-                          lambda data=data, s=s, day=day, wanted=wanted: _before(batch.view, data, s, day, wanted))
-        after = {e["measure"]: e for e in eligibility(after_store, data, day, only=wanted)["measures"]}
+        if baseline:
+            before = _answers(store, data, day, wanted)
+        else:
+            before = kept.get((sid, " ".join(sorted(wanted)), day.isoformat() if day else "", "reform-before"),
+                              lambda data=data, s=s, day=day, wanted=wanted: _before(batch.view, data, s, day, wanted))
+        after = _answers(after_store, data, day, wanted)
         for m in sorted(wanted):
-            x_, y = _entry(before.get(m)), _entry(after.get(m))
-            rows.append({"id": x.sid, "measure": m, "slug": (before.get(m) or after.get(m) or {}).get("slug"),
+            x, y = _entry(before.get(m)), _entry(after.get(m))
+            rows.append({"id": sid, "measure": m, "slug": (before.get(m) or after.get(m) or {}).get("slug"),
                          "document": (before.get(m) or after.get(m) or {}).get("document"),
-                         "requested": m in requested, "before": x_, "after": y,
-                         "changed": x_["status"] != y["status"] or x_["maxAmount"] != y["maxAmount"]})
+                         "requested": m in requested, "before": x, "after": y,
+                         "changed": x["status"] != y["status"] or x["maxAmount"] != y["maxAmount"]})
     if progress:
         progress(total, total)
-    evaluated = total - skipped
     return {"name": reform.name, "description": reform.description,
             "asOf": reform.as_of.isoformat() if reform.as_of else None,
             "submissions": rows, "totals": totals(rows), "clauses": changed,
@@ -110,12 +119,19 @@ def impact(store: Any, root: Path, reform: Reform,
                        "amountChanged": sum(1 for r in rows if r["before"]["maxAmount"] != r["after"]["maxAmount"])}}
 
 
+SHOWN = ("status", "eligible", "maxAmount", "computation", "slug", "document")  # what a row shows of an entry
+
+
+def _answers(store: Any, data: Any, day: date | None, wanted: set[str]) -> dict[str, dict[str, Any]]:
+    """measure -> what a row shows of its eligibility entry."""
+    return {e["measure"]: {k: e.get(k) for k in SHOWN} for e in eligibility(store, data, day, only=wanted)["measures"]}
+
+
 def _before(store: Any, data: Any, s: URIRef, day: date | None, wanted: set[str]
             ) -> tuple[dict[str, Any], str | None, str | None]:
     """Today's answers for the wanted measures, and the project key and credit code they depend on."""
-    answer = eligibility(store, data, day, only=wanted)
     cc = next((str(o) for a in data.objects(s, PKG.applicant) for o in data.objects(a, PKG.creditCode)), None)
-    return {e["measure"]: e for e in answer["measures"]}, answer["project"]["projectKey"], cc
+    return _answers(store, data, day, wanted), project_key(data, s), cc
 
 
 def totals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
+from rdflib.plugins.stores.memory import SimpleMemory
 
 from policykg.errors import NotFound
 from policykg.namespaces import PKG, SH
@@ -84,7 +85,7 @@ def load_data(store: Any, sid: str, terms: dict[Any, Any] | None = None) -> tupl
         s, p, o = q.subject, q.predicate, q.object
         if s == rec:
             name = p.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-            record.setdefault(name, o.value)  # the first, as load_submission's dict of predicate_objects keeps one
+            record[name] = str(to_rdflib(o))  # as load_submission's fields (rdflib's lexical form of a dateTime)
             is_record = is_record or (p == _RDF_TYPE and o == _SUBMISSION_RECORD)
             continue
         spo.setdefault(s, []).append((p, o))
@@ -102,7 +103,7 @@ def load_data(store: Any, sid: str, terms: dict[Any, Any] | None = None) -> tupl
             if p not in _REPORT_SKIP and o not in seen and _blank(o, gen):
                 seen.add(o)
                 todo.append(o)
-    data = Graph()
+    data = Graph(store=SimpleMemory())  # a graph without contexts: built and read ×2 faster (the same Graph API)
     add = data.add
 
     def term(t: Any) -> Any:
