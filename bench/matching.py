@@ -10,13 +10,17 @@ Measured, in this process:
   from the applicant), p50/p95 over --profiles profiles made from generated renovation projects and a quarter
   as many of the enterprise holding the most projects (`--parts` with nothing: matching alone); beside it
   eligibility of the profile's project alone (one submission);
-- candidates of one measure (12号's old-factory investment subsidy: the sieve in Python, matching/sieve.py,
-  then eligibility of what it leaves), the first request and again (judgements kept, registry/judged.py);
-  baseline: eligibility of every stored submission (timed on --sample of them over the types and scaled to
-  N by the type counts, stated as such);
+- candidates of one measure (12号's old-factory investment subsidy: the sieve in Python over the index of stored
+  projects, matching/sieve.py, then eligibility of what it leaves, read in batches: eligibility/batch.py), the first
+  request (index read, nothing judged yet) and again (index and judgements kept, registry/judged.py); baselines:
+  each sieved submission judged on its own (load_submission + eligibility of the measure; --sample × 5 of them
+  timed, scaled) and eligibility of every stored submission (timed on --sample of them over the types and scaled
+  to N by the type counts, stated as such);
 - a reform's impact (the leading-enterprise revenue threshold of 7号, 10亿 → 5亿; only the submissions of the
-  types it touches are evaluated twice), first and again (today's answers kept); baseline: every stored
-  submission evaluated before and after (scaled from the same sample).
+  types it touches are evaluated twice, read in batches with their projects' registry records in bulk), first
+  and again (today's answers kept); baselines: the per-submission path (impact(baseline=True): load_submission,
+  eligibility before and after, each on its own; on --reform-sample of the touched submissions, scaled) and
+  every stored submission evaluated before and after (scaled from the same sample).
 The load average is printed before and after.
 """
 from __future__ import annotations
@@ -34,7 +38,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from rdflib import RDF
+from rdflib import RDF, URIRef
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -76,12 +80,29 @@ def _open(submissions: int, seed: int, data_dir: Path | None) -> tuple[Any, list
     return store, subs, time.perf_counter() - t, f"generated in memory, {len(awards)} awards"
 
 
+def _sieved(store: Any) -> list[str]:
+    from policykg.matching.candidates import resolve
+    from policykg.matching.sieve import sieve
+
+    return sieve(store, resolve(store, MEASURE), MEASURE)
+
+
+def _touched(store: Any, reform: Any) -> set[str]:
+    from policykg.eligibility import catalogue
+    from policykg.reforms.impact import affected_measures, typed
+    from policykg.validation import get_bundle
+
+    cat = catalogue(store, get_bundle(store))
+    return typed(store, {str(t) for m in affected_measures(store, reform) for t in cat[URIRef(m)].subtypes})
+
+
 def measure(submissions: int = 1000, profiles: int = 10, sample: int = 40, seed: int = 15,
-            data_dir: Path | None = None, parts: frozenset[str] = frozenset(("candidates", "reform"))) -> list[Row]:
+            data_dir: Path | None = None, parts: frozenset[str] = frozenset(("candidates", "reform")),
+            reform_sample: int = 2000) -> list[Row]:
     """The rows of matching (always) and of `parts` (candidates, reform: minutes each at 100k, first request)."""
     from policykg.eligibility import eligibility
     from policykg.matching import candidates, match
-    from policykg.matching.candidates import stored_ids
+    from policykg.matching.candidates import judge, stored_ids
     from policykg.reforms import impact, parse_reform
     from policykg.registry import load_submission
 
@@ -130,24 +151,40 @@ def measure(submissions: int = 1000, profiles: int = 10, sample: int = 40, seed:
     twice = Row(BENCH, "eligibility of every stored submission, before and after (baseline; scaled)", len(order),
                 2 * all_ms, 2 * all_ms, key="2 × eligibility of every stored submission")
     rows.append(every)
-    # candidates of one measure: first request (nothing kept), then again (the judgements kept)
+    # candidates of one measure: first request (nothing kept: the index of stored projects read, every sieved
+    # submission judged in batches), then again (index and judgements kept); baseline: each sieved submission
+    # judged on its own (load_submission + eligibility of the measure: the per-submission path), on a sample
     for run in ("first request", "again, judgements kept") if "candidates" in parts else ():
         c_ms, c = _ms(candidates, store, ROOT, MEASURE, DAY)
         crow = Row(BENCH, f"candidates of 12号 old-factory subsidy over N={len(order)}, {run}", 1, c_ms, c_ms,
                    note=f"sieve left {c['counts']['sieved']} of {c['counts']['stored']}; {c['counts']['candidates']} "
-                        f"candidates; {c['counts']['judgedBefore']} judgements kept; baseline ≈ Σ per type count × "
-                        f"mean = {all_ms / 1000:.0f} s (scaled from the sample)")
+                        f"candidates; {c['counts']['judgedBefore']} judgements kept; load average {os.getloadavg()[0]:.1f}")
         crow.vs = [("eligibility of every stored submission", all_ms / c_ms)]
+        if run == "first request":
+            sieved = _sieved(store)
+            pick = rng.sample(sieved, min(len(sieved), sample * 5))
+            one = [_ms(judge, store, sid, MEASURE, DAY, "zh")[0] for sid in pick]
+            per = len(sieved) * sum(one) / max(1, len(one))
+            rows.append(Row(BENCH, f"candidates: each of the {len(sieved)} sieved judged on its own (baseline; "
+                                   f"{len(pick)} sampled, scaled)", len(sieved), per, per, key="candidates per submission"))
+        crow.vs.append(("candidates per submission", per / c_ms))
         rows.append(crow)
     rows.append(twice)
     reform = parse_reform(REFORM)
+    if "reform" in parts:  # baseline: the per-submission path (impact(baseline=True)), on a sample when large
+        touched = sorted(_touched(store, reform))
+        pick = set(touched) if len(touched) <= reform_sample else set(rng.sample(touched, reform_sample))
+        b_ms, _b = _ms(impact, store, ROOT, reform, baseline=True, among=pick)
+        b_ms *= len(touched) / max(1, len(pick))
+        rows.append(Row(BENCH, f"a reform's impact, each of the {len(touched)} touched evaluated on its own (baseline"
+                               + ("" if len(pick) == len(touched) else f"; {len(pick)} sampled, scaled") + ")", 1,
+                        b_ms, b_ms, key="reform per submission"))
     for run in ("first", "again, today's answers kept") if "reform" in parts else ():
         r_ms, out = _ms(impact, store, ROOT, reform)
         rrow = Row(BENCH, f"a reform's impact over N={len(order)} ({REFORM['name']}), {run}", 1, r_ms, r_ms,
                    note=f"{out['counts']['evaluated']} of {out['counts']['submissions']} evaluated, "
-                        f"{out['counts']['becameEligible']} became eligible; baseline ≈ 2 × {all_ms / 1000:.0f} s "
-                        f"(every stored submission before and after, scaled from the sample)")
-        rrow.vs = [("2 × eligibility of every stored submission", 2 * all_ms / r_ms)]
+                        f"{out['counts']['becameEligible']} became eligible; load average {os.getloadavg()[0]:.1f}")
+        rrow.vs = [("reform per submission", b_ms / r_ms), ("2 × eligibility of every stored submission", 2 * all_ms / r_ms)]
         rows.append(rrow)
     return rows
 
@@ -162,11 +199,13 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=15)
     ap.add_argument("--data-dir", type=Path, help="a seeded data dir of N submissions (copied first), e.g. "
                                                   "/work/bench-data/registry-10k with --submissions 10000")
+    ap.add_argument("--reform-sample", type=int, default=2000,
+                    help="the reform's per-submission baseline timed on at most this many touched submissions, scaled")
     ap.add_argument("--parts", nargs="*", default=["candidates", "reform"], choices=["candidates", "reform"],
                     help="besides matching (default both; none: matching alone)")
     a = ap.parse_args()
     print(f"load average {os.getloadavg()}", flush=True)
-    print_rows(measure(a.submissions, a.profiles, a.sample, a.seed, a.data_dir, frozenset(a.parts)))
+    print_rows(measure(a.submissions, a.profiles, a.sample, a.seed, a.data_dir, frozenset(a.parts), a.reform_sample))
     print(f"load average {os.getloadavg()}", flush=True)
     return 0
 

@@ -171,16 +171,22 @@ def candidates(store: Any, data: Graph, as_of: date | None,
     app = data.value(s, PKG.applicationDate)
     day = as_of or (app.toPython() if isinstance(app, Literal) and isinstance(app.toPython(), date) else date.today())
     types, asked = set(data.objects(s, RDF.type)), requested_measures(data, s)
-    cands = sorted((m for m in catalogue(store, b).values() if (m.subtypes & types or m.iri in asked)
+    cands = sorted((m for m in _pool(store, b, only) if (m.subtypes & types or m.iri in asked)
                     and m.in_force(day) and (only is None or str(m.iri) in only)), key=lambda m: m.slug)
     return b, s, day, cands
+
+
+def _pool(store: Any, b: Bundle, only: set[str] | None) -> Any:
+    """The measures of the catalogue to look at: those of `only` when given (a batch asks for one or two)."""
+    cat = catalogue(store, b)
+    return cat.values() if only is None else [m for x in sorted(only) if (m := cat.get(URIRef(x))) is not None]
 
 
 def out_of_force_measures(store: Any, b: Bundle, data: Graph, s: URIRef, day: date,
                           only: set[str] | None = None) -> list[Any]:
     """The measures of the submission's type, or requested, whose document is not in force on `day`."""
     types, asked = set(data.objects(s, RDF.type)), requested_measures(data, s)
-    return sorted((m for m in catalogue(store, b).values() if (m.subtypes & types or m.iri in asked)
+    return sorted((m for m in _pool(store, b, only) if (m.subtypes & types or m.iri in asked)
                    and not m.in_force(day) and (only is None or str(m.iri) in only)), key=lambda m: m.slug)
 
 

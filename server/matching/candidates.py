@@ -24,7 +24,9 @@ from typing import Any
 from rdflib import URIRef
 
 from policykg.eligibility import catalogue, eligibility
+from policykg.eligibility.batch import Batch
 from policykg.errors import NotFound, UnprocessableInput
+from policykg.matching.sieve import Index
 from policykg.matching.sieve import sieve as fast_sieve
 from policykg.namespaces import BASE, PKG
 from policykg.registry import SUBMISSION_GRAPH, awards_for_project, cache_for, load_submission
@@ -85,7 +87,11 @@ def _judge(store: Any, sid: str, measure: str, day: date, lang: str,
            full: bool = False) -> tuple[dict[str, Any] | None, str | None, str | None]:
     """(judge's answer, the project key and credit code it depends on: what the judgement cache keys it by)."""
     rec = load_submission(store, sid)
-    data = rec["data"]
+    return _judge_data(store, sid, rec["data"], rec["submittedAt"], measure, day, lang, full)
+
+
+def _judge_data(store: Any, sid: str, data: Any, submitted_at: str, measure: str, day: date, lang: str,
+                full: bool = False) -> tuple[dict[str, Any] | None, str | None, str | None]:
     try:
         answer = eligibility(store, data, day, lang, None if full else {measure})
     except UnprocessableInput:  # not one project (eligibility is per project): never a candidate
@@ -99,7 +105,7 @@ def _judge(store: Any, sid: str, measure: str, day: date, lang: str,
     if any(a["measure"] == measure for a in awards_for_project(store, key)):
         return None, key, who.get("creditCode")
     return {"id": sid, "project": str(s), "projectKey": key, "applicant": who,
-            "projectType": answer["project"]["projectType"], "submittedAt": rec["submittedAt"],
+            "projectType": answer["project"]["projectType"], "submittedAt": submitted_at,
             "maxAmount": e["maxAmount"], "computation": e["computation"], "basis": e["basis"],
             "review": [{"message": w["message"], "clause": w["clause"]} for w in e["warnings"]]}, key, who.get("creditCode")
 
@@ -120,26 +126,23 @@ def candidates(store: Any, root: Path, measure: str, as_of: date | None = None, 
                                                      "candidates": 0}}
     if baseline:
         ids = everything
-    else:  # the sieve in plain Python (matching/sieve.py), the judgements kept per corpus version (registry/judged.py)
+        out = [e for sid in ids if (e := judge(store, sid, iri, day, lang, full=True)) is not None]
+        hits = 0
+    else:  # the sieve in plain Python over the kept index (matching/sieve.py), the judgements kept per corpus
+        # version (registry/judged.py), those missing evaluated in batches (eligibility/batch.py)
         cache = cache_for(store)
-        hits = cache.hits
         seq = (cache.state or {}).get("sequence")
         kept = cache.sieves.get(iri)
-        ids = kept[1] if kept is not None and kept[0] == seq else fast_sieve(store, m, iri)
-        cache.sieves[iri] = (seq, ids)  # until the registry's next write
-    out = []
-    for i, sid in enumerate(ids):
-        if progress:
-            progress(i, len(ids))
-        if baseline:
-            entry = judge(store, sid, iri, day, lang, full=True)
+        if kept is not None and kept[0] == seq:
+            ids = kept[1]
         else:
-            entry = cache.get((sid, iri, day.isoformat(), lang),
-                              lambda sid=sid: _judge(store, sid, iri, day, lang))  # type: ignore[misc]
-        if entry is not None:
-            out.append(entry)
-    if progress:
-        progress(len(ids), len(ids))
+            if cache.index is None:
+                cache.index = Index()
+            cache.index.update(store, seq)
+            ids = fast_sieve(store, m, iri, cache.index)
+        cache.sieves[iri] = (seq, ids)  # until the registry's next write
+        hits = cache.hits
+        out = _judged(store, cache, ids, iri, day, lang, progress)
     out.sort(key=lambda c: (-(c["maxAmount"] or 0), c["id"]))
     total = sum(c["maxAmount"] or 0 for c in out)
     return {**head, "candidates": out, "total": total,
@@ -148,3 +151,25 @@ def candidates(store: Any, root: Path, measure: str, as_of: date | None = None, 
             "method": "every stored submission evaluated" if baseline else
                       f"the conditions of library query {QUERY} as a sieve, then eligibility per submission left "
                       "(each judgement kept until the corpus or that project's or enterprise's records change)"}
+
+
+def _judged(store: Any, cache: Any, ids: list[str], iri: str, day: date, lang: str,
+            progress: Callable[[int, int], None] | None) -> list[dict[str, Any]]:
+    """The candidate entries of `ids`: kept judgements, the others evaluated a batch at a time and kept."""
+    key = (day.isoformat(), lang)
+    todo = [sid for sid in ids if (sid, iri, *key) not in cache.entries]
+    batch = Batch(store)
+    found: dict[str, Any] = {}
+    for i, x in enumerate(batch.read(todo)):
+        if progress:
+            progress(len(ids) - len(todo) + i, len(ids))
+        found[x.sid] = cache.get((x.sid, iri, *key), lambda x=x: _judge_data(
+            batch.view, x.sid, x.data, x.submitted_at, iri, day, lang))
+    if progress:
+        progress(len(ids), len(ids))
+    out = []
+    for sid in ids:
+        entry = found[sid] if sid in found else cache.get((sid, iri, *key), lambda sid=sid: _judge(store, sid, iri, day, lang))
+        if entry is not None:
+            out.append(entry)
+    return out

@@ -28,11 +28,12 @@ PFX = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items())
 THRESHOLDS_Q = PFX + """SELECT ?c ?p ?cmp ?v ?soft ?cpt WHERE { VALUES ?m { %s }
   ?m pkg:hasCriterion ?c . ?c a pkg:Threshold ; pkg:onProperty ?p ; pkg:comparator ?cmp ; pkg:thresholdValue ?v .
   OPTIONAL { ?c pkg:softened ?soft } OPTIONAL { ?c pkg:appliesToProjectType ?cpt } }"""
-PROJECTS_Q = PFX + """SELECT ?g ?project ?key ?pt WHERE {
+ALL_THRESHOLD_PROPS_Q = PFX + "SELECT DISTINCT ?p WHERE { ?c a pkg:Threshold ; pkg:onProperty ?p }"
+PROJECTS_Q = PFX + """SELECT ?g ?project ?key ?type ?pt WHERE {
   GRAPH ?g { ?rec a pkg:SubmissionRecord ; foaf:primaryTopic ?project ; pkg:projectKey ?key . ?project a ?type .
              OPTIONAL { ?project pkg:projectType ?pt } } }"""
 FIGURES_Q = PFX + """SELECT ?g ?project ?p ?v WHERE {
-  GRAPH ?g { ?project ?p ?v . ?project a ?type . ?rec a pkg:SubmissionRecord ; foaf:primaryTopic ?project } }"""
+  GRAPH ?g { ?project ?p ?v . ?rec a pkg:SubmissionRecord ; foaf:primaryTopic ?project } }"""
 AWARDED_Q = PFX + """SELECT DISTINCT ?key WHERE { ?a a pkg:AwardRecord ; pkg:measure ?m ; pkg:projectKey ?key
   FILTER(STRSTARTS(STR(?a), "https://w3id.org/policykg/registry/award/")) }"""
 COMPARE = {"gt": operator.gt, "ge": operator.ge, "lt": operator.lt, "le": operator.le}
@@ -76,35 +77,98 @@ def thresholds(store: Any, measure: str) -> list[Threshold]:
     return cache[measure]
 
 
-def _rows(store: Any, query: str, bindings: dict[str, list[ox.NamedNode]]) -> list[dict[str, Any]]:
+def _rows(store: Any, query: str, bindings: dict[str, list[Any]]) -> list[dict[str, Any]]:
     head, body = query.split("WHERE {", 1)
     blocks = " ".join(f"VALUES ?{k} {{ {' '.join(str(v) for v in vs)} }}" for k, vs in bindings.items())
     return store.select(f"{head}WHERE {{ {blocks} {body}", registry=True)
 
 
-def sieve(store: Any, m: Any, measure: str) -> list[str]:
+@dataclass
+class Project:
+    """A stored submission's project as the sieve reads it."""
+
+    key: str
+    types: frozenset[str]
+    ptypes: frozenset[str]  # its project types (empty: none declared)
+    figures: dict[str, list[Decimal]]  # its numeric values of the properties some threshold of the corpus reads
+
+
+class Index:
+    """The stored projects, kept between requests (registry/judged.py keeps one per store and corpus version): a
+    stored submission never changes (its id is its content's hash), so the index only reads the submission graphs
+    written since its last look; those gone are dropped. At 100,000 submissions the first read costs a few seconds,
+    then a request costs the named-graph listing and Python."""
+
+    def __init__(self) -> None:
+        self.projects: dict[tuple[str, str], Project] = {}  # (graph, project IRI) -> Project
+        self.graphs: set[str] = set()
+        self.sequence: Any = None
+
+    def update(self, store: Any, sequence: Any) -> None:
+        if self.sequence is not None and sequence == self.sequence:
+            return
+        now = {g for g in store.named_graphs() if g.startswith(SUBMISSION_GRAPH)}
+        gone = self.graphs - now
+        if gone:
+            self.projects = {k: v for k, v in self.projects.items() if k[0] not in gone}
+        new = sorted(now - self.graphs)
+        for i in range(0, len(new), CHUNK):
+            self._read(store, new[i:i + CHUNK] if self.graphs else None)
+            if not self.graphs:
+                break  # the first read reads every graph at once
+        self.graphs, self.sequence = now, sequence
+
+    def _read(self, store: Any, graphs: list[str] | None) -> None:
+        where = {"g": [ox.NamedNode(g) for g in graphs]} if graphs is not None else {}
+        rows: dict[tuple[str, str], dict[str, Any]] = {}
+        for r in _rows(store, PROJECTS_Q, where):
+            x = rows.setdefault((r["g"].value, r["project"].value), {"key": r["key"].value, "types": set(), "pts": set()})
+            x["types"].add(r["type"].value)
+            if "pt" in r:
+                x["pts"].add(r["pt"].value)
+        props = _threshold_props(store)
+        figures: dict[tuple[str, str], dict[str, list[Decimal]]] = {}
+        if props:
+            for r in _rows(store, FIGURES_Q, {**where, "p": [ox.NamedNode(p) for p in props]}):
+                v = _num(r["v"])
+                if v is not None:
+                    figures.setdefault((r["g"].value, r["project"].value), {}).setdefault(r["p"].value, []).append(v)
+        for k, x in rows.items():
+            self.projects[k] = Project(x["key"], frozenset(x["types"]), frozenset(x["pts"]), figures.get(k, {}))
+
+
+CHUNK = 2000
+
+
+def _threshold_props(store: Any) -> list[str]:
+    cache = get_bundle(store).cache
+    if "matching-threshold-props" not in cache:
+        cache["matching-threshold-props"] = sorted(r["p"].value for r in store.select(ALL_THRESHOLD_PROPS_Q))
+    return cache["matching-threshold-props"]
+
+
+def sieve(store: Any, m: Any, measure: str, index: Index | None = None) -> list[str]:
     """The ids of the stored submissions the library query would leave for measure `m` (a catalogue Measure,
-    in force on the day: the caller checks that), sorted."""
-    types = [ox.NamedNode(str(t)) for t in sorted(m.subtypes)]
+    in force on the day: the caller checks that), sorted. `index`: the stored projects kept between requests
+    (read here when not given)."""
+    types = {str(t) for t in m.subtypes}
     if not types:
         return []
+    if index is None:
+        index = Index()
+        index.update(store, None)
     ptypes = {str(t) for t in m.ptypes}
     limits = thresholds(store, measure)
-    projects = {}
-    for r in _rows(store, PROJECTS_Q, {"type": types}):
-        pt = r["pt"].value if "pt" in r else None
-        if ptypes and pt not in ptypes:
-            continue
-        projects[(r["g"].value, r["project"].value)] = (r["key"].value, pt)
-    if limits:
-        props = sorted({t.prop for t in limits})
-        for r in _rows(store, FIGURES_Q, {"p": [ox.NamedNode(p) for p in props], "type": types}):
-            k = (r["g"].value, r["project"].value)
-            declared = _num(r["v"])
-            if k in projects and declared is not None and any(
-                    t.prop == r["p"].value and t.fails(declared, projects[k][1]) for t in limits):
-                del projects[k]
     awarded = {r["key"].value for r in _rows(store, AWARDED_Q, {"m": [ox.NamedNode(measure)]})}
-    return sorted({g[len(SUBMISSION_GRAPH):] for (g, _p), (key, _pt) in projects.items()
-                   if key not in awarded and g.startswith(SUBMISSION_GRAPH)})
-
+    out = set()
+    for (g, _p), x in index.projects.items():
+        if not types & x.types or x.key in awarded or not g.startswith(SUBMISSION_GRAPH):
+            continue
+        # one row per project type in the library query (none declared: one row, unbound): any row left keeps it
+        for pt in x.ptypes or (None,):
+            if ptypes and pt not in ptypes:
+                continue
+            if not any(t.fails(v, pt) for t in limits for v in x.figures.get(t.prop, ())):
+                out.add(g[len(SUBMISSION_GRAPH):])
+                break
+    return sorted(out)

@@ -62,11 +62,12 @@ def _entry(e: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def impact(store: Any, root: Path, reform: Reform, progress: Callable[[int, int], None] | None = None,
-           baseline: bool = False) -> dict[str, Any]:
+           baseline: bool = False, among: set[str] | None = None) -> dict[str, Any]:
     """The answer of POST /api/reforms/impact. The submissions of the touched types are read in batches with their
     projects' registry records (eligibility/batch.py), "before" answers kept across reforms (registry/judged.py).
     `baseline`: each one loaded and evaluated on its own (load_submission, eligibility on the store), nothing
-    kept: what bench/ and tests/reforms/test_batch.py compare the batch with."""
+    kept: what bench/ and tests/reforms/test_batch.py compare the batch with. `among`: only these stored ids are
+    evaluated (bench/ times the baseline on a sample of them at 100,000)."""
     batch = Batch(store)
     after_store, changed = reform_store(store if baseline else batch.view, root, reform)  # registry reads: the view
     touched = affected_measures(store, reform)
@@ -75,6 +76,8 @@ def impact(store: Any, root: Path, reform: Reform, progress: Callable[[int, int]
     touched_types = {t for m in touched for t in types_of.get(m, ())}
     total = sum(1 for g in store.named_graphs() if g.startswith(SUBMISSION_GRAPH))
     of_types = sorted(typed(store, touched_types))  # the others cannot change outcome: never loaded
+    if among is not None:
+        of_types = [x for x in of_types if x in among]
     kept = cache_for(store)  # today's answers, kept per corpus version across reforms (registry/judged.py)
     if baseline:
         read: Iterable[tuple[str, Any]] = ((sid, load_submission(store, sid)["data"]) for sid in of_types)

@@ -36,6 +36,7 @@ class Cache:
         self.entries: dict[tuple[str, str, str, str], tuple[Any, str | None, str | None]] = {}
         self.state: dict[str, Any] | None = None
         self.sieves: dict[str, tuple[Any, list[str]]] = {}  # measure -> (registry sequence, what its sieve left)
+        self.index: Any = None  # the stored projects as candidates' sieve reads them (matching/sieve.py's Index)
         self.hits = self.misses = 0
 
     def refresh(self, store: Any) -> None:
