@@ -11,6 +11,11 @@ Two steps, the first only a sieve:
    no criterion of it is violated; what only a person can judge is listed under `review`, never taken
    as met or failed. The project's awards (awards_for_project) are read once more before it is named.
 
+In the server both steps are kept between requests: the sieve (matching/sieve.py) runs in Python over an
+index of the stored projects, and each judgement is kept per corpus version until that project's or
+enterprise's records change (registry/judged.py); those not yet judged are read and evaluated in batches
+(eligibility/batch.py: data graphs only, the projects' registry records in bulk), so a first request costs
+the index (once) and ~3 ms per sieved submission, a repeated one the sieve and the kept judgements.
 The per-submission baseline (eligibility of every stored submission) gives the same answer; bench/
 measures both.
 """

@@ -3,7 +3,11 @@ measures it requests (or, when it requests none, the measures the reform touches
 
 Only submissions a reform can affect are evaluated twice: those of a submission type of a measure
 whose parameters (or whose criteria's, or whose document's dates) change. The others cannot change
-outcome, and are counted as unchanged.
+outcome, and are counted as unchanged. Those evaluated are read in batches (eligibility/batch.py: their
+data graphs, their projects' awards and pending requests in bulk queries), and eligibility runs unchanged
+on the batch's view of the registry, before (kept across reforms per corpus version: registry/judged.py)
+and after (on the reformed corpus: reforms/apply.py). `impact(..., baseline=True)` is the per-submission
+path the batch is tested equal to (tests/reforms/test_batch.py) and measured against (bench/matching.py).
 """
 from __future__ import annotations
 
