@@ -28,8 +28,7 @@ from typing import Any
 
 from rdflib import URIRef
 
-from policykg.eligibility import catalogue, eligibility
-from policykg.eligibility.batch import Batch
+from policykg.eligibility import Batch, catalogue, eligibility
 from policykg.errors import NotFound, UnprocessableInput
 from policykg.matching.sieve import Index
 from policykg.matching.sieve import sieve as fast_sieve

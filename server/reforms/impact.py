@@ -20,8 +20,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import RDF, Literal, URIRef
 
-from policykg.eligibility import catalogue, eligibility
-from policykg.eligibility.batch import Batch
+from policykg.eligibility import Batch, catalogue, eligibility
 from policykg.namespaces import PKG, PREFIXES
 from policykg.reforms.apply import reform_store
 from policykg.reforms.model import Reform
