@@ -11,7 +11,7 @@ import pytest
 
 from bench.generate import generate, load
 from policykg.eligibility import catalogue
-from policykg.matching.candidates import candidates, judge, sieve, stored_ids
+from policykg.matching.candidates import candidates, judge, resolve, sieve, stored_ids
 from policykg.matching.sieve import sieve as fast_sieve
 from policykg.registry.judged import cache_for
 from policykg.registry.records import record_award
@@ -81,3 +81,17 @@ def test_a_reform_evaluated_again_reuses_today_s_answers_and_gives_the_same_impa
     second = impact(registry, root, reform)
     assert second == first and first["counts"]["evaluated"] > 0
     assert kept.hits - hits == first["counts"]["evaluated"]  # every "before" from the first run
+
+
+def test_a_submission_stored_after_the_first_request_enters_the_kept_index_and_the_candidates(registry, root):
+    measure = MEASURES[0]
+    first = candidates(registry, root, measure, DAY)  # the index of stored projects is kept from here on
+    model = next(f for f in generate(200, 15)[0] if f["type"] == "RenovationProject"
+                 and f["id"] in {c["project"].rsplit("/", 1)[-1] for c in first["candidates"]})
+    new = {**model, "id": "late-comer", "projectCode": "LATE-1", "applicant": {**model["applicant"], "name": "后来者"}}
+    new_id = load(registry, [new], [])["ids"][0]
+    after = candidates(registry, root, measure, DAY)
+    assert new_id in {c["id"] for c in after["candidates"]}
+    assert after["counts"]["sieved"] == first["counts"]["sieved"] + 1
+    assert fast_sieve(registry, resolve(registry, measure), measure, cache_for(registry).index) == \
+        sieve(registry, root, measure, DAY)  # the index read again only for the new graph: the library query's
