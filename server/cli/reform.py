@@ -20,6 +20,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--root", help="corpus root (default: this checkout)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--jobs", type=int, default=1, help="worker processes (each reads the store read-only; "
+                                                        "2 on a 2-core machine nearly halves the time)")
     p.set_defaults(fn=cmd_reform)
 
 
@@ -32,7 +34,7 @@ def _bar(done: int, total: int) -> None:
 
 
 def cmd_reform(args: argparse.Namespace) -> int:
-    from policykg.reforms import impact, load_reform
+    from policykg.reforms import impact, impact_jobs, load_reform
     from policykg.store import OxiStore
 
     root = Path(args.root) if args.root else ROOT
@@ -40,7 +42,8 @@ def cmd_reform(args: argparse.Namespace) -> int:
         reform = load_reform(Path(args.file).read_text(encoding="utf-8"))
         store = OxiStore(Path(args.data_dir) / "store")
         store.ensure_corpus(root)
-        out = impact(store, root, reform, None if args.quiet else _bar)
+        bar = None if args.quiet else _bar
+        out = impact_jobs(store, root, reform, args.jobs, bar) if args.jobs > 1 else impact(store, root, reform, bar)
     except OSError as e:
         print(f"policykg reform: {e}", file=sys.stderr)
         return 2

@@ -5,5 +5,6 @@ and after (reforms/impact.py)."""
 from policykg.reforms.impact import impact
 from policykg.reforms.jobs import Busy, Jobs
 from policykg.reforms.model import Change, Reform, load_reform, parse_reform
+from policykg.reforms.parallel import impact_jobs
 
-__all__ = ["Busy", "Change", "Jobs", "Reform", "impact", "load_reform", "parse_reform"]
+__all__ = ["Busy", "Change", "Jobs", "Reform", "impact", "impact_jobs", "load_reform", "parse_reform"]

@@ -64,56 +64,83 @@ def _entry(e: dict[str, Any] | None) -> dict[str, Any]:
     return {"status": st, "maxAmount": e.get("maxAmount"), "computation": e.get("computation")}
 
 
+class Run:
+    """One reform's evaluation on one store: the reformed corpus, what the reform touches, today's answers kept.
+    `baseline`: each submission loaded and evaluated on its own (load_submission, eligibility on the store), nothing
+    kept: what bench/ and tests/reforms/test_batch.py compare the batch with."""
+
+    def __init__(self, store: Any, root: Path, reform: Reform, baseline: bool = False) -> None:
+        self.store, self.reform, self.baseline = store, reform, baseline
+        self.batch = Batch(store)
+        self.after, self.changed = reform_store(store if baseline else self.batch.view, root, reform)
+        self.touched = affected_measures(store, reform)
+        cat = catalogue(store, get_bundle(store))
+        self.types_of = {str(m.iri): {str(t) for t in m.subtypes} for m in cat.values()}
+        self.touched_types = {t for m in self.touched for t in self.types_of.get(m, ())}
+        self.kept = cache_for(store)  # today's answers, kept per corpus version across reforms (registry/judged.py)
+
+    def stored(self) -> tuple[int, list[str]]:
+        """(how many submissions are stored, the sorted ids of those of the touched types: the others cannot change
+        outcome and are never loaded)."""
+        total = sum(1 for g in self.store.named_graphs() if g.startswith(SUBMISSION_GRAPH))
+        return total, sorted(typed(self.store, self.touched_types))
+
+    def rows(self, ids: list[str], progress: Callable[[int], None] | None = None) -> tuple[list[dict[str, Any]], int]:
+        """(the rows of the stored submissions `ids`, how many of them were evaluated)."""
+        store, reform, touched, types_of = self.store, self.reform, self.touched, self.types_of
+        if self.baseline:
+            read: Iterable[tuple[str, Any]] = ((sid, load_submission(store, sid)["data"]) for sid in ids)
+        else:
+            read = ((x.sid, x.data) for x in self.batch.read(ids))
+        rows: list[dict[str, Any]] = []
+        evaluated = 0
+        for i, (sid, data) in enumerate(read):
+            if progress:
+                progress(i)
+            subjects = [s for s in data.subjects(RDF.type, None) if isinstance(s, URIRef)
+                        and {str(t) for t in data.objects(s, RDF.type)} & self.touched_types]
+            if not subjects:
+                continue
+            evaluated += 1
+            s = subjects[0]
+            day = _day(data, s, reform)
+            requested = {str(m) for r in data.objects(s, PKG.requests) for m in data.objects(r, PKG.measure)}
+            wanted = requested or {m for m in touched
+                                   if types_of.get(m, set()) & {str(t) for t in data.objects(s, RDF.type)}}
+            if self.baseline:
+                before = _answers(store, data, day, wanted)
+            else:
+                before = self.kept.get((sid, " ".join(sorted(wanted)), day.isoformat() if day else "", "reform-before"),
+                                       lambda data=data, s=s, day=day, wanted=wanted:
+                                       _before(self.batch.view, data, s, day, wanted))
+            after = _answers(self.after, data, day, wanted)
+            for m in sorted(wanted):
+                x, y = _entry(before.get(m)), _entry(after.get(m))
+                rows.append({"id": sid, "measure": m, "slug": (before.get(m) or after.get(m) or {}).get("slug"),
+                             "document": (before.get(m) or after.get(m) or {}).get("document"),
+                             "requested": m in requested, "before": x, "after": y,
+                             "changed": x["status"] != y["status"] or x["maxAmount"] != y["maxAmount"]})
+        return rows, evaluated
+
+
 def impact(store: Any, root: Path, reform: Reform, progress: Callable[[int, int], None] | None = None,
            baseline: bool = False, among: set[str] | None = None) -> dict[str, Any]:
     """The answer of POST /api/reforms/impact. The submissions of the touched types are read in batches with their
     projects' registry records (eligibility/batch.py), "before" answers kept across reforms (registry/judged.py).
-    `baseline`: each one loaded and evaluated on its own (load_submission, eligibility on the store), nothing
-    kept: what bench/ and tests/reforms/test_batch.py compare the batch with. `among`: only these stored ids are
-    evaluated (bench/ times the baseline on a sample of them at 100,000)."""
-    batch = Batch(store)
-    after_store, changed = reform_store(store if baseline else batch.view, root, reform)  # registry reads: the view
-    touched = affected_measures(store, reform)
-    b = get_bundle(store)
-    types_of = {str(m.iri): {str(t) for t in m.subtypes} for m in catalogue(store, b).values()}
-    touched_types = {t for m in touched for t in types_of.get(m, ())}
-    total = sum(1 for g in store.named_graphs() if g.startswith(SUBMISSION_GRAPH))
-    of_types = sorted(typed(store, touched_types))  # the others cannot change outcome: never loaded
+    `baseline`: Run's. `among`: only these stored ids are evaluated (bench/ times the baseline on a sample)."""
+    run = Run(store, root, reform, baseline)
+    total, of_types = run.stored()
     if among is not None:
         of_types = [x for x in of_types if x in among]
-    kept = cache_for(store)  # today's answers, kept per corpus version across reforms (registry/judged.py)
-    if baseline:
-        read: Iterable[tuple[str, Any]] = ((sid, load_submission(store, sid)["data"]) for sid in of_types)
-    else:
-        read = ((x.sid, x.data) for x in batch.read(of_types))
-    rows: list[dict[str, Any]] = []
-    evaluated = 0
-    for i, (sid, data) in enumerate(read):
-        if progress:
-            progress(total - len(of_types) + i, total)
-        subjects = [s for s in data.subjects(RDF.type, None) if isinstance(s, URIRef)
-                    and {str(t) for t in data.objects(s, RDF.type)} & touched_types]
-        if not subjects:
-            continue
-        evaluated += 1
-        s = subjects[0]
-        day = _day(data, s, reform)
-        requested = {str(m) for r in data.objects(s, PKG.requests) for m in data.objects(r, PKG.measure)}
-        wanted = requested or {m for m in touched if types_of.get(m, set()) & {str(t) for t in data.objects(s, RDF.type)}}
-        if baseline:
-            before = _answers(store, data, day, wanted)
-        else:
-            before = kept.get((sid, " ".join(sorted(wanted)), day.isoformat() if day else "", "reform-before"),
-                              lambda data=data, s=s, day=day, wanted=wanted: _before(batch.view, data, s, day, wanted))
-        after = _answers(after_store, data, day, wanted)
-        for m in sorted(wanted):
-            x, y = _entry(before.get(m)), _entry(after.get(m))
-            rows.append({"id": sid, "measure": m, "slug": (before.get(m) or after.get(m) or {}).get("slug"),
-                         "document": (before.get(m) or after.get(m) or {}).get("document"),
-                         "requested": m in requested, "before": x, "after": y,
-                         "changed": x["status"] != y["status"] or x["maxAmount"] != y["maxAmount"]})
+    skipped = total - len(of_types)
+    rows, evaluated = run.rows(of_types, (lambda i: progress(skipped + i, total)) if progress else None)
     if progress:
         progress(total, total)
+    return answer(reform, run.changed, total, rows, evaluated)
+
+
+def answer(reform: Reform, changed: list[dict[str, Any]], total: int, rows: list[dict[str, Any]],
+           evaluated: int) -> dict[str, Any]:
     return {"name": reform.name, "description": reform.description,
             "asOf": reform.as_of.isoformat() if reform.as_of else None,
             "submissions": rows, "totals": totals(rows), "clauses": changed,

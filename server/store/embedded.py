@@ -51,6 +51,15 @@ class OxiStore:
         else:
             self.ox = ox.Store()
 
+    @classmethod
+    def read_only(cls, path: Path) -> OxiStore:
+        """A read-only handle on the store at `path`, which no process may be writing meanwhile (pyoxigraph: undefined
+        behaviour otherwise): the worker processes of a batch over a stopped server's data directory
+        (reforms/parallel.py). Several may be open at once; writes through it fail."""
+        out = cls(None)
+        out.ox = ox.Store.read_only(str(path))
+        return out
+
     # -- corpus -----------------------------------------------------------
     def stored_version(self) -> str | None:
         rows = list(self.ox.query(VERSION_Q))
