@@ -125,9 +125,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--root")
     e.set_defaults(fn=cmd_export)
 
-    from policykg.cli import eligibility, match, query, reform, replay, tokens, trace, validate
+    from policykg.cli import eligibility, judge, match, query, reform, replay, tokens, trace, validate
 
-    for mod in (validate, eligibility, match, reform, replay, query, trace, tokens):
+    for mod in (validate, eligibility, match, judge, reform, replay, query, trace, tokens):
         mod.register(sub)
     return p
 

@@ -161,6 +161,7 @@ def _judged(store: Any, cache: Any, ids: list[str], iri: str, day: date, lang: s
             progress: Callable[[int, int], None] | None) -> list[dict[str, Any]]:
     """The candidate entries of `ids`: kept judgements, the others evaluated a batch at a time and kept."""
     key = (day.isoformat(), lang)
+    cache.load(iri, *key)  # those kept on disk (registry/judgement_file.py), e.g. by `policykg judge`
     todo = [sid for sid in ids if (sid, iri, *key) not in cache.entries]
     batch = Batch(store)
     found: dict[str, Any] = {}
@@ -176,4 +177,5 @@ def _judged(store: Any, cache: Any, ids: list[str], iri: str, day: date, lang: s
         entry = found[sid] if sid in found else cache.get((sid, iri, *key), lambda sid=sid: _judge(store, sid, iri, day, lang))
         if entry is not None:
             out.append(entry)
+    cache.persist()
     return out

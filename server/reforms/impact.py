@@ -78,6 +78,8 @@ class Run:
         self.types_of = {str(m.iri): {str(t) for t in m.subtypes} for m in cat.values()}
         self.touched_types = {t for m in self.touched for t in self.types_of.get(m, ())}
         self.kept = cache_for(store)  # today's answers, kept per corpus version across reforms (registry/judged.py)
+        if not baseline:
+            self.kept.load(lang="reform-before")  # and on disk beside the store
 
     def stored(self) -> tuple[int, list[str]]:
         """(how many submissions are stored, the sorted ids of those of the touched types: the others cannot change
@@ -120,6 +122,7 @@ class Run:
                              "document": (before.get(m) or after.get(m) or {}).get("document"),
                              "requested": m in requested, "before": x, "after": y,
                              "changed": x["status"] != y["status"] or x["maxAmount"] != y["maxAmount"]})
+        self.kept.persist()
         return rows, evaluated
 
 

@@ -1,0 +1,64 @@
+"""`policykg judge` (matching/precompute.py): the candidates of measures judged beforehand over a stopped server's
+data directory, with one process or two, are the ones the server then answers, read from the file without
+evaluating any submission again."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bench.generate import generate, load
+from policykg.cli.main import main
+from policykg.matching import candidates
+from policykg.registry import judged
+from policykg.registry.judgement_file import NAME, JudgementFile
+from policykg.store import OxiStore
+from policykg.validation import get_bundle
+
+DAY = date(2024, 9, 1)
+SLUGS = ["jfgg-2023-12-investment-subsidy-old-factory-and-infrastructure", "jjxj-2022-old-factory-srdi-park-construction-grant"]
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory, root):
+    d = tmp_path_factory.mktemp("judge") / "data"
+    store = OxiStore(d / "store")
+    store.ensure_corpus(root)
+    subs, awards = generate(120, 15)
+    load(store, subs, awards)
+    store.close()
+    return d
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_measures_judged_beforehand_are_what_the_server_answers_without_evaluating_again(seeded, root, tmp_path,
+                                                                                         capsys, jobs):
+    import shutil
+
+    d = tmp_path / "data"
+    shutil.copytree(seeded, d)
+    judged._CACHES.clear()
+    argv = ["judge", "--data-dir", str(d), "--as-of", DAY.isoformat(), "--jobs", str(jobs), "--format", "json"]
+    for slug in SLUGS:
+        argv += ["--measure", slug]
+    assert main(argv) == 0
+    assert '"judged"' in capsys.readouterr().out
+    judged._CACHES.clear()  # the server: another process
+    store = OxiStore(d / "store")
+    store.ensure_corpus(root)
+    kept = JudgementFile(d / NAME).count(get_bundle(store).version)
+    answers = [candidates(store, root, slug, DAY) for slug in SLUGS]
+    assert kept == sum(a["counts"]["sieved"] for a in answers) > 0
+    for a in answers:
+        assert a["counts"]["judgedBefore"] == a["counts"]["sieved"]  # read back, none evaluated
+    fresh = [candidates(store, root, slug, DAY, baseline=True) for slug in SLUGS]
+    assert [a["candidates"] for a in answers] == [f["candidates"] for f in fresh]
+    assert any(a["candidates"] for a in answers)  # not a pass on nothing
+    store.close()
+
+
+def test_a_measure_not_in_force_or_unknown_is_bad_input(seeded, capsys):
+    assert main(["judge", "--data-dir", str(seeded), "--measure", "no-such-measure", "--as-of", "2024-09-01"]) == 2
+    assert "no measure no-such-measure in force" in capsys.readouterr().err
+    assert main(["judge", "--data-dir", str(seeded), "--as-of", "2024-13-01"]) == 2
+    assert main(["judge", "--data-dir", str(seeded), "--jobs", "0"]) == 2
