@@ -17,6 +17,7 @@ from policykg.api import i18n, openapi
 from policykg.config import Settings, get_settings
 from policykg.errors import PolicyKGError
 from policykg.store import RegistryHidden, open_store
+from policykg.validation import get_bundle
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None, *, store_opener: Callable[[Sett
     async def lifespan(app: FastAPI):
         store = store_opener(settings)
         store.ensure_corpus(Path(settings.corpus_root))
+        get_bundle(store)  # what validation, eligibility and candidates need of the corpus: built before the first request
         app.state.store = store
         app.state.public_store = RegistryHidden(store)  # what anonymous validations see: no registry
         access, first = access_opener(settings)

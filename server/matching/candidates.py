@@ -122,14 +122,13 @@ def candidates(store: Any, root: Path, measure: str, as_of: date | None = None, 
     m = resolve(store, measure)
     day = as_of or date.today()
     iri = str(m.iri)
-    everything = stored_ids(store)
     head = {"measure": iri, "slug": m.slug, "documentNumber": m.number, "document": m.doc, "clause": m.clause,
             "asOf": day.isoformat(), "inForce": m.in_force(day)}
     if not m.in_force(day):
-        return {**head, "candidates": [], "counts": {"stored": len(everything), "sieved": 0, "evaluated": 0,
+        return {**head, "candidates": [], "counts": {"stored": len(stored_ids(store)), "sieved": 0, "evaluated": 0,
                                                      "candidates": 0}}
     if baseline:
-        ids = everything
+        ids = everything = stored_ids(store)
         out = [e for sid in ids if (e := judge(store, sid, iri, day, lang, full=True)) is not None]
         hits = 0
     else:  # the sieve in plain Python over the kept index (matching/sieve.py), the judgements kept per corpus
@@ -142,9 +141,10 @@ def candidates(store: Any, root: Path, measure: str, as_of: date | None = None, 
         else:
             if cache.index is None:
                 cache.index = Index()
-            cache.index.update(store, seq)
+            cache.index.update(store, seq, cache.file, cache.version)
             ids = fast_sieve(store, m, iri, cache.index)
         cache.sieves[iri] = (seq, ids)  # until the registry's next write
+        everything = cache.index.projects if cache.index is not None else stored_ids(store)  # the stored ones
         hits = cache.hits
         out = _judged(store, cache, ids, iri, day, lang, progress)
     out.sort(key=lambda c: (-(c["maxAmount"] or 0), c["id"]))

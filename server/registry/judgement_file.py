@@ -26,6 +26,8 @@ CREATE TABLE IF NOT EXISTS judgement (version TEXT NOT NULL, measure TEXT NOT NU
 CREATE INDEX IF NOT EXISTS judgement_key ON judgement (version, key);
 CREATE INDEX IF NOT EXISTS judgement_cc ON judgement (version, cc);
 CREATE TABLE IF NOT EXISTS state (version TEXT PRIMARY KEY, sequence INTEGER NOT NULL, last TEXT, at TEXT);
+CREATE TABLE IF NOT EXISTS sieve (version TEXT NOT NULL, sid TEXT NOT NULL, projects TEXT NOT NULL,
+  PRIMARY KEY (version, sid)) WITHOUT ROWID;
 """
 Row = tuple[tuple[str, str, str, str], tuple[Any, str | None, str | None]]  # (sid, measure, day, lang) -> cache value
 _OPEN_LOCK = threading.Lock()
@@ -56,6 +58,7 @@ class JudgementFile:
             self._db.execute("BEGIN")
             self._db.execute("DELETE FROM judgement WHERE version IS NOT ?", (keep,))
             self._db.execute("DELETE FROM state WHERE version IS NOT ?", (keep,))
+            self._db.execute("DELETE FROM sieve WHERE version IS NOT ?", (keep,))
 
     def load(self, version: str, measure: str | None = None, day: str | None = None,
              lang: str | None = None) -> list[Row]:
@@ -86,6 +89,19 @@ class JudgementFile:
                     part = values[i:i + 500]
                     self._db.execute(f"DELETE FROM judgement WHERE version = ? AND {col} IN "
                                      f"({','.join('?' * len(part))})", [version, *part])
+
+    def sieve_rows(self, version: str) -> list[tuple[str, str]]:
+        """(submission id, what candidates' sieve index keeps of its projects, as text: matching/sieve.py), as
+        put_sieve wrote them. A stored submission never changes, so these hold for as long as the corpus version
+        (whose thresholds say which figures are kept)."""
+        with self._lock:
+            return self._db.execute("SELECT sid, projects FROM sieve WHERE version = ?", (version,)).fetchall()
+
+    def put_sieve(self, version: str, rows: Iterable[tuple[str, str]]) -> None:
+        with self._lock, self._db:
+            self._db.execute("BEGIN")
+            self._db.executemany("INSERT OR REPLACE INTO sieve VALUES (?, ?, ?)",
+                                 [(version, sid, text) for sid, text in rows])
 
     def count(self, version: str) -> int:
         with self._lock:

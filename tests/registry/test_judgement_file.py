@@ -11,6 +11,7 @@ import pytest
 
 from bench.generate import generate, load
 from policykg.matching.candidates import candidates
+from policykg.matching.sieve import Index
 from policykg.registry import judged
 from policykg.registry.judged import cache_for
 from policykg.registry.judgement_file import NAME, JudgementFile
@@ -48,15 +49,21 @@ def data_dir(seeded, tmp_path):
     return d
 
 
-def test_a_restarted_server_answers_candidates_from_the_file_without_evaluating_again(data_dir, root):
+def test_a_restarted_server_answers_candidates_from_the_file_without_evaluating_again(data_dir, root, monkeypatch):
     store = _open(data_dir, root)
     first = candidates(store, root, MEASURE, DAY)
     assert first["counts"]["judgedBefore"] == 0 and first["candidates"]
     version = get_bundle(store).version
     store.close()
     assert JudgementFile(data_dir / NAME).count(version) >= first["counts"]["sieved"]
+    assert len(JudgementFile(data_dir / NAME).sieve_rows(version)) == 200  # the sieve's index of stored projects
     store = _open(data_dir, root)
+    reads: list[int] = []
+    original = Index._read
+    monkeypatch.setattr(Index, "_read", lambda self, st, sids, every=False: (reads.append(len(sids)),
+                                                                           original(self, st, sids, every))[1])
     again = candidates(store, root, MEASURE, DAY)
+    assert reads == []  # the index came from the file: no submission graph read again
     assert again["candidates"] == first["candidates"]
     assert again["counts"]["judgedBefore"] == again["counts"]["sieved"]  # every one read back, none evaluated
     other_day = candidates(store, root, MEASURE, date(2024, 9, 2))  # kept per day: that one is evaluated
