@@ -3,8 +3,8 @@
     .venv/bin/python bench/matching.py [--submissions 1000] [--profiles 10] [--sample 40] [--seed 15]
     .venv/bin/python bench/matching.py --submissions 10000 --data-dir /work/bench-data/registry-10k
 
-The registry is bench/generate.py's (seeded; all submission types; awards), written into an in-memory
-store with the corpus, or a copy of a data dir built by bench/generate.py --data-dir with the same seed.
+The registry is bench/generate.py's (seeded; all submission types; awards), written into a store on disk
+with the corpus, or a copy of a data dir built by bench/generate.py --data-dir with the same seed.
 Measured, in this process:
 - matching one profile (policykg.matching.match: the project given + one submission per other type built
   from the applicant), p50/p95 over --profiles profiles made from generated renovation projects and a quarter
@@ -12,7 +12,8 @@ Measured, in this process:
   eligibility of the profile's project alone (one submission);
 - candidates of one measure (12号's old-factory investment subsidy: the sieve in Python over the index of stored
   projects, matching/sieve.py, then eligibility of what it leaves, read in batches: eligibility/batch.py), the first
-  request (index read, nothing judged yet) and again (index and judgements kept, registry/judged.py); baselines:
+  request (index read, nothing judged yet), again (index and judgements kept, registry/judged.py), and the first
+  request after a restart (both read back from data_dir/judgements.sqlite, as after `policykg judge`); baselines:
   each sieved submission judged on its own (load_submission + eligibility of the measure; --sample × 5 of them
   timed, scaled) and eligibility of every stored submission (timed on --sample of them over the types and scaled
   to N by the type counts, stated as such);
@@ -74,10 +75,12 @@ def _open(submissions: int, seed: int, data_dir: Path | None) -> tuple[Any, list
         store = OxiStore(copy / "store")
         store.ensure_corpus(ROOT)
         return store, subs, time.perf_counter() - t, f"copy of {data_dir}"
-    store = OxiStore(None)
+    tmp = Path(tempfile.mkdtemp(prefix="bench-matching-"))  # on disk, as a server's: its judgement file beside it
+    atexit.register(shutil.rmtree, tmp, True)
+    store = OxiStore(tmp / "data" / "store")
     store.ensure_corpus(ROOT)
     load(store, subs, awards)
-    return store, subs, time.perf_counter() - t, f"generated in memory, {len(awards)} awards"
+    return store, subs, time.perf_counter() - t, f"generated into a store on disk, {len(awards)} awards"
 
 
 def _sieved(store: Any) -> list[str]:
@@ -94,6 +97,22 @@ def _touched(store: Any, reform: Any) -> set[str]:
 
     cat = catalogue(store, get_bundle(store))
     return typed(store, {str(t) for m in affected_measures(store, reform) for t in cat[URIRef(m)].subtypes})
+
+
+def _restarted(store: Any) -> Any:
+    """The same data directory opened again with nothing kept in memory, the corpus bundle built (as a server's
+    startup does)."""
+    from policykg.registry import judged
+    from policykg.store import OxiStore
+    from policykg.validation import get_bundle
+
+    path = store.path
+    store.close()
+    judged._CACHES.clear()
+    store = OxiStore(path)
+    store.ensure_corpus(ROOT)
+    get_bundle(store)
+    return store
 
 
 def measure(submissions: int = 1000, profiles: int = 10, sample: int = 40, seed: int = 15,
@@ -169,6 +188,15 @@ def measure(submissions: int = 1000, profiles: int = 10, sample: int = 40, seed:
             rows.append(Row(BENCH, f"candidates: each of the {len(sieved)} sieved judged on its own (baseline; "
                                    f"{len(pick)} sampled, scaled)", len(sieved), per, per, key="candidates per submission"))
         crow.vs.append(("candidates per submission", per / c_ms))
+        rows.append(crow)
+    if "candidates" in parts and getattr(store, "path", None) is not None:
+        store = _restarted(store)  # what a server finds after a restart, or after `policykg judge` ran overnight
+        c_ms, c = _ms(candidates, store, ROOT, MEASURE, DAY)
+        crow = Row(BENCH, f"candidates of 12号 old-factory subsidy over N={len(order)}, first request after a restart "
+                          "(judgements and index read from data_dir/judgements.sqlite)", 1, c_ms, c_ms,
+                   note=f"{c['counts']['judgedBefore']} of {c['counts']['sieved']} judgements read back; "
+                        f"load average {os.getloadavg()[0]:.1f}")
+        crow.vs = [("eligibility of every stored submission", all_ms / c_ms), ("candidates per submission", per / c_ms)]
         rows.append(crow)
     rows.append(twice)
     reform = parse_reform(REFORM)
