@@ -170,6 +170,16 @@ class Client:
         """The validation report of a submission (a JSON-form dict, or Turtle text)."""
         return self._json("POST", "/api/validate", submission, {"asOf": as_of} if as_of else None)
 
+    def measures(self) -> list[dict[str, Any]]:
+        """Every support measure of the corpus (iri, slug, document, parameters, clause)."""
+        return self._json("GET", "/api/measures")
+
+    def candidates(self, measure: str, as_of: str | None = None) -> dict[str, Any]:
+        """The stored submissions that meet every machine-checkable condition of a measure and were never awarded
+        it (a reviewer's token): the server keeps the judgements it makes."""
+        return self._json("GET", f"/api/measures/{urllib.parse.quote(measure, safe='')}/candidates",
+                          params={"asOf": as_of} if as_of else None)
+
     def eligibility(self, submission: Any, as_of: str | None = None) -> dict[str, Any]:
         """Every measure for the submission: eligible or not, at most how much, and why."""
         return self._json("POST", "/api/eligibility", submission, {"asOf": as_of} if as_of else None)

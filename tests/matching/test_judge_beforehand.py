@@ -62,3 +62,31 @@ def test_a_measure_not_in_force_or_unknown_is_bad_input(seeded, capsys):
     assert "no measure no-such-measure in force" in capsys.readouterr().err
     assert main(["judge", "--data-dir", str(seeded), "--as-of", "2024-13-01"]) == 2
     assert main(["judge", "--data-dir", str(seeded), "--jobs", "0"]) == 2
+
+
+def test_judging_through_a_running_server_warms_its_judgements_and_its_file(seeded, root, tmp_path, role_tokens, capsys):
+    """`policykg judge --server URL --token T`: the server (a real one, on its data directory) judges each measure asked
+    and keeps the judgements: asked again, it evaluates nothing; stopped, its file holds them."""
+    import shutil
+
+    from tests.conftest import TOKENS_FILE
+    from tests.sparql.support import serve
+
+    d = tmp_path / "data"
+    shutil.copytree(seeded, d)
+    shutil.copyfile(role_tokens[0], d / TOKENS_FILE)
+    argv = ["judge", "--as-of", DAY.isoformat(), "--format", "json", "--measure", SLUGS[0], "--measure", SLUGS[1]]
+    with serve(d, store="oxigraph") as base:
+        assert main([*argv, "--server", base, "--token", role_tokens[1]["submitter"]]) == 2  # not a reviewer
+        assert "403" in capsys.readouterr().err
+        assert main([*argv, "--server", base, "--token", role_tokens[1]["reviewer"]]) == 0
+        first = __import__("json").loads(capsys.readouterr().out)
+        assert [m["judgedBefore"] for m in first["measures"]] == [0, 0] and first["judged"] > 0
+        assert main([*argv, "--server", base, "--token", role_tokens[1]["reviewer"]]) == 0
+        again = __import__("json").loads(capsys.readouterr().out)
+        assert [m["judgedBefore"] for m in again["measures"]] == [m["sieved"] for m in again["measures"]]
+    judged._CACHES.clear()
+    store = OxiStore(d / "store")
+    store.ensure_corpus(root)
+    assert JudgementFile(d / NAME).count(get_bundle(store).version) == first["judged"]
+    store.close()
