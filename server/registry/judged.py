@@ -113,7 +113,10 @@ class Cache:
             self.hits += 1
             return hit[0]
         self.misses += 1
+        seen = (self.state or {}).get("sequence")
         value = compute()
+        if (self.state or {}).get("sequence") != seen:  # the registry was written meanwhile and its writes dropped:
+            return value[0]  # this one may have read what was there before; not kept
         if len(self.entries) < MAX_ENTRIES:
             self.entries[key] = value
         if self.file is not None:

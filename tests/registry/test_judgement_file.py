@@ -119,3 +119,23 @@ def test_a_file_from_another_registry_is_not_trusted(data_dir, root, tmp_path):
     assert fresh["counts"]["judgedBefore"] == 0
     assert gone["id"] in [c["id"] for c in fresh["candidates"]]
     store.close()
+
+
+def test_a_judgement_made_while_the_registry_took_a_write_is_not_kept(data_dir, root):
+    """A request evaluates a project; meanwhile a write about the same project lands and another request's look drops
+    what it may have changed. The judgement computed from the state before must not be kept after that drop."""
+    store = _open(data_dir, root)
+    cache = cache_for(store)
+    key = ("some-submission", MEASURE, DAY.isoformat(), "zh")
+
+    def compute():
+        record_award(store, project_key="RACE-1", measure=MEASURE, amount=Decimal("1"), when=date(2024, 8, 1),
+                     credit_code=None, body_sha="race")
+        cache_for(store)  # another request's look: the write is seen and its projects' judgements dropped
+        return {"stale": True}, "RACE-1", None
+
+    assert cache.get(key, compute) == {"stale": True}  # the caller has its answer
+    assert key not in cache.entries and not cache.pending  # but it is not kept, in memory or for the file
+    assert cache.get(key, lambda: ({"fresh": True}, "RACE-1", None)) == {"fresh": True}
+    assert cache.entries[key][0] == {"fresh": True}
+    store.close()
