@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
+from rdflib.plugins.stores.memory import SimpleMemory
 
 from policykg.submission import form_tables as jf
 
@@ -31,7 +32,7 @@ class Unrecognised(Exception):
 
 def form_graph(doc: dict[str, Any]) -> Graph | None:
     """The graph of jsonform.normalise()'s document, or None when a value is outside what is written here."""
-    g = Graph(bind_namespaces="none")
+    g = Graph(store=SimpleMemory(), bind_namespaces="none")  # no contexts: adds and reads ×2 faster
     try:
         for node in doc["@graph"]:
             _node(g, node)

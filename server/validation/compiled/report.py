@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib.plugins.stores.memory import SimpleMemory
 
 from policykg.namespaces import PKG, SH
 from policykg.validation.bundle import Bundle
@@ -53,7 +54,7 @@ def results(b: Bundle, store: Any, v: Validator, f: Facts, raw: list[Raw]) -> li
 
 def report_graph(b: Bundle, pairs: list[tuple[dict[str, Any], Raw]], conforms: bool) -> Graph:
     """The enriched SHACL report of engine.validate, written from the plain results."""
-    g = Graph()
+    g = Graph(store=SimpleMemory())  # no contexts: adds and reads ×2 faster, the same Graph API
     top = BNode()
     g.add((top, RDF.type, SH.ValidationReport))
     g.add((top, SH.conforms, Literal(conforms)))
