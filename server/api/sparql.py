@@ -110,11 +110,15 @@ def _iri(value: str, param: str) -> str:
 
 async def run_query(request: Request, text: str, *, default_graphs: list[str] | None = None,
                     named_graphs: list[str] | None = None, bindings: dict[str, Any] | None = None,
-                    format_param: str | None = None, registry: bool = False) -> Response:
+                    format_param: str | None = None, registry: bool = False,
+                    page: tuple[int, int] | None = None, computed: Any = None) -> Response:
     """Check, negotiate, run in a worker, answer: shared by /sparql and /api/queries/{name}.
 
     The query reads the corpus graphs only, unless `registry` (a curated library query
-    whose header says `dataset: corpus+registry`), which reads every graph.
+    whose header says `dataset: corpus+registry`), which reads every graph. `page`: (limit, offset) of a library
+    query, appended to its text (curated texts end with their ORDER BY); a full page links to the next. `computed`:
+    a function of the job that gives the answer instead of the engine (a library query answered in Python, the
+    same rows: api/queries.py).
     """
     settings = request.app.state.settings
     size = len(text.encode("utf-8"))
@@ -141,6 +145,12 @@ async def run_query(request: Request, text: str, *, default_graphs: list[str] | 
         query_from=info.from_graphs, query_from_named=info.from_named,
     )
     # the light path (policykg.endpoint.fastpath): a cached answer, or a cheap query in this process
+    if page is not None:
+        job.text = f"{job.text.rstrip()}\nLIMIT {page[0]} OFFSET {page[1]}"
+    if computed is not None:
+        answer = await run_in_threadpool(computed, job)
+        return _paged(request, Response(answer.body, media_type=answer.media_type,
+                                        headers=answer_headers(answer, settings)), answer, page)
     answer: Answer | None = ex.fast.lookup(job)
     if answer is None and public is not None and not job.protocol_dataset and not info.has_dataset:
         # known to be tiny: here on the event loop (a thread hop costs more under load); else from a thread
@@ -158,9 +168,22 @@ async def run_query(request: Request, text: str, *, default_graphs: list[str] | 
         except Busy as e:
             return JSONResponse(e.to_json(), status_code=e.status,
                                 headers={**CORS, "Retry-After": str(e.retry_after)})
-    response = Response(answer.body, media_type=answer.media_type, headers=answer_headers(answer, settings))
+    response = _paged(request, Response(answer.body, media_type=answer.media_type,
+                                        headers=answer_headers(answer, settings)), answer, page)
     if not registry and lane_request(request.scope):  # the same request again: answered before routing
         ex.fast.raw_remember(lane_key(request.scope), RawAnswer(response.raw_headers, answer.body), version)
+    return response
+
+
+def _paged(request: Request, response: Response, answer: Answer, page: tuple[int, int] | None) -> Response:
+    """A page of a library query: its offset, and when it is full a link to the next (RFC 8288)."""
+    if page is None:
+        return response
+    limit, offset = page
+    response.headers["X-Result-Offset"] = str(offset)
+    if answer.count >= limit and not answer.truncated:
+        nxt = request.url.include_query_params(offset=offset + limit, limit=limit)
+        response.headers["Link"] = f'<{nxt.path}?{nxt.query}>; rel="next"'
     return response
 
 

@@ -59,6 +59,15 @@ def resolve(store: Any, measure: str) -> Any:
     raise NotFound(f"no measure {measure!r}", {"measure": measure})
 
 
+def kept_index(store: Any, cache: Any = None) -> Index:
+    """The index of stored projects kept for `store` (registry/judged.py's cache), brought up to its registry."""
+    cache = cache or cache_for(store)
+    if cache.index is None:
+        cache.index = Index()
+    cache.index.update(store, (cache.state or {}).get("sequence"), cache.file, cache.version)
+    return cache.index
+
+
 def parse_day(text: str | None) -> date:
     if text is None or text == "":
         return date.today()
@@ -139,10 +148,7 @@ def candidates(store: Any, root: Path, measure: str, as_of: date | None = None, 
         if kept is not None and kept[0] == seq:
             ids = kept[1]
         else:
-            if cache.index is None:
-                cache.index = Index()
-            cache.index.update(store, seq, cache.file, cache.version)
-            ids = fast_sieve(store, m, iri, cache.index)
+            ids = fast_sieve(store, m, iri, kept_index(store, cache))
         cache.sieves[iri] = (seq, ids)  # until the registry's next write
         everything = cache.index.projects if cache.index is not None else stored_ids(store)  # the stored ones
         hits = cache.hits

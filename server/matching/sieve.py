@@ -19,6 +19,7 @@ from __future__ import annotations
 import operator
 import sys
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -93,6 +94,7 @@ class Project:
     """A stored submission's project as the sieve reads it (its strings and sets shared with every other project's)."""
 
     key: str
+    iri: str  # the project (the submission's subject), as N-Triples writes it: <…>
     types: frozenset[str]
     ptypes: frozenset[str]  # its project types (empty: none declared)
     # its numeric values of the properties some threshold of the corpus reads; as text when read from the judgement
@@ -135,7 +137,7 @@ class Index:
             if self.sequence is not None and sequence == self.sequence:
                 return
             if file is not None and self.sequence is None and not self.projects:
-                for sid, text in file.sieve_rows(version):
+                for sid, text in file.sieve_rows(FORMAT + version):
                     self.projects[sys.intern(sid)] = tuple(self._project(p) for p in text.split(RS) if p)
             now = {g[len(SUBMISSION_GRAPH):] for g in store.named_graphs() if g.startswith(SUBMISSION_GRAPH)}
             for sid in [sid for sid in self.projects if sid not in now]:
@@ -147,23 +149,24 @@ class Index:
                 for i in range(0, len(new), CHUNK):
                     self._read(store, new[i:i + CHUNK])
             if file is not None and new:
-                file.put_sieve(version, [(sid, RS.join(_plain(p) for p in self.projects[sid])) for sid in new
+                file.put_sieve(FORMAT + version, [(sid, RS.join(_plain(p) for p in self.projects[sid])) for sid in new
                                          if sid in self.projects and _plain_ok(self.projects[sid])])
             self.sequence = sequence
 
     def _project(self, text: str) -> Project:
         """A project as _plain wrote it; its sets shared with every other project's (read by their text)."""
-        key, types, ptypes, figures = text.split(FS)
+        key, iri, types, ptypes, figures = text.split(FS)
         sets = self._sets
         t = sets.get(types) or sets.setdefault(types, self._one(frozenset(self._one(x) for x in types.split(US) if x)))
         pt = sets.get(ptypes) or sets.setdefault(ptypes, self._one(frozenset(self._one(x) for x in ptypes.split(US) if x)))
-        return Project(self._one(key), t, pt, figures)
+        return Project(self._one(key), iri, t, pt, figures)
 
     def _read(self, store: Any, sids: list[str], every: bool = False) -> None:
         where = {} if every else {"g": [ox.NamedNode(SUBMISSION_GRAPH + sid) for sid in sids]}
         rows: dict[tuple[str, str], dict[str, Any]] = {}
         for r in _rows(store, PROJECTS_Q, where):
-            x = rows.setdefault((r["g"].value, r["project"].value), {"key": r["key"].value, "types": set(), "pts": set()})
+            x = rows.setdefault((r["g"].value, r["project"].value), {"key": r["key"].value, "types": set(), "pts": set(),
+                                                                    "iri": str(r["project"])})
             x["types"].add(r["type"].value)
             if "pt" in r:
                 x["pts"].add(r["pt"].value)
@@ -179,7 +182,7 @@ class Index:
             if not g.startswith(SUBMISSION_GRAPH) or g[len(SUBMISSION_GRAPH):] not in found:
                 continue  # a graph written after the listing: read at the next look
             found[g[len(SUBMISSION_GRAPH):]].append(Project(
-                x["key"], self._one(frozenset(self._one(t) for t in x["types"])),
+                x["key"], x["iri"], self._one(frozenset(self._one(t) for t in x["types"])),
                 self._one(frozenset(self._one(t) for t in x["pts"])), tuple(figures.get((g, p), ()))))
         for sid, ps in found.items():
             self.projects[sys.intern(sid)] = tuple(ps)
@@ -189,16 +192,17 @@ CHUNK = 2000
 
 
 RS, FS, US = "\x1e", "\x1d", "\x1f"  # between projects, fields, items: characters no IRI or key holds
+FORMAT = "2:"  # of the lines below, before the corpus version in the file's key: another format is not read
 
 
 def _plain_ok(projects: tuple[Project, ...]) -> bool:
     """False if a project key holds a separator (a submission may say anything): that one is read from the store."""
-    return not any(c in p.key for p in projects for c in (RS, FS, US, " "))
+    return not any(c in x for p in projects for x in (p.key, p.iri) for c in (RS, FS, US, " "))
 
 
 def _plain(p: Project) -> str:
     """A project as the judgement file keeps it (a line of text: a quarter of the time of JSON to read)."""
-    return FS.join((p.key, US.join(sorted(p.types)), US.join(sorted(p.ptypes)),
+    return FS.join((p.key, p.iri, US.join(sorted(p.types)), US.join(sorted(p.ptypes)),
                     p.figures if isinstance(p.figures, str) else US.join(f"{k} {v}" for k, v in p.figures)))
 
 
@@ -213,23 +217,31 @@ def sieve(store: Any, m: Any, measure: str, index: Index | None = None) -> list[
     """The ids of the stored submissions the library query would leave for measure `m` (a catalogue Measure,
     in force on the day: the caller checks that), sorted. `index`: the stored projects kept between requests
     (read here when not given)."""
+    return sorted({sid for sid, _x, _t, _pt in passing(store, m, measure, index)})
+
+
+def passing(store: Any, m: Any, measure: str, index: Index | None = None
+            ) -> Iterator[tuple[str, Project, str, str | None]]:
+    """The library query's rows before projection: (submission id, project, submission type, project type or None)
+    for every stored project of a type `m` applies to, never awarded it, whose project type (each declared one, or
+    none) passes the measure's project types and fails none of its unsoftened thresholds."""
     types = {str(t) for t in m.subtypes}
     if not types:
-        return []
+        return
     if index is None:
         index = Index()
         index.update(store, None)
     ptypes = {str(t) for t in m.ptypes}
     limits = thresholds(store, measure)
     awarded = {r["key"].value for r in _rows(store, AWARDED_Q, {"m": [ox.NamedNode(measure)]})}
-    out = set()
     for sid, found in index.projects.items():
         for x in found:
             if not types & x.types or x.key in awarded:
                 continue
-            # one row per project type in the library query (none declared: one row, unbound): any row left keeps it
+            # one row per project type in the library query (none declared: one row, unbound)
             figures = index.figures(x) if limits else ()
-            if any((not ptypes or pt in ptypes) and not any(t.fails(v, pt) for t in limits for p, v in figures
-                                                            if p == t.prop) for pt in x.ptypes or (None,)):
-                out.add(sid)
-    return sorted(out)
+            for pt in x.ptypes or (None,):
+                if (not ptypes or pt in ptypes) and not any(t.fails(v, pt) for t in limits for p, v in figures
+                                                            if p == t.prop):
+                    for t in sorted(types & x.types):
+                        yield sid, x, t, pt

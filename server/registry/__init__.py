@@ -8,6 +8,7 @@ from policykg.registry.judged import cache_for
 from policykg.registry.prefetch import Prefetched
 from policykg.registry.reading import load_data
 from policykg.registry.records import (
+           RECORD,
            SUBMISSION_GRAPH,
            awards_for_project,
            consulted,
@@ -16,6 +17,6 @@ from policykg.registry.records import (
 )
 from policykg.registry.replay import clause_hashes, replay, result_clauses
 
-__all__ = ["Conflict", "Prefetched", "cache_for", "load_data", "SUBMISSION_GRAPH", "awards_for_project", "conflicts", "consulted", "clause_hashes", "replay",
+__all__ = ["Conflict", "Prefetched", "RECORD", "cache_for", "load_data", "SUBMISSION_GRAPH", "awards_for_project", "conflicts", "consulted", "clause_hashes", "replay",
            "result_clauses", "registry_state", "check", "history_findings", "load_submission", "registry_context",
            "used_in_year", "yearly", "yearly_findings"]
