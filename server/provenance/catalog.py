@@ -221,10 +221,9 @@ _CATALOGS: dict[tuple[int, str], Catalog] = {}
 
 def catalog(store: Any) -> Catalog:
     """The skeleton, cached per store and corpus version."""
-    from policykg.store import VERSION_Q
+    from policykg.corpus import store_version
 
-    rows = store.select(VERSION_Q)
-    key = (id(getattr(store, "base", store)), rows[0]["v"].value if rows else "")
+    key = (id(getattr(store, "base", store)), store_version(store))  # kept by the store until its corpus is written
     if key in _CATALOGS:
         return _CATALOGS[key]
     cat = Catalog()

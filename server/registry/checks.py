@@ -240,12 +240,15 @@ def check(store: Any, data: Graph, as_of: date | None = None, engine: str = "com
     """validate() with the registry: prior awards as context, cumulative caps across submissions. `cutoff` (an
     ISO timestamp) limits the registry to the records it held then: a replay sees what the decision saw.
     `graph_sha256`: graph_hash(data), when the caller has it (the id of the stored copy of this submission)."""
+    from policykg.registry.prefetch import Prefetched
+
     b = get_bundle(store)
-    out = validate(store, data, as_of=as_of, registry_context=registry_context(store, b, data, as_of, cutoff),
+    reads = Prefetched(store)  # the registry's reads of this one check, each asked once (the project's awards: twice)
+    out = validate(store, data, as_of=as_of, registry_context=registry_context(reads, b, data, as_of, cutoff),
                    engine=engine)  # type: ignore[arg-type]
     own = {registry.submission_id(graph_sha256 or registry.graph_hash(data))}  # the stored copy of this submission
-    found = (yearly_findings(store, b, data, out.as_of, cutoff)
-             + history_findings(store, b, data, out.as_of, own, cutoff))
+    found = (yearly_findings(reads, b, data, out.as_of, cutoff)
+             + history_findings(reads, b, data, out.as_of, own, cutoff))
     if not found:
         return out
     add_to_report(out.report_graph, found)

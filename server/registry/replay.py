@@ -11,6 +11,7 @@ from typing import Any
 
 from rdflib import Graph, Literal
 
+from policykg.corpus import store_version
 from policykg.namespaces import PROV, SH
 from policykg.registry import records
 from policykg.registry.checks import check
@@ -35,13 +36,23 @@ def records_before(store: Any, before: str) -> int:
     return int(rows[0]["n"].value) if rows else 0
 
 
+_CLAUSE_SHA: dict[tuple[str, str], str] = {}  # (corpus version, clause) -> the hash of its text
+
+
 def clause_hashes(store: Any, iris: list[str]) -> list[dict[str, str]]:
-    """[{iri, sha256}] of the verbatim text of each clause (the receipt of a stored decision lists them)."""
+    """[{iri, sha256}] of the verbatim text of each clause (the receipt of a stored decision lists them); each text
+    read once per corpus version."""
+    version = store_version(store)
     out = []
     for iri in sorted(set(iris)):
-        rows = store.select(f"SELECT ?t WHERE {{ <{iri}> <{PROV.value}> ?t }}") if iri.startswith("https://") else []
-        text = rows[0]["t"].value if rows else ""
-        out.append({"iri": iri, "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()})
+        sha = _CLAUSE_SHA.get((version, iri))
+        if sha is None:
+            rows = store.select(f"SELECT ?t WHERE {{ <{iri}> <{PROV.value}> ?t }}") if iri.startswith("https://") else []
+            text = rows[0]["t"].value if rows else ""
+            sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            if version and len(_CLAUSE_SHA) < 100_000:
+                _CLAUSE_SHA[(version, iri)] = sha
+        out.append({"iri": iri, "sha256": sha})
     return out
 
 

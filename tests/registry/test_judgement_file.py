@@ -11,7 +11,7 @@ import pytest
 
 from bench.generate import generate, load
 from policykg.matching.candidates import candidates
-from policykg.matching.sieve import Index
+from policykg.matching.sieve import FORMAT, Index
 from policykg.registry import judged
 from policykg.registry.judged import cache_for
 from policykg.registry.judgement_file import NAME, JudgementFile
@@ -56,7 +56,7 @@ def test_a_restarted_server_answers_candidates_from_the_file_without_evaluating_
     version = get_bundle(store).version
     store.close()
     assert JudgementFile(data_dir / NAME).count(version) >= first["counts"]["sieved"]
-    assert len(JudgementFile(data_dir / NAME).sieve_rows(version)) == 200  # the sieve's index of stored projects
+    assert len(JudgementFile(data_dir / NAME).sieve_rows(FORMAT + version)) == 200  # the sieve index of stored projects
     store = _open(data_dir, root)
     reads: list[int] = []
     original = Index._read
