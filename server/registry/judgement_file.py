@@ -58,7 +58,8 @@ class JudgementFile:
             self._db.execute("BEGIN")
             self._db.execute("DELETE FROM judgement WHERE version IS NOT ?", (keep,))
             self._db.execute("DELETE FROM state WHERE version IS NOT ?", (keep,))
-            self._db.execute("DELETE FROM sieve WHERE version IS NOT ?", (keep,))
+            # the sieve's rows are keyed "<format>:<version>" (matching/sieve.py)
+            self._db.execute("DELETE FROM sieve WHERE ? IS NULL OR version NOT LIKE '%' || ?", (keep, keep))
 
     def load(self, version: str, measure: str | None = None, day: str | None = None,
              lang: str | None = None) -> list[Row]:
