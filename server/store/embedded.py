@@ -38,6 +38,7 @@ class OxiStore:
         self._sync = threading.Condition()
         self._written = self._flushed = 0
         self._flushing = False
+        self._logs_synced: frozenset[str] = frozenset()  # WAL files whose directory entry is on disk (_sync_wal)
         if path is not None:
             path.mkdir(parents=True, exist_ok=True)
             try:
@@ -188,12 +189,14 @@ class OxiStore:
                 os.fsync(fd)
             finally:
                 os.close(fd)
-        if logs:
+        names = frozenset(p.name for p in logs)
+        if logs and not names <= self._logs_synced:  # a log file created since: its directory entry, once
             fd = os.open(self.path, os.O_RDONLY)
             try:
-                os.fsync(fd)  # a log file created since the last call: its directory entry
+                os.fsync(fd)
             finally:
                 os.close(fd)
+            self._logs_synced = names
         return bool(logs)
 
     def graph_quads(self, graph: str) -> list[ox.Quad]:
