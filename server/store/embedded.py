@@ -39,6 +39,7 @@ class OxiStore:
         self._written = self._flushed = 0
         self._flushing = False
         self._logs_synced: frozenset[str] = frozenset()  # WAL files whose directory entry is on disk (_sync_wal)
+        self._logs_done: frozenset[str] = frozenset()  # WAL files synced after a newer one existed: complete
         if path is not None:
             path.mkdir(parents=True, exist_ok=True)
             try:
@@ -179,17 +180,21 @@ class OxiStore:
         the memtables out as new SST files: ~14 ms and one more file per call, where this is one fsync.
         False when no WAL file is found (then the caller flushes)."""
         assert self.path is not None
-        logs = [p for p in self.path.iterdir() if p.suffix == ".log" and p.name[:-4].isdigit()]
-        for p in logs:
+        with os.scandir(self.path) as entries:  # (not Path.iterdir: the directory holds every table file too)
+            logs = sorted(e.name for e in entries if e.name.endswith(".log") and e.name[:-4].isdigit())
+        for name in logs:
+            if name in self._logs_done:
+                continue  # an older log than one synced after it: RocksDB writes only the newest
             try:
-                fd = os.open(p, os.O_RDONLY)
+                fd = os.open(self.path / name, os.O_RDONLY)
             except FileNotFoundError:  # RocksDB dropped an obsolete log meanwhile: its data is in SST files
                 continue
             try:
                 os.fsync(fd)
             finally:
                 os.close(fd)
-        names = frozenset(p.name for p in logs)
+        self._logs_done = frozenset(logs[:-1])  # numbered in order: all but the newest are written no more
+        names = frozenset(logs)
         if logs and not names <= self._logs_synced:  # a log file created since: its directory entry, once
             fd = os.open(self.path, os.O_RDONLY)
             try:
