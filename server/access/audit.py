@@ -19,7 +19,8 @@ file that has just been rotated.
 
 Nothing in the API writes to this file except `append`, and nothing rewrites it. Appends
 are serialised by a thread lock and an `flock` (the CLI may append too), and fsync'ed
-before the answer they record is sent. A last line without its newline was cut by a crash
+before the answer they record is sent: after the lock, one fsync for the appends that arrived
+together (group commit, as the store's). A last line without its newline was cut by a crash
 (power loss) before it was complete, so before the answer it records was sent: the next
 append moves it to `<file>.torn-<time>` and carries on from the last whole line.
 """
@@ -70,6 +71,9 @@ class AuditLog:
         self._lock = threading.Lock()
         self._listeners: list[Any] = []
         self._checked = _ChainCheck(self.path)
+        self._sync_state = threading.Condition()  # group commit: lines written / covered by a finished fsync
+        self._written = self._synced = 0
+        self._syncing = False
 
     def on_append(self, fn: Any) -> None:
         self._listeners.append(fn)
@@ -82,11 +86,41 @@ class AuditLog:
             fcntl.flock(lk, fcntl.LOCK_EX)
             try:
                 rec = self._append_locked(entry)
+                self._written += 1
+                mine = self._written
             finally:
                 fcntl.flock(lk, fcntl.LOCK_UN)
+        self._sync(mine)  # outside the lock: the lines of appends that arrived together share one fsync
         for fn in self._listeners:
             fn(rec)
         return rec
+
+    def _sync(self, mine: int) -> None:
+        """Every line appended so far (the `mine`-th included) on disk when this returns. Group commit, as the
+        store's (OxiStore.sync): one fsync at a time; those who arrive meanwhile wait for it, then one of them
+        fsyncs for all. A rotation fsyncs the file it renames, so a line is never left behind in it."""
+        with self._sync_state:
+            while self._synced < mine:
+                if not self._syncing:
+                    break
+                self._sync_state.wait()
+            else:
+                return
+            self._syncing, upto = True, self._written
+        done = False
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            done = True
+        finally:
+            with self._sync_state:
+                self._syncing = False
+                if done:
+                    self._synced = max(self._synced, upto)
+                self._sync_state.notify_all()
 
     def _append_locked(self, entry: dict[str, Any]) -> dict[str, Any]:
         with open(self.path, "a+b") as f:
@@ -104,14 +138,17 @@ class AuditLog:
         rec["prev"] = last["hash"] if last else GENESIS
         rec["hash"] = line_hash(rec)
         with open(self.path, "ab") as f:
-            f.write(canonical(rec) + b"\n")
-            f.flush()
-            os.fsync(f.fileno())
+            f.write(canonical(rec) + b"\n")  # fsync'ed by append() once the lock is released (_sync)
         return rec
 
     def _rotate(self) -> None:
         old = rotated(self.path)
         n = int(old[-1].name.rsplit(".", 1)[1]) + 1 if old else 1
+        fd = os.open(self.path, os.O_RDONLY)  # lines whose group fsync is still to come: on disk before the rename
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         os.rename(self.path, self.path.with_name(f"{self.path.name}.{n:06d}"))
         _fsync_dir(self.path.parent)
 
