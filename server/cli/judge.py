@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from policykg.cli.failed import bad_input
 from policykg.config import ROOT
 from policykg.errors import PolicyKGError
 
@@ -49,13 +50,8 @@ def cmd_judge(args: argparse.Namespace) -> int:
         out = judge_all(store, root, day, args.lang, args.measure, args.jobs, None if args.quiet else _line)
         if args.jobs <= 1:
             store.close()
-    except OSError as e:
-        print(f"policykg judge: {e}", file=sys.stderr)
-        return 2
-    except PolicyKGError as e:
-        print(f"policykg judge: {e.message}" + (f" {json.dumps(e.detail, ensure_ascii=False)}" if e.detail else ""),
-              file=sys.stderr)
-        return 2
+    except (OSError, PolicyKGError) as e:
+        return bad_input("judge", e)
     return _summary(args, day, out)
 
 
@@ -78,6 +74,7 @@ def _through_server(args: argparse.Namespace, day: Any) -> list[dict[str, Any]]:
 
     from policykg.cli.remote import _fail, client
     from policykg.client import ClientError
+    from policykg.matching import summary
 
     api = client(args)
     out = []
@@ -90,9 +87,7 @@ def _through_server(args: argparse.Namespace, day: Any) -> list[dict[str, Any]]:
             c = api.candidates(m.get("slug") or m["iri"], day.isoformat())
             if not c.get("inForce"):
                 continue
-            n = c["counts"]
-            out.append({"measure": c["measure"], "slug": c["slug"], "sieved": n["sieved"], "candidates": n["candidates"],
-                        "judgedBefore": n.get("judgedBefore", 0), "seconds": round(time.perf_counter() - t, 2)})
+            out.append(summary(c, time.perf_counter() - t))
             if not args.quiet:
                 _line(out[-1])
     except ClientError as e:

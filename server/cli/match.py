@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
+from policykg.cli.failed import bad_input
 from policykg.config import ROOT
 from policykg.errors import PolicyKGError
 
@@ -43,13 +43,8 @@ def cmd_match(args: argparse.Namespace) -> int:
         store = OxiStore(Path(args.data_dir) / "store" if args.data_dir else None)
         store.ensure_corpus(Path(args.root) if args.root else ROOT)
         out = match(store, data, args.lang)
-    except (OSError, ValueError) as e:
-        print(f"policykg match: {e}", file=sys.stderr)
-        return 2
-    except PolicyKGError as e:
-        print(f"policykg match: {e.message}" + (f" {json.dumps(e.detail, ensure_ascii=False)}" if e.detail else ""),
-              file=sys.stderr)
-        return 2
+    except (OSError, ValueError, PolicyKGError) as e:
+        return bad_input("match", e)
     if args.format == "json":
         print(json.dumps(out, ensure_ascii=False, indent=2))
     else:

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from policykg.cli.failed import bad_input
 from policykg.config import ROOT
 from policykg.errors import PolicyKGError
 
@@ -44,13 +45,8 @@ def cmd_reform(args: argparse.Namespace) -> int:
         store.ensure_corpus(root)
         bar = None if args.quiet else _bar
         out = impact_jobs(store, root, reform, args.jobs, bar) if args.jobs > 1 else impact(store, root, reform, bar)
-    except OSError as e:
-        print(f"policykg reform: {e}", file=sys.stderr)
-        return 2
-    except PolicyKGError as e:
-        print(f"policykg reform: {e.message}" + (f" {json.dumps(e.detail, ensure_ascii=False)}" if e.detail else ""),
-              file=sys.stderr)
-        return 2
+    except (OSError, PolicyKGError) as e:
+        return bad_input("reform", e)
     print(json.dumps(out, ensure_ascii=False, indent=2) if args.format == "json" else render(out))
     return 0
 

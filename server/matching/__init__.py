@@ -6,7 +6,7 @@ matching/candidates.py)."""
 from policykg.matching.candidates import candidates, parse_day
 from policykg.matching.combination import Choice, best
 from policykg.matching.match import match
-from policykg.matching.precompute import judge_all
+from policykg.matching.precompute import judge_all, summary
 from policykg.registry import Conflict, conflicts
 
-__all__ = ["Choice", "Conflict", "best", "candidates", "conflicts", "judge_all", "match", "parse_day"]
+__all__ = ["Choice", "Conflict", "best", "candidates", "conflicts", "judge_all", "match", "parse_day", "summary"]

@@ -35,12 +35,17 @@ def measures_in_force(store: Any, day: date, only: list[str] | None = None) -> l
     return sorted(str(m.iri) for m in cat if m.in_force(day) and (not wanted or str(m.iri) in wanted or m.slug in wanted))
 
 
+def summary(answer: dict[str, Any], seconds: float) -> dict[str, Any]:
+    """What `policykg judge` says of one measure, from its candidates answer (here or a server's)."""
+    c = answer["counts"]
+    return {"measure": answer["measure"], "slug": answer["slug"], "sieved": c["sieved"],
+            "candidates": c["candidates"], "judgedBefore": c.get("judgedBefore", 0), "seconds": round(seconds, 2)}
+
+
 def _one(store: Any, root: Path, iri: str, day: date, lang: str) -> dict[str, Any]:
     t = time.perf_counter()
     out = candidates(store, root, iri, day, lang)
-    c = out["counts"]
-    return {"measure": iri, "slug": out["slug"], "sieved": c["sieved"], "candidates": c["candidates"],
-            "judgedBefore": c["judgedBefore"], "seconds": round(time.perf_counter() - t, 2)}
+    return summary(out, time.perf_counter() - t)
 
 
 def judge_all(store: OxiStore, root: Path, day: date, lang: str = "zh", only: list[str] | None = None,
