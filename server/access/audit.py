@@ -109,11 +109,7 @@ class AuditLog:
             self._syncing, upto = True, self._written
         done = False
         try:
-            fd = os.open(self.path, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            _fsync(self.path)
             done = True
         finally:
             with self._sync_state:
@@ -144,13 +140,9 @@ class AuditLog:
     def _rotate(self) -> None:
         old = rotated(self.path)
         n = int(old[-1].name.rsplit(".", 1)[1]) + 1 if old else 1
-        fd = os.open(self.path, os.O_RDONLY)  # lines whose group fsync is still to come: on disk before the rename
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        _fsync(self.path)  # lines whose group fsync is still to come: on disk before the rename
         os.rename(self.path, self.path.with_name(f"{self.path.name}.{n:06d}"))
-        _fsync_dir(self.path.parent)
+        _fsync(self.path.parent)
 
     def entries(self, containing: bytes | None = None) -> list[dict[str, Any]]:
         """Every entry of every file, oldest first (only the lines containing `containing`, if given)."""
@@ -228,8 +220,9 @@ class _ChainCheck:
             return Verdict(True, count, head, files=nfiles)
 
 
-def _fsync_dir(d: Path) -> None:
-    fd = os.open(d, os.O_RDONLY)
+def _fsync(p: Path) -> None:
+    """A file's data, or a directory's entries, on disk."""
+    fd = os.open(p, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
