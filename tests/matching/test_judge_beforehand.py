@@ -7,13 +7,12 @@ from datetime import date
 
 import pytest
 
-from bench.generate import generate, load
 from policykg.cli.main import main
 from policykg.matching import candidates
 from policykg.registry import judged
 from policykg.registry.judgement_file import NAME, JudgementFile
-from policykg.store import OxiStore
 from policykg.validation import get_bundle
+from tests.seeded import copied, reopened, seeded_data_dir
 
 DAY = date(2024, 9, 1)
 SLUGS = ["jfgg-2023-12-investment-subsidy-old-factory-and-infrastructure", "jjxj-2022-old-factory-srdi-park-construction-grant"]
@@ -21,31 +20,20 @@ SLUGS = ["jfgg-2023-12-investment-subsidy-old-factory-and-infrastructure", "jjxj
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory, root):
-    d = tmp_path_factory.mktemp("judge") / "data"
-    store = OxiStore(d / "store")
-    store.ensure_corpus(root)
-    subs, awards = generate(120, 15)
-    load(store, subs, awards)
-    store.close()
-    return d
+    return seeded_data_dir(tmp_path_factory.mktemp("judge") / "data", root, 120)
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_measures_judged_beforehand_are_what_the_server_answers_without_evaluating_again(seeded, root, tmp_path,
                                                                                          capsys, jobs):
-    import shutil
-
-    d = tmp_path / "data"
-    shutil.copytree(seeded, d)
+    d = copied(seeded, tmp_path / "data")
     judged._CACHES.clear()
     argv = ["judge", "--data-dir", str(d), "--as-of", DAY.isoformat(), "--jobs", str(jobs), "--format", "json"]
     for slug in SLUGS:
         argv += ["--measure", slug]
     assert main(argv) == 0
     assert '"judged"' in capsys.readouterr().out
-    judged._CACHES.clear()  # the server: another process
-    store = OxiStore(d / "store")
-    store.ensure_corpus(root)
+    store = reopened(d, root)  # the server: another process
     kept = JudgementFile(d / NAME).count(get_bundle(store).version)
     answers = [candidates(store, root, slug, DAY) for slug in SLUGS]
     assert kept == sum(a["counts"]["sieved"] for a in answers) > 0
@@ -72,8 +60,7 @@ def test_judging_through_a_running_server_warms_its_judgements_and_its_file(seed
     from tests.conftest import TOKENS_FILE
     from tests.sparql.support import serve
 
-    d = tmp_path / "data"
-    shutil.copytree(seeded, d)
+    d = copied(seeded, tmp_path / "data")
     shutil.copyfile(role_tokens[0], d / TOKENS_FILE)
     argv = ["judge", "--as-of", DAY.isoformat(), "--format", "json", "--measure", SLUGS[0], "--measure", SLUGS[1]]
     with serve(d, store="oxigraph") as base:
@@ -85,8 +72,6 @@ def test_judging_through_a_running_server_warms_its_judgements_and_its_file(seed
         assert main([*argv, "--server", base, "--token", role_tokens[1]["reviewer"]]) == 0
         again = __import__("json").loads(capsys.readouterr().out)
         assert [m["judgedBefore"] for m in again["measures"]] == [m["sieved"] for m in again["measures"]]
-    judged._CACHES.clear()
-    store = OxiStore(d / "store")
-    store.ensure_corpus(root)
+    store = reopened(d, root)
     assert JudgementFile(d / NAME).count(get_bundle(store).version) == first["judged"]
     store.close()

@@ -9,15 +9,14 @@ from decimal import Decimal
 
 import pytest
 
-from bench.generate import generate, load
 from policykg.matching.candidates import candidates
 from policykg.matching.sieve import FORMAT, Index
 from policykg.registry import judged
 from policykg.registry.judged import cache_for
 from policykg.registry.judgement_file import NAME, JudgementFile
 from policykg.registry.records import record_award
-from policykg.store import OxiStore
 from policykg.validation import get_bundle
+from tests.seeded import copied, reopened, seeded_data_dir
 
 DAY = date(2024, 9, 1)
 MEASURE = "https://w3id.org/policykg/doc/jfgg/2023/12/measure/investment-subsidy-old-factory-and-infrastructure"
@@ -26,27 +25,15 @@ MEASURE = "https://w3id.org/policykg/doc/jfgg/2023/12/measure/investment-subsidy
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory, root):
     """A data dir of 200 generated submissions, its judgements not yet computed."""
-    d = tmp_path_factory.mktemp("judged") / "data"
-    store = OxiStore(d / "store")
-    store.ensure_corpus(root)
-    subs, awards = generate(200, 15)
-    load(store, subs, awards)
-    store.close()
-    return d
+    return seeded_data_dir(tmp_path_factory.mktemp("judged") / "data", root, 200)
 
 
-def _open(d, root):
-    judged._CACHES.clear()  # a new process: nothing kept in memory
-    store = OxiStore(d / "store")
-    store.ensure_corpus(root)
-    return store
+_open = reopened
 
 
 @pytest.fixture
 def data_dir(seeded, tmp_path):
-    d = tmp_path / "data"
-    shutil.copytree(seeded, d)
-    return d
+    return copied(seeded, tmp_path / "data")
 
 
 def test_a_restarted_server_answers_candidates_from_the_file_without_evaluating_again(data_dir, root, monkeypatch):
