@@ -95,7 +95,9 @@ def query_cases(n: int, subs: list[dict[str, Any]], awards: list[dict[str, Any]]
     project = f"{subs[awards[0]['index']]['applicant']['creditCode']}/{subs[awards[0]['index']]['projectCode']}"
     return [("registry-awards-per-enterprise-year", {"creditCode": cc, "year": "2024"}),
             ("registry-awards-per-enterprise-year", {"creditCode": cc}),
+            ("registry-awards-per-enterprise-year", {}),
             ("registry-projects-with-several-measures", {"project": project}),
+            ("registry-projects-with-several-measures", {}),
             ("registry-awards-over-project-cap", {}),
             ("registry-measure-candidates", {})]
 

@@ -16,6 +16,7 @@ from policykg.access import AuditMiddleware, open_access
 from policykg.api import i18n, openapi
 from policykg.config import Settings, get_settings
 from policykg.errors import PolicyKGError
+from policykg.registry import READS, AwardCopy
 from policykg.store import RegistryHidden, open_store
 from policykg.validation import get_bundle
 
@@ -41,6 +42,9 @@ def create_app(settings: Settings | None = None, *, store_opener: Callable[[Sett
         get_bundle(store)  # what validation, eligibility and candidates need of the corpus: built before the first request
         app.state.store = store
         app.state.public_store = RegistryHidden(store)  # what anonymous validations see: no registry
+        # the awards and the corpus in memory, for the registry queries that read only those (embedded store)
+        copies = {READS: AwardCopy(store).start()} if hasattr(store, "listeners") and hasattr(store, "ox") else {}
+        app.state.registry_copies = copies
         access, first = access_opener(settings)
         if first is not None:  # shown once, here; only its hash is kept (server/access/tokens.py)
             print(f"policykg: no access token was configured, so an admin token was made. It is shown this "
@@ -54,6 +58,8 @@ def create_app(settings: Settings | None = None, *, store_opener: Callable[[Sett
             executor = getattr(app.state, "sparql_executor", None)  # query workers, if started
             if executor is not None:
                 executor.close()
+            for copy in copies.values():
+                copy.close()
             store.close()
 
     app = FastAPI(

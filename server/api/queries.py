@@ -98,7 +98,7 @@ async def run_named(request: Request, name: str) -> Response:
         measure, day = bindings["measure"].value, date.fromisoformat(bindings["date"].value)
         computed = lambda job: library_rows.answer(store, measure, day, job, page)  # noqa: E731
     return await run_query(request, q.text, bindings=bindings, format_param=request.query_params.get("format"),
-                           registry=q.reads_registry, page=page, computed=computed)
+                           registry=q.reads_registry, page=page, computed=computed, reads=q.reads)
 
 
 def _page(request: Request, registry: bool) -> tuple[int, int] | None:

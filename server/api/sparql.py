@@ -72,7 +72,7 @@ def executor(app: FastAPI) -> Executor:
         with _LOCK:
             ex = getattr(app.state, "sparql_executor", None)
             if ex is None:
-                ex = make_executor(app.state.store, app.state.settings)
+                ex = make_executor(app.state.store, app.state.settings, getattr(app.state, "registry_copies", None))
                 app.state.sparql_executor = ex
     return ex
 
@@ -111,14 +111,14 @@ def _iri(value: str, param: str) -> str:
 async def run_query(request: Request, text: str, *, default_graphs: list[str] | None = None,
                     named_graphs: list[str] | None = None, bindings: dict[str, Any] | None = None,
                     format_param: str | None = None, registry: bool = False,
-                    page: tuple[int, int] | None = None, computed: Any = None) -> Response:
+                    page: tuple[int, int] | None = None, computed: Any = None, reads: str | None = None) -> Response:
     """Check, negotiate, run in a worker, answer: shared by /sparql and /api/queries/{name}.
 
     The query reads the corpus graphs only, unless `registry` (a curated library query
     whose header says `dataset: corpus+registry`), which reads every graph. `page`: (limit, offset) of a library
     query, appended to its text (curated texts end with their ORDER BY); a full page links to the next. `computed`:
     a function of the job that gives the answer instead of the engine (a library query answered in Python, the
-    same rows: api/queries.py).
+    same rows: api/queries.py). `reads`: the library query's `reads` header (which copy of the registry may answer it).
     """
     settings = request.app.state.settings
     size = len(text.encode("utf-8"))
@@ -142,7 +142,7 @@ async def run_query(request: Request, text: str, *, default_graphs: list[str] | 
         union_default=not info.has_dataset, protocol_dataset=bool(dg or ng),
         default_graphs=tuple(dg), named_graphs=tuple(ng), bindings=bindings or {},
         base_iri=BASE, prefixes=dict(PREFIXES), public_graphs=public,
-        query_from=info.from_graphs, query_from_named=info.from_named,
+        query_from=info.from_graphs, query_from_named=info.from_named, reads=reads,
     )
     # the light path (policykg.endpoint.fastpath): a cached answer, or a cheap query in this process
     if page is not None:

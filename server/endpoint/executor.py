@@ -116,14 +116,19 @@ class EmbeddedExecutor:
     """Public queries in killable worker processes holding the corpus; the curated registry queries in process."""
 
     def __init__(self, store: Any, size: int, timeout_s: float, extra: int = 0,
-                 cache_bytes: int = 32 * 1024 * 1024, nice: int = 10) -> None:
+                 cache_bytes: int = 32 * 1024 * 1024, nice: int = 10, copies: dict[str, Any] | None = None) -> None:
         self.store = store
         self.fast = _fast_path(store, cache_bytes)
         self.pool = WorkerPool(store, size, timeout_s, extra, nice)
+        # in-memory copies of parts of the registry by a library query's `reads` (e.g. "awards":
+        # server/registry/award_copy.py), each read once it is `ready`
+        self.copies = dict(copies or {})
 
     def run(self, job: QueryJob, stop: threading.Event | None = None) -> Answer:
         if job.public_graphs is None:  # a library query whose header says `dataset: corpus+registry`
-            return _capped(lambda j: evaluate(_RegistryReader(self.store), j), job)
+            copy = self.copies.get(job.reads or "")
+            reader = copy if copy is not None and copy.usable() else _RegistryReader(self.store)
+            return _capped(lambda j: evaluate(reader, j), job)
         return _in_pool(self.pool, self.fast, job, stop)
 
     def public_graphs(self) -> tuple[str, ...]:
@@ -167,10 +172,10 @@ class RemoteExecutor:
         _close(self.corpus, self.fast, self.pool)
 
 
-def make_executor(store: Any, settings: Any) -> Executor:
+def make_executor(store: Any, settings: Any, copies: dict[str, Any] | None = None) -> Executor:
     size, extra = getattr(settings, "query_workers", 2), getattr(settings, "query_workers_extra", 0)
     cache = getattr(settings, "query_cache_bytes", 32 * 1024 * 1024)
     nice = getattr(settings, "query_worker_nice", 10)
     if hasattr(store, "run_job"):
         return RemoteExecutor(store, size, settings.query_timeout_s, extra, Path(settings.corpus_root), cache, nice)
-    return EmbeddedExecutor(store, size, settings.query_timeout_s, extra, cache, nice)
+    return EmbeddedExecutor(store, size, settings.query_timeout_s, extra, cache, nice, copies)

@@ -274,6 +274,7 @@ class QueryJob:
     public_graphs: tuple[str, ...] | None = None
     query_from: tuple[str, ...] = ()  # the query's FROM <g> (read lexically by sparql_guard.inspect)
     query_from_named: tuple[str, ...] = ()  # its FROM NAMED <g>
+    reads: str | None = None  # a library query's `reads` (e.g. "awards"): what of the registry it matches
 
     @property
     def format(self) -> Format:

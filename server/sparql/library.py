@@ -4,7 +4,8 @@ Header keys: summary, description (required, non-empty), tags (list), params (a
 mapping name -> {type, default, description, scheme}), clauses (clause IRIs the query
 is about), expect_empty (violation checks), dataset (`corpus`, the default: the
 corpus graphs, as on /sparql; `corpus+registry`: also the registry's submissions and
-awards – curated registry-*.rq only, run by GET /api/queries/{name}). Anything else, a param without a known
+awards – curated registry-*.rq only, run by GET /api/queries/{name}), reads (`awards`, with corpus+registry: the
+query matches award records and corpus resources only, and may be answered from an in-memory copy of those). Anything else, a param without a known
 type, a default that is not of its type, a param that the query does not use, or
 (for SELECT) does not project, is an error naming the file and line: metadata never
 goes missing silently. A param without a default is optional: left unbound, it
@@ -38,8 +39,11 @@ QUERY_BASE = "https://w3id.org/policykg/query/"
 QUERIES_GRAPH = "https://w3id.org/policykg/graph/queries"
 
 PARAM_TYPES = {"string", "integer", "decimal", "date", "iri", "concept", "boolean"}
-HEADER_KEYS = {"summary", "description", "tags", "params", "clauses", "expect_empty", "dataset"}
+HEADER_KEYS = {"summary", "description", "tags", "params", "clauses", "expect_empty", "dataset", "reads"}
 DATASETS = ("corpus", "corpus+registry")
+# `reads: awards` (with dataset corpus+registry): the query matches the registry's award records and corpus resources
+# only, so the server may answer it from its in-memory copy of those (server/registry/award_copy.py)
+READS = ("awards",)
 PARAM_KEYS = {"type", "default", "description", "scheme"}
 SCHEMES = {"project-type", "industry-category", "certification", "status"}
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -130,6 +134,7 @@ class NamedQuery:
     clauses: list[str] = field(default_factory=list)
     expect_empty: bool = False
     dataset: str = "corpus"  # or "corpus+registry"
+    reads: str | None = None  # "awards": of the registry, the award records only (READS)
 
     @property
     def reads_registry(self) -> bool:
@@ -161,7 +166,7 @@ class NamedQuery:
         return {
             "name": self.name, "iri": self.iri, "summary": self.summary, "description": self.description,
             "tags": self.tags, "clauses": self.clauses, "violationCheck": self.is_violation_check,
-            "dataset": self.dataset,
+            "dataset": self.dataset, **({"reads": self.reads} if self.reads else {}),
             "params": [{"name": p.name, "type": p.type, "default": None if p.default is None else _text(p.default),
                         "description": p.description, **({"scheme": p.scheme} if p.scheme else {})}
                        for p in self.params],
@@ -219,6 +224,8 @@ def parse_query_file(path: Path) -> NamedQuery:
         raise fail(f"`clauses` must be a list of clause IRIs under {BASE}doc/", "clauses")
     if meta.get("dataset", "corpus") not in DATASETS:
         raise fail(f"`dataset` must be one of {list(DATASETS)}", "dataset")
+    if meta.get("reads") is not None and (meta["reads"] not in READS or meta.get("dataset") != "corpus+registry"):
+        raise fail(f"`reads` must be one of {list(READS)}, in a query whose dataset is corpus+registry", "reads")
     if not isinstance(meta.get("expect_empty", False), bool):
         raise fail("`expect_empty` must be true or false", "expect_empty")
     try:
@@ -260,6 +267,7 @@ def parse_query_file(path: Path) -> NamedQuery:
         name=path.stem, path=path, summary=meta["summary"].strip(), description=meta["description"].strip(),
         text=text, tags=[t.strip() for t in tags], params=params, clauses=list(clauses),
         expect_empty=bool(meta.get("expect_empty", False)), dataset=meta.get("dataset", "corpus"),
+        reads=meta.get("reads"),
     )
 
 

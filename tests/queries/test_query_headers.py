@@ -55,6 +55,9 @@ def test_a_good_header_gives_typed_params(tmp_path: Path) -> None:
     (("#+ description: Documents in force on a date.", "#+ description: [unclosed"), "bad YAML", 2),
     (("#+ tags: [validity]", "#+ tags: [validity]\n#+ dataset: registry"),
      "`dataset` must be one of ['corpus', 'corpus+registry']", 4),
+    (("#+ tags: [validity]", "#+ tags: [validity]\n#+ reads: awards"), "`reads` must be one of ['awards'], in a query", 4),
+    (("#+ tags: [validity]", "#+ tags: [validity]\n#+ dataset: corpus+registry\n#+ reads: submissions"),
+     "`reads` must be one of ['awards']", 5),
 ])
 def test_bad_metadata_is_an_error_with_file_and_line(tmp_path: Path, change: tuple[str, str], message: str,
                                                       line: int) -> None:
