@@ -84,4 +84,4 @@ class BulkWriter:
 
 def oxigraph_sink(store: Any) -> Callable[[list[ox.Quad]], None]:
     """Batches into an OxiStore through pyoxigraph's bulk loader (the store must not be served meanwhile)."""
-    return store.ox.bulk_extend
+    return store.bulk_extend

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import weakref
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -92,14 +93,27 @@ def _durable(store: Any) -> None:
         store.sync()
 
 
+# The registry's state as last read from a store only this process writes (`single_writer`: the embedded store),
+# with the store's write count then: true until its next write. It is read twice a stored submission (the
+# receipt's, then under the write lock); a remote store, which other processes may write, is asked each time.
+_STATE: weakref.WeakKeyDictionary[Any, tuple[int, dict[str, Any]]] = weakref.WeakKeyDictionary()
+
+
 def registry_state(store: Any) -> dict[str, Any]:
     """{sequence, last, at}: how many writes the registry has taken, the last record and when (0 when empty)."""
+    writes = store.write_count if getattr(store, "single_writer", False) else None
+    if writes is not None:
+        kept = _STATE.get(store)
+        if kept is not None and kept[0] == writes:
+            return dict(kept[1])
     rows = store.select(PFX + f"""SELECT ?n ?last ?at WHERE {{ GRAPH <{SEQUENCE_GRAPH}> {{
         <{SEQUENCE_NODE}> pkg:registrySequence ?n ; pkg:lastRecord ?last ; pkg:submittedAt ?at }} }}""",
                         registry=True)
-    if not rows:
-        return {"sequence": 0, "last": None, "at": None}
-    return {"sequence": int(rows[0]["n"].value), "last": rows[0]["last"].value, "at": rows[0]["at"].value}
+    state = {"sequence": int(rows[0]["n"].value), "last": rows[0]["last"].value, "at": rows[0]["at"].value} \
+        if rows else {"sequence": 0, "last": None, "at": None}
+    if writes is not None:  # kept under the count before the read: a write during it leaves it unused
+        _STATE[store] = (writes, dict(state))
+    return state
 
 
 def consulted(store: Any) -> dict[str, Any]:

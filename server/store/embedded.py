@@ -26,6 +26,10 @@ log = logging.getLogger(__name__)
 class OxiStore:
     """pyoxigraph, on disk under data_dir/store or in memory."""
 
+    # Only this handle writes its data (RocksDB locks the data directory; a read-only handle writes nothing), so a
+    # value read from it stays true until `write_count` changes (registry/records.py keeps the registry's state so).
+    single_writer = True
+
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
         # Called with the graph name after each write (None: everything changed), e.g. by the
@@ -128,6 +132,17 @@ class OxiStore:
 
     def ask(self, query: str, bindings: dict[str, Any] | None = None, *, registry: bool = False) -> bool:
         return bool(self.raw_query(query, substitutions=_subs(bindings), registry=registry))
+
+    @property
+    def write_count(self) -> int:
+        """How many writes (replace_graph, bulk_extend) this handle has made; counted once each is in the store."""
+        return self._written
+
+    def bulk_extend(self, quads: Iterable[ox.Quad]) -> None:
+        """pyoxigraph's bulk loader (no transaction: never on a store a server has open), counted in `write_count`."""
+        self.ox.bulk_extend(quads)
+        with self._sync:
+            self._written += 1
 
     # -- graphs -----------------------------------------------------------
     def replace_graph(self, graph: str, quads: Iterable[ox.Quad], *, durable: bool = True) -> None:

@@ -58,3 +58,15 @@ def test_a_write_reads_neither_the_corpus_version_nor_clause_texts_again_and_the
     assert awards == 2  # once per write
     assert cited & new, "the later writes cite clauses the first ones did"
     assert texts == len(new - cited)  # only the clauses cited for the first time
+
+
+def test_a_write_reads_the_registry_state_once_from_the_store(counted):
+    """The receipt's state and the one checked under the write lock: the second is the first, kept until a write."""
+    client, calls = counted
+    forms, _ = generate(12, 16)
+    assert client.post("/api/submissions", json=forms[0]).status_code == 201  # warm
+    calls.clear()
+    for f in forms[1:4]:
+        assert client.post("/api/submissions", json=f).status_code == 201
+    state = sum(n for q, n in calls.items() if "pkg:registrySequence ?n ; pkg:lastRecord ?last" in q)
+    assert state == 3
