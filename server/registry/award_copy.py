@@ -80,6 +80,12 @@ class AwardCopy:
             for g in self.store.corpus_graphs():
                 quads += _graph(self.store, g.value)
             fresh.extend(quads)
+            with self._lock:
+                if generation != self._generation:
+                    return  # the corpus was reloaded meanwhile: that reload's build replaces this one
+                for g in self._pending or ():
+                    _copy(self.store, fresh, g)
+                self.ox, self._pending = fresh, None
         except PolicyKGError as e:  # no registry in this process: the queries read the store, which refuses
             log.info("no award copy: %s", e.message)
             return
@@ -87,12 +93,6 @@ class AwardCopy:
             if not self._closed:
                 log.exception("the award copy could not be built; the queries read the store")
             return
-        with self._lock:
-            if generation != self._generation:
-                return  # the corpus was reloaded meanwhile: that reload's build replaces this one
-            for g in self._pending or ():
-                _copy(self.store, fresh, g)
-            self.ox, self._pending = fresh, None
         log.info("award copy ready: %d quads", len(quads))
 
     def _changed(self, graph: str | None) -> None:

@@ -168,3 +168,29 @@ def test_a_store_that_refuses_registry_reads_never_has_a_copy(root):
     copy = AwardCopy(CorpusOnly())
     copy.build()
     assert not copy.ready
+
+
+def test_a_store_closed_under_the_build_ends_it_quietly(root):
+    """A server stopped while its copy is built (the tests' short-lived apps): the build thread raises nothing, even
+    when the store goes away between reading the awards and copying a graph written meanwhile."""
+    from policykg.store import corpus_store
+
+    store = corpus_store(root)
+    late = "https://w3id.org/policykg/graph/registry/award/late"
+
+    class Closing:
+        listeners: list = []
+
+        def corpus_graphs(self):
+            return store.corpus_graphs()
+
+        def raw_query(self, text, **kw):
+            if late in text:
+                raise AttributeError("'OxiStore' object has no attribute 'ox'")  # what a closed store raises
+            return store.raw_query(text, **kw)
+
+    copy = AwardCopy(Closing())
+    copy._changed(late)  # written while the build runs
+    copy.close()
+    copy.build()  # no exception escapes the build's thread
+    assert not copy.ready and not copy.usable(0)
