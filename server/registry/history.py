@@ -20,12 +20,12 @@ from rdflib import Graph, URIRef
 from policykg.namespaces import PKG, PREFIXES, SH
 from policykg.registry import records
 from policykg.registry.conflicts import conflicts
+from policykg.store import IN_ORDER
 from policykg.validation import Bundle, clause_ref, project_key, submissions
 
 PFX = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items())
-PENDING_Q = PFX + """
-SELECT ?rec ?m ?at WHERE {
-  GRAPH ?g { ?rec a pkg:SubmissionRecord ; pkg:projectKey ?key ; pkg:submittedAt ?at ; foaf:primaryTopic ?s .
+PENDING_Q = PFX + IN_ORDER + """SELECT ?rec ?m ?at WHERE {
+  GRAPH ?g { ?rec pkg:projectKey ?key ; a pkg:SubmissionRecord ; pkg:submittedAt ?at ; foaf:primaryTopic ?s .
              ?s pkg:requests/pkg:measure ?m . ?report a sh:ValidationReport ; sh:conforms true . }
 }"""
 RULE_Q = PFX + """SELECT ?rule ?clause WHERE { ?rule a pkg:DoubleFundingExclusion ; pkg:appliesToMeasure ?m ;

@@ -46,7 +46,7 @@ from policykg.registry.reading import load_submission as load_submission  # re-e
 from policykg.registry.reading import record_exists as _exists
 from policykg.registry.reading import submission_graph_name as submission_graph_name  # re-exported
 from policykg.registry.scopes import credit_codes, moved_since
-from policykg.store import RegistryHidden
+from policykg.store import IN_ORDER, RegistryHidden
 
 PFX = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items())
 KEY_GRAPH = BASE + "graph/registry/idempotency/"
@@ -251,9 +251,8 @@ def record_award(store: Any, *, project_key: str, measure: str, amount: Decimal,
     return award, created
 
 
-AWARDS_Q = PFX + """
-SELECT ?a ?key ?m ?amount ?date ?cc ?at WHERE {
-  ?a a pkg:AwardRecord ; pkg:projectKey ?key ; pkg:measure ?m ; pkg:amount ?amount ; pkg:awardDate ?date .
+AWARDS_Q = PFX + IN_ORDER + """SELECT ?a ?key ?m ?amount ?date ?cc ?at WHERE {
+  ?a pkg:projectKey ?key ; a pkg:AwardRecord ; pkg:measure ?m ; pkg:amount ?amount ; pkg:awardDate ?date .
   OPTIONAL { ?a pkg:submittedAt ?at }
   OPTIONAL { ?a pkg:creditCode ?cc }
   FILTER (STRSTARTS(STR(?a), "AWARD_BASE"))
@@ -276,10 +275,15 @@ def awards_for_enterprise(store: Any, credit_code: str, measure: str | None = No
     """The enterprise's awards; of one measure only when given (in VALUES: the largest enterprise's
     yearly-cap check reads its awards of that measure, not all of them: 33 -> ~ms at 10k)."""
     q = AWARDS_Q.replace("OPTIONAL { ?a pkg:creditCode ?cc }", "")
-    # creditCode first (×2000 for most enterprises); an enterprise with more than BIG records (its code on
-    # each submission's applicant: 56,000 at 100k) reads the award records first instead
-    q = q.replace("pkg:awardDate ?date .", "pkg:awardDate ?date ; pkg:creditCode ?cc .") if big else \
-        q.replace("?a a ", "?a pkg:creditCode ?cc ; a ", 1)
+    # in join order (IN_ORDER): creditCode first (×2000 for most enterprises); an enterprise with more than BIG
+    # records (its code on each submission's applicant: 56,000 at 100k) from the measure's awards (or every award)
+    line = "?a pkg:projectKey ?key ; a pkg:AwardRecord ; pkg:measure ?m ; pkg:amount ?amount ; pkg:awardDate ?date ."
+    entry = ("?a pkg:measure ?m ; a pkg:AwardRecord ; pkg:creditCode ?cc ;" if measure is not None else
+             "?a a pkg:AwardRecord ; pkg:measure ?m ; pkg:creditCode ?cc ;") if big else \
+        "?a pkg:creditCode ?cc ; a pkg:AwardRecord ; pkg:measure ?m ;"
+    q = q.replace(line, entry + " pkg:projectKey ?key ; pkg:amount ?amount ; pkg:awardDate ?date .", 1)
+    if "pkg:creditCode ?cc ;" not in q:  # never the awards of every enterprise because AWARDS_Q was reworded
+        raise AssertionError("awards_for_enterprise: AWARDS_Q no longer has the line it rewrites")
     values: dict[str, ox.NamedNode | ox.Literal] = {"cc": ox.Literal(credit_code)}
     if measure is not None:
         values["m"] = ox.NamedNode(measure)

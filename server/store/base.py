@@ -11,6 +11,11 @@ from policykg.corpus import CORPUS_NODE, META_GRAPH
 
 VERSION_Q = f"""SELECT ?v WHERE {{ GRAPH <{META_GRAPH}> {{ <{CORPUS_NODE}>
   <https://w3id.org/policykg/ontology#corpusVersion> ?v }} }}"""
+# Marks a query whose triple patterns are written in the order they are best joined (those its VALUES block binds
+# first): a remote Virtuoso is then told to keep that order rather than search for one (store/remote.py), since
+# compiling is most of such a query's time there (at 100,000 submissions the enterprise's pending requests
+# 94 ms -> 3.4 ms, a project's pending requests 7.5 -> 2.0 ms). A comment: every other engine ignores it.
+IN_ORDER = "# policykg: joined in the order written\n"
 CORPUS_GRAPH_PREFIXES = (
     "https://w3id.org/policykg/graph/doc/",
 )

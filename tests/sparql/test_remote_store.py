@@ -313,3 +313,51 @@ def test_every_library_query_answers_the_same_through_the_api_on_both_stores(
         return answer_set([{n: row[n] for n in names if row[n] is not None} for row in res])
 
     assert answers(remote_api) == answers(client)
+
+
+def _form(cc: str, code: str, measure: str, amount: float, when: str, kind: str = "old-factory") -> dict:
+    lease = {"projectType": "finance-lease", "financeLeaseAmount": 30000} if kind == "lease" else {
+        "projectType": "old-factory", "floorArea": 8000, "fixedAssetInvestment": 8000, "propertyRightsClear": True,
+        "operationsMechanism": True, "industryPositioning": "高精尖", "industryCategory": "high-tech"}
+    return {"type": "RenovationProject", "id": f"rc-{cc}-{code}-{when}", **lease, "applicationDate": when,
+            "status": "under-construction", "inOldFactoryLedger": True, "inHighTechProjectDatabase": True,
+            "applicant": {"name": "甲公司", "creditCode": cc}, "projectCode": code,
+            "requests": [{"measure": measure, "amount": amount}]}
+
+
+REGISTRY_CASES = [  # projects and enterprises of AWARDS: double funding, prior awards, per-enterprise yearly caps
+    _form("C1", "P1", "jfgg-2023-12-investment-subsidy-old-factory-and-infrastructure", 2400, "2024-06-01"),
+    _form("C3", "P3", "jfgg-2023-12-investment-subsidy-old-factory-and-infrastructure", 2400, "2024-10-01"),
+    _form("C9", "L3", "jjxj-2022-old-factory-finance-lease-subsidy", 400, "2024-12-15", "lease"),
+    _form("C9", "L1", "jjxj-2022-old-factory-finance-lease-subsidy", 900, "2025-06-01", "lease"),
+    _form("C7", "P7", "jfgg-2023-12-investment-subsidy-old-factory-and-infrastructure", 2400, "2024-06-01"),
+]
+
+
+def test_the_registry_checks_find_the_same_on_virtuoso_and_send_their_in_order_queries_so(both, monkeypatch):
+    """Each registry check of a validation (double funding, prior awards, yearly caps of the enterprise with its
+    other projects' requests) on the remote store, beside the embedded one holding the same registry; the queries
+    written in join order (IN_ORDER) reach Virtuoso with the pragma that keeps that order, the others without."""
+    from policykg.registry import check
+    from policykg.store import IN_ORDER
+    from policykg.store.remote import KEEP_ORDER
+    from policykg.submission import parse_submission
+
+    embedded, remote = both
+    sent: list[str] = []
+    request = RemoteStore._request
+    monkeypatch.setattr(RemoteStore, "_request", lambda self, url, text, *a, **k: sent.append(text) or request(
+        self, url, text, *a, **k))
+    found = 0
+    for form in REGISTRY_CASES:
+        body = json.dumps(form, ensure_ascii=False).encode()
+        outcomes = [check(s, parse_submission(body, "application/json", 1 << 20, s).graph) for s in (embedded, remote)]
+        rows = [sorted((r["sourceShape"], r["focusNode"] or "", str(r["value"]), r["severity"], r["message"]["en"])
+                       for r in o.results) for o in outcomes]
+        assert outcomes[0].conforms == outcomes[1].conforms and rows[0] == rows[1], form["id"]
+        found += sum(1 for r in outcomes[0].results if r["severity"] == "Violation")
+    assert found >= 3  # not a pass on nothing: the registry's findings were compared
+    assert remote.virtuoso
+    ordered = [t for t in sent if IN_ORDER in t]
+    assert ordered and all(t.startswith(KEEP_ORDER) for t in ordered)
+    assert all(not t.startswith(KEEP_ORDER) for t in sent if IN_ORDER not in t)
