@@ -50,6 +50,7 @@ from policykg.access.audit_files import (
     verify,
     verify_file,
 )
+from policykg.groupcommit import GroupCommit
 
 __all__ = ["GENESIS", "MAX_BYTES", "AuditLog", "Verdict", "canonical", "line_hash", "read_entries", "verify"]
 
@@ -71,9 +72,7 @@ class AuditLog:
         self._lock = threading.Lock()
         self._listeners: list[Any] = []
         self._checked = _ChainCheck(self.path)
-        self._sync_state = threading.Condition()  # group commit: lines written / covered by a finished fsync
-        self._written = self._synced = 0
-        self._syncing = False
+        self._commit = GroupCommit(lambda: _fsync(self.path))  # appends that arrive together share one fsync
 
     def on_append(self, fn: Any) -> None:
         self._listeners.append(fn)
@@ -86,37 +85,15 @@ class AuditLog:
             fcntl.flock(lk, fcntl.LOCK_EX)
             try:
                 rec = self._append_locked(entry)
-                self._written += 1
-                mine = self._written
+                mine = self._commit.wrote()
             finally:
                 fcntl.flock(lk, fcntl.LOCK_UN)
-        self._sync(mine)  # outside the lock: the lines of appends that arrived together share one fsync
+        # outside the lock, as the store's (OxiStore.sync): one fsync at a time, for every line written before it
+        # started; a rotation fsyncs the file it renames, so a line is never left behind in it
+        self._commit.wait_durable(mine)
         for fn in self._listeners:
             fn(rec)
         return rec
-
-    def _sync(self, mine: int) -> None:
-        """Every line appended so far (the `mine`-th included) on disk when this returns. Group commit, as the
-        store's (OxiStore.sync): one fsync at a time; those who arrive meanwhile wait for it, then one of them
-        fsyncs for all. A rotation fsyncs the file it renames, so a line is never left behind in it."""
-        with self._sync_state:
-            while self._synced < mine:
-                if not self._syncing:
-                    break
-                self._sync_state.wait()
-            else:
-                return
-            self._syncing, upto = True, self._written
-        done = False
-        try:
-            _fsync(self.path)
-            done = True
-        finally:
-            with self._sync_state:
-                self._syncing = False
-                if done:
-                    self._synced = max(self._synced, upto)
-                self._sync_state.notify_all()
 
     def _append_locked(self, entry: dict[str, Any]) -> dict[str, Any]:
         with open(self.path, "a+b") as f:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ import pyoxigraph as ox
 
 from policykg.corpus import CORPUS_NODE, META_GRAPH, corpus_version, iter_corpus_quads
 from policykg.errors import StoreInUse
+from policykg.groupcommit import GroupCommit
 from policykg.store.base import VERSION_Q, is_corpus_graph, is_replaced_on_reload
 
 log = logging.getLogger(__name__)
@@ -38,10 +38,7 @@ class OxiStore:
         self._corpus: list[ox.NamedNode] | None = None  # the corpus graphs, the dataset of every read but the registry's
         # corpus.index.store_version's answer until a corpus graph is written (asked several times per request)
         self.version_memo: list[str | None] = [None]
-        # group commit (sync): writes made so far / covered by a finished flush; one flush at a time
-        self._sync = threading.Condition()
-        self._written = self._flushed = 0
-        self._flushing = False
+        self._commit = GroupCommit(self._flush)  # sync(): one flush for the writes of callers that arrive together
         self._logs_synced: frozenset[str] = frozenset()  # WAL files whose directory entry is on disk (_sync_wal)
         self._logs_done: frozenset[str] = frozenset()  # WAL files synced after a newer one existed: complete
         if path is not None:
@@ -136,13 +133,12 @@ class OxiStore:
     @property
     def write_count(self) -> int:
         """How many writes (replace_graph, bulk_extend) this handle has made; counted once each is in the store."""
-        return self._written
+        return self._commit.written
 
     def bulk_extend(self, quads: Iterable[ox.Quad]) -> None:
         """pyoxigraph's bulk loader (no transaction: never on a store a server has open), counted in `write_count`."""
         self.ox.bulk_extend(quads)
-        with self._sync:
-            self._written += 1
+        self._commit.wrote()
 
     # -- graphs -----------------------------------------------------------
     def replace_graph(self, graph: str, quads: Iterable[ox.Quad], *, durable: bool = True) -> None:
@@ -154,37 +150,20 @@ class OxiStore:
         if is_corpus_graph(graph) and self.stored_version() is not None:
             quads += _graph_list({graph})  # a corpus graph written after the load is listed like the loaded ones
         self.ox.extend(quads)
-        with self._sync:
-            self._written += 1
+        self._commit.wrote()
         if durable:
             self.sync()
         self._changed(graph)
 
     def sync(self) -> None:
-        """Every write made before this call is on disk when it returns. Group commit: callers that arrive while
-        a flush runs wait for it to end, then one of them flushes for all of them (one flush per group)."""
-        if not self.path:
-            return
-        with self._sync:
-            mine = self._written
-            while self._flushed < mine:
-                if not self._flushing:
-                    break
-                self._sync.wait()
-            else:
-                return  # a flush that started after our writes covered them
-            self._flushing, upto = True, self._written
-        done = False
-        try:
-            if not self._sync_wal():
-                self.ox.flush()
-            done = True
-        finally:
-            with self._sync:
-                self._flushing = False
-                if done:
-                    self._flushed = max(self._flushed, upto)
-                self._sync.notify_all()
+        """Every write made before this call is on disk when it returns. Group commit (policykg.groupcommit):
+        callers that arrive while a flush runs wait for it to end, then one of them flushes for all of them."""
+        if self.path:
+            self._commit.wait_durable()
+
+    def _flush(self) -> None:
+        if not self._sync_wal():
+            self.ox.flush()
 
     def _sync_wal(self) -> bool:
         """fsync RocksDB's write-ahead log files and the directory: every committed transaction is on disk.

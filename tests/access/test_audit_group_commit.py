@@ -34,7 +34,7 @@ def test_concurrent_appends_share_fsyncs_and_the_chain_is_whole(tmp_path, monkey
         gate.wait()
         for i in range(40):
             rec = log.append({"who": f"w{t}", "action": f"a{i}", "status": 200})
-            synced_before_return.append(log._synced >= rec["seq"])  # its line (the seq-th) was fsynced
+            synced_before_return.append(log._commit.flushed >= rec["seq"])  # its line (the seq-th) was fsynced
     threads = [threading.Thread(target=writer, args=(t,)) for t in range(4)]
     for th in threads:
         th.start()
@@ -42,7 +42,7 @@ def test_concurrent_appends_share_fsyncs_and_the_chain_is_whole(tmp_path, monkey
         th.join()
     v = verify(log.path)
     assert v.ok and v.entries == 160
-    assert log._synced == log._written == 160  # every line covered by a finished fsync
+    assert log._commit.flushed == log._commit.written == 160  # every line covered by a finished fsync
     assert len(fsyncs) < 160  # shared: concurrent appends did not each fsync
     assert len(synced_before_return) == 160 and all(synced_before_return)
 
