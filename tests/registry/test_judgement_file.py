@@ -126,3 +126,19 @@ def test_a_judgement_made_while_the_registry_took_a_write_is_not_kept(data_dir, 
     assert cache.get(key, lambda: ({"fresh": True}, "RACE-1", None)) == {"fresh": True}
     assert cache.entries[key][0] == {"fresh": True}
     store.close()
+
+
+def test_clearing_a_corpus_version_s_rows_gives_their_space_back_to_the_disk(tmp_path):
+    from policykg.registry.judgement_file import JudgementFile
+
+    f = JudgementFile(tmp_path / "j.sqlite")
+    entry = {"id": "x" * 32, "note": "是" * 200}
+    f.put("old-version", [((f"{i:032x}", "https://w3id.org/policykg/m", "2024-09-01", "zh"), (entry, f"K/{i}", "C"))
+                          for i in range(20_000)])
+    f.put("new-version", [(("0" * 32, "https://w3id.org/policykg/m", "2024-09-01", "zh"), (entry, "K/0", "C"))])
+    def on_disk() -> int:
+        return sum(p.stat().st_size for p in tmp_path.glob("j.sqlite*"))  # the file and its write-ahead log
+    full = on_disk()
+    f.clear(keep="new-version")
+    assert f.count("old-version") == 0 and f.count("new-version") == 1
+    assert on_disk() < full / 10  # the dropped rows' pages are not kept
