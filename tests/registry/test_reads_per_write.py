@@ -14,7 +14,7 @@ from policykg.app import create_app
 from policykg.store import OxiStore
 from tests.conftest import Auth
 
-AWARDS = 'FILTER (STRSTARTS(STR(?a), "https://w3id.org/policykg/registry/award/")) } ORDER BY ?date ?a'
+AWARDS = "OPTIONAL { ?a pkg:submittedAt ?at } OPTIONAL { ?a pkg:creditCode ?cc } } ORDER BY ?date ?a"  # a project's
 
 
 @pytest.fixture
