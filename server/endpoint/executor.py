@@ -127,7 +127,7 @@ class EmbeddedExecutor:
     def run(self, job: QueryJob, stop: threading.Event | None = None) -> Answer:
         if job.public_graphs is None:  # a library query whose header says `dataset: corpus+registry`
             copy = self.copies.get(job.reads or "")
-            reader = copy if copy is not None and copy.usable() else _RegistryReader(self.store)
+            reader = copy if copy is not None and copy.ready else _RegistryReader(self.store)
             return _capped(lambda j: evaluate(reader, j), job)
         return _in_pool(self.pool, self.fast, job, stop)
 

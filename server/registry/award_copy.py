@@ -13,8 +13,10 @@ and without its parameters, on the store and on the copy.
 
 Kept in step through the store's listeners, which the store calls after each write and before the write returns:
 an award graph or a corpus graph written is copied again; a corpus reload rebuilds the copy. The copy is built in
-a thread at start (~0.7 s at 100,000 submissions); until it is ready the queries read the store itself. It is read
-through the store's registry read, so a process without the registry (a replica, server/serving/) never has one.
+a thread at start (~0.7-1.1 s at 100,000 submissions, more on a loaded machine); until it is ready the queries read
+the store itself (0.3-0.4 s for a whole-registry page, milliseconds with a parameter: waiting for the build would be
+slower). It is read through the store's registry read, so a process without the registry (a replica,
+server/serving/) never has one.
 """
 from __future__ import annotations
 
@@ -45,18 +47,11 @@ class AwardCopy:
         self._generation = 0  # a corpus reload starts a new one: a build of an older one is dropped
         self._pending: set[str] | None = set()  # graphs written while a build runs; None once the copy is ready
         self._closed = False
-        self._settled = threading.Event()  # the build ended (ready, or no copy in this process)
         store.listeners.append(self._changed)
 
     @property
     def ready(self) -> bool:
         return self._pending is None
-
-    def usable(self, wait_s: float = 2.0) -> bool:
-        """Ready, after waiting up to `wait_s` for a build under way (~0.7 s at 100,000 submissions: sooner than
-        the store's own answer, 0.3-0.4 s a query, after the first)."""
-        self._settled.wait(wait_s)
-        return self.ready
 
     def start(self) -> AwardCopy:
         threading.Thread(target=self.build, name="policykg-award-copy", daemon=True).start()
@@ -66,12 +61,7 @@ class AwardCopy:
         """Read the corpus and the awards into a new copy, then bring in the graphs written meanwhile."""
         with self._lock:
             generation = self._generation
-        try:
-            self._build(generation)
-        finally:
-            with self._lock:
-                if generation == self._generation:
-                    self._settled.set()
+        self._build(generation)
 
     def _build(self, generation: int) -> None:
         try:
@@ -100,7 +90,6 @@ class AwardCopy:
             with self._lock:
                 self._generation += 1
                 self._pending = set()
-                self._settled.clear()
             self.start()
             return
         if not (graph.startswith(AWARD_GRAPH) or is_corpus_graph(graph)):

@@ -193,4 +193,4 @@ def test_a_store_closed_under_the_build_ends_it_quietly(root):
     copy._changed(late)  # written while the build runs
     copy.close()
     copy.build()  # no exception escapes the build's thread
-    assert not copy.ready and not copy.usable(0)
+    assert not copy.ready
