@@ -165,8 +165,9 @@ def measure_server(port: int, label: str, n: int, subs: list[dict[str, Any]], aw
         m, status, body = _timed(conn, "POST", "/api/validate", b, auth)
         ms.append(m)
     out["validate_largest_enterprise"] = pct(ms)
-    out["submissions_c1"] = write_rate(port, auth, n + 1, writes, clients=1)
-    out["submissions_c4"] = write_rate(port, auth, n, writes)
+    if writes:  # --writes 0: reads only (a registry left as seeded)
+        out["submissions_c1"] = write_rate(port, auth, n + 1, writes, clients=1)
+        out["submissions_c4"] = write_rate(port, auth, n, writes)
     conn.close()
     return out
 
