@@ -219,7 +219,7 @@ class RemoteStore:
     # -- the endpoint ---------------------------------------------------------
     def run_job(self, job: QueryJob) -> Answer:
         """A user's (already parsed and checked) query on the remote store, answered by our serialiser."""
-        text = _prologue(job) + bind_with_values(job.text, job.bindings)
+        text = self._ordered(_prologue(job) + bind_with_values(job.text, job.bindings))  # a curated registry query
         dataset = (job.default_graphs, job.named_graphs)
         if job.form in ("CONSTRUCT", "DESCRIBE"):
             body = self._request(self.query_url, text, N_TRIPLES, dataset)

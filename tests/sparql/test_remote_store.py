@@ -361,3 +361,20 @@ def test_the_registry_checks_find_the_same_on_virtuoso_and_send_their_in_order_q
     ordered = [t for t in sent if IN_ORDER in t]
     assert ordered and all(t.startswith(KEEP_ORDER) for t in ordered)
     assert all(not t.startswith(KEEP_ORDER) for t in sent if IN_ORDER not in t)
+
+
+def test_a_registry_library_query_written_in_join_order_reaches_virtuoso_with_the_pragma(remote_client, monkeypatch):
+    """registry-projects-with-several-measures is marked IN_ORDER (its project's awards first): through the API on the
+    remote store its text carries Virtuoso's keep-the-order pragma; a library query without the mark does not."""
+    from policykg.store.remote import KEEP_ORDER
+
+    sent: list[str] = []
+    request = RemoteStore._request
+    monkeypatch.setattr(RemoteStore, "_request", lambda self, url, text, *a, **k: sent.append(text) or request(
+        self, url, text, *a, **k))
+    r = remote_client.get("/api/queries/registry-projects-with-several-measures", params={"project": "C1/P1"})
+    assert r.status_code == 200, r.text
+    assert [t for t in sent if "?measure1" in t] and all(t.startswith(KEEP_ORDER) for t in sent if "?measure1" in t)
+    sent.clear()
+    assert remote_client.get("/api/queries/registry-awards-per-enterprise-year", params={"year": "2024"}).status_code == 200
+    assert sent and not any(t.startswith(KEEP_ORDER) for t in sent)
