@@ -68,7 +68,7 @@ class AwardCopy:
             fresh = ox.Store()
             quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in self.store.raw_query(AWARDS_Q, registry=True)]
             for g in self.store.corpus_graphs():
-                quads += _graph(self.store, g.value)
+                quads += self.store.graph_quads(g.value)
             fresh.extend(quads)
             with self._lock:
                 if generation != self._generation:
@@ -110,16 +110,10 @@ class AwardCopy:
             self.store.listeners.remove(self._changed)
 
 
-def _graph(store: Any, name: str) -> list[ox.Quad]:
-    g = ox.NamedNode(name)
-    return [ox.Quad(r["s"], r["p"], r["o"], g)
-            for r in store.raw_query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }}", registry=True)]
-
-
 def _copy(store: Any, into: ox.Store, name: str) -> None:
     """The graph as the store has it now: what is new added first, then what is gone removed (a query meanwhile
     sees the graph's triples, never none of them)."""
-    new, g = set(_graph(store, name)), ox.NamedNode(name)
+    new, g = set(store.graph_quads(name)), ox.NamedNode(name)  # the store's own read (a replica's refuses)
     old = set(into.quads_for_pattern(None, None, None, g))
     into.extend(list(new - old))
     for q in old - new:
